@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Logistics.LocalStack;
+
+/// <summary>deploy/stack.json: the one place that names the local stack's app ids and ports.</summary>
+public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, PostgresSettings Postgres, RedisSettings Redis, IReadOnlyList<AppPorts> Apps)
+{
+    public const string File = "deploy/stack.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
+
+    public static StackLayout Load(string? path = null) =>
+        JsonSerializer.Deserialize<StackLayout>(System.IO.File.ReadAllText(path ?? RepoLayout.PathOf(File)), Json)
+        ?? throw new InvalidOperationException($"{path ?? File} is empty");
+
+    public AppPorts App(string appId) => Apps.Single(a => a.AppId == appId);
+
+    /// <summary>The same layout with every port replaced by a free one (tests run beside a running local stack).</summary>
+    public StackLayout WithPorts(Func<int> nextPort) => this with
+    {
+        Gateway = new GatewayPorts(nextPort(), nextPort()),
+        Postgres = Postgres with { Port = nextPort() },
+        Redis = new RedisSettings(nextPort()),
+        Apps = Apps.Select(a => a with { HttpPort = nextPort(), GrpcPort = nextPort(), DaprHttpPort = nextPort(), DaprGrpcPort = nextPort() }).ToList(),
+    };
+}
+
+public sealed record GatewayPorts(int HttpPort, int GrpcPort);
+
+public sealed record PostgresSettings(int Port, string Database, string User);
+
+public sealed record RedisSettings(int Port);
+
+public sealed record AppPorts(string AppId, string Project, int HttpPort, int GrpcPort, int DaprHttpPort, int DaprGrpcPort);
