@@ -12,4 +12,16 @@ public static class FreePort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>A source of free ports that never hands out the same port twice.</summary>
+    public static Func<int> Distinct()
+    {
+        var given = new HashSet<int>();
+        return () =>
+        {
+            int port;
+            do port = Next(); while (!given.Add(port));
+            return port;
+        };
+    }
 }

@@ -54,7 +54,9 @@ public sealed class PostgresServer
                 ["-D", DataDir, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--no-instructions", "--no-sync"],
                 RunAs, ct);
         }
-        Tools.GiveTo(Path.GetDirectoryName(logPath)!, RunAs, recursive: false);
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        File.AppendAllText(logPath, "");
+        Tools.GiveTo(logPath, RunAs, recursive: false); // the server itself appends to it
         Process = ChildProcess.Start("postgres", Path.Combine(bin, "postgres"),
             ["-D", DataDir, "-p", Port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
              "-c", "fsync=on", "-c", "max_connections=200", "-c", "shared_buffers=128MB"],

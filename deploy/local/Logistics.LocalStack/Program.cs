@@ -1,1 +1,70 @@
-return 0;
+using Logistics.LocalStack;
+
+// deploy/local/up.sh and down.sh run this: `up`, `down` or `status`, with the state under .local/.
+var command = args.FirstOrDefault() ?? "status";
+var stateDir = Environment.GetEnvironmentVariable("LOGISTICS_STATE_DIR") ?? RepoLayout.PathOf(".local");
+var layout = StackLayout.Load(Environment.GetEnvironmentVariable("LOGISTICS_STACK_FILE")); // tests point these two at a temp folder and free ports
+
+switch (command)
+{
+    case "up":
+        var running = LocalStack.Running(stateDir);
+        var expected = 3 + layout.Apps.Count * 2; // postgres, redis, gateway, and each app with its sidecar
+        if (running.Count == expected)
+        {
+            Console.WriteLine("The local stack is already running.");
+            PrintHowTo(layout, stateDir);
+            return 0;
+        }
+        if (running.Count > 0)
+        {
+            Console.WriteLine($"Part of the local stack is running ({string.Join(", ", running)}); stopping it to start clean.");
+            LocalStack.StopFromPidFiles(stateDir);
+        }
+        var stack = new LocalStack(layout, stateDir, line => Console.WriteLine("  " + line), writePidFiles: true);
+        try
+        {
+            Console.WriteLine("Starting the local stack:");
+            await stack.StartAsync();
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"The local stack did not start: {e.Message}");
+            Console.Error.WriteLine($"Logs: {stack.LogsDir}. Stopping what was started.");
+            stack.Stop();
+            return 1;
+        }
+        PrintHowTo(layout, stateDir);
+        return 0;
+
+    case "down":
+        var stopped = LocalStack.StopFromPidFiles(stateDir);
+        Console.WriteLine(stopped.Count == 0 ? "Nothing of the local stack was running." : $"Stopped: {string.Join(", ", stopped)}.");
+        return 0;
+
+    case "status":
+        var alive = LocalStack.Running(stateDir);
+        Console.WriteLine(alive.Count == 0 ? "The local stack is not running." : $"Running: {string.Join(", ", alive)}.");
+        return 0;
+
+    default:
+        Console.Error.WriteLine("usage: Logistics.LocalStack up|down|status");
+        return 2;
+}
+
+static void PrintHowTo(StackLayout layout, string stateDir)
+{
+    var rest = $"http://127.0.0.1:{layout.Gateway.HttpPort}";
+    Console.WriteLine($"""
+
+        Gateway: REST {rest}   gRPC (h2c) 127.0.0.1:{layout.Gateway.GrpcPort}
+        Logs:    {Path.Combine(stateDir, "logs")}
+
+        Get a token (local stack only):
+          curl -s -X POST {rest}/dev/token -H 'Content-Type: application/json' -d '{"{"}"userId":"admin1","roles":["admin"]{"}"}'
+        First request:
+          TOKEN=$(curl -s -X POST {rest}/dev/token -H 'Content-Type: application/json' -d '{"{"}"userId":"admin1","roles":["admin"]{"}"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+          curl -s -X PUT {rest}/api/v1/parts/02312345 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"{"}"description":"Main control board","serialized":true{"}"}'
+        Stop it: deploy/local/down.sh
+        """);
+}

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace Logistics.LocalStack;
+
+/// <summary>
+/// The whole system on one machine, on loopback: a private Postgres and Redis, one local Dapr sidecar per
+/// service, the services and the gateway, each a process with its log in `{StateDir}/logs` and, for the
+/// local stack, its PID in `{StateDir}/pids`. deploy/local/up.sh and the end-to-end tests both start it here.
+/// </summary>
+public sealed partial class LocalStack : IAsyncDisposable
+{
+    public const string SidecarProject = "deploy/sidecar/Logistics.LocalSidecar/Logistics.LocalSidecar.csproj";
+    public const string GatewayProject = "gateway/Logistics.Gateway/Logistics.Gateway.csproj";
+
+    private readonly Dictionary<string, ChildProcess> _processes = new();
+    private readonly Action<string> _progress;
+    private readonly bool _writePidFiles;
+
+    public StackLayout Layout { get; }
+    public string StateDir { get; }
+    public string SigningKey { get; }
+    public PostgresServer Postgres { get; }
+    public RedisServer Redis { get; }
+
+    public LocalStack(StackLayout layout, string stateDir, Action<string>? progress = null, bool writePidFiles = false)
+    {
+        Layout = layout;
+        StateDir = Path.GetFullPath(stateDir);
+        _progress = progress ?? (_ => { });
+        _writePidFiles = writePidFiles;
+        Directory.CreateDirectory(StateDir);
+        SigningKey = LoadOrCreateSigningKey(Path.Combine(StateDir, "signing-key"));
+        Postgres = new PostgresServer(Path.Combine(StateDir, "postgres"), layout.Postgres.Port);
+        Redis = new RedisServer(Path.Combine(StateDir, "redis"), layout.Redis.Port);
+    }
+
+    public string LogsDir => Path.Combine(StateDir, "logs");
+    public string PidsDir => Path.Combine(StateDir, "pids");
+    public string ComponentsDir => Path.Combine(StateDir, "components");
+    public string GatewayHttp => $"http://127.0.0.1:{Layout.Gateway.HttpPort}";
+    public string GatewayGrpc => $"http://127.0.0.1:{Layout.Gateway.GrpcPort}";
+    public IReadOnlyDictionary<string, ChildProcess> Processes => _processes;
+
+    public string PostgresConnectionString => Postgres.ConnectionString(Layout.Postgres.Database);
+
+    /// <summary>Starts everything (or only the named apps) and returns once every part answers its health check.</summary>
+    public async Task StartAsync(IReadOnlyCollection<string>? onlyApps = null, bool gateway = true, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(LogsDir);
+        await StartPostgresAsync(ct);
+        await StartRedisAsync(ct);
+        WriteComponents();
+
+        var apps = Layout.Apps.Where(a => onlyApps is null || onlyApps.Contains(a.AppId)).ToList();
+        foreach (var app in apps) StartService(app.AppId);
+        foreach (var app in apps) StartSidecar(app.AppId);
+        if (gateway) StartGateway();
+        await Task.WhenAll(_processes.Keys.Where(k => k is not "postgres" and not "redis").Select(k => WaitHealthyAsync(k, ct)));
+        _progress($"all healthy after {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    public async Task StartPostgresAsync(CancellationToken ct = default)
+    {
+        _progress($"postgres   127.0.0.1:{Postgres.Port}  data {Postgres.DataDir}");
+        await Postgres.StartAsync(Path.Combine(LogsDir, "postgres.log"), ct);
+        await Postgres.EnsureDatabaseAsync(Layout.Postgres.Database, ct);
+        Track(Postgres.Process!);
+    }
+
+    public async Task StartRedisAsync(CancellationToken ct = default)
+    {
+        _progress($"redis      127.0.0.1:{Redis.Port}  data {Redis.DataDir} (AOF on)");
+        await Redis.StartAsync(Path.Combine(LogsDir, "redis.log"), ct);
+        Track(Redis.Process!);
+    }
+
+    /// <summary>Dapr component files for this stack: deploy/dapr/components with redisHost pointing at this stack's Redis.</summary>
+    private void WriteComponents()
+    {
+        Directory.CreateDirectory(ComponentsDir);
+        foreach (var file in Directory.GetFiles(RepoLayout.PathOf("deploy/dapr/components"), "*.yaml"))
+        {
+            var yaml = RedisHostValue().Replace(File.ReadAllText(file), m => $"{m.Groups[1].Value}\"127.0.0.1:{Redis.Port}\"");
+            File.WriteAllText(Path.Combine(ComponentsDir, Path.GetFileName(file)), yaml);
+        }
+    }
+
+    [GeneratedRegex(@"(-\s*name:\s*redisHost\s*\n\s*value:\s*)(\S+)")]
+    private static partial Regex RedisHostValue();
+
+    public ChildProcess StartService(string appId)
+    {
+        var app = Layout.App(appId);
+        _progress($"{appId,-10} http 127.0.0.1:{app.HttpPort}  grpc 127.0.0.1:{app.GrpcPort}");
+        var env = new Dictionary<string, string>
+        {
+            ["Ports__Http"] = app.HttpPort.ToString(),
+            ["Ports__Grpc"] = app.GrpcPort.ToString(),
+            ["ConnectionStrings__Postgres"] = PostgresConnectionString,
+            ["ConnectionStrings__Redis"] = Redis.ConnectionString,
+            ["Auth__SigningKey"] = SigningKey,
+            ["Messaging__PubsubName"] = Layout.PubsubName,
+            ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{app.DaprGrpcPort}",
+            ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{app.DaprHttpPort}",
+            ["DOTNET_gcServer"] = "0", // thirteen processes share two cores: keep each one's heap small
+        };
+        return Track(ChildProcess.Start(appId, "dotnet", [RepoLayout.BuiltDll(app.Project)], Path.Combine(LogsDir, $"{appId}.log"), env,
+            workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(app.Project))));
+    }
+
+    public ChildProcess StartSidecar(string appId)
+    {
+        var app = Layout.App(appId);
+        return Track(ChildProcess.Start($"{appId}-sidecar", "dotnet",
+            [RepoLayout.BuiltDll(SidecarProject), "--app-id", appId, "--app-port", app.HttpPort.ToString(),
+             "--dapr-http-port", app.DaprHttpPort.ToString(), "--dapr-grpc-port", app.DaprGrpcPort.ToString(),
+             "--resources-path", ComponentsDir],
+            Path.Combine(LogsDir, $"{appId}-sidecar.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }));
+    }
+
+    public ChildProcess StartGateway()
+    {
+        _progress($"gateway    REST http://127.0.0.1:{Layout.Gateway.HttpPort}  gRPC h2c 127.0.0.1:{Layout.Gateway.GrpcPort}");
+        var env = new Dictionary<string, string>
+        {
+            ["Gateway__HttpPort"] = Layout.Gateway.HttpPort.ToString(),
+            ["Gateway__GrpcPort"] = Layout.Gateway.GrpcPort.ToString(),
+            ["Auth__SigningKey"] = SigningKey,
+            ["Auth__DevTokens__Enabled"] = "true", // the local stack only; off by default everywhere else
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var app in Layout.Apps)
+        {
+            env[$"ReverseProxy__Clusters__{app.AppId}-grpc__Destinations__main__Address"] = $"http://127.0.0.1:{app.GrpcPort}";
+            env[$"ReverseProxy__Clusters__{app.AppId}-http__Destinations__main__Address"] = $"http://127.0.0.1:{app.HttpPort}";
+        }
+        return Track(ChildProcess.Start("gateway", "dotnet", [RepoLayout.BuiltDll(GatewayProject)], Path.Combine(LogsDir, "gateway.log"), env,
+            workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(GatewayProject))));
+    }
+
+    private ChildProcess Track(ChildProcess process)
+    {
+        _processes[process.Name] = process;
+        if (_writePidFiles)
+        {
+            Directory.CreateDirectory(PidsDir);
+            File.WriteAllText(Path.Combine(PidsDir, process.Name + ".pid"), process.Pid.ToString());
+        }
+        return process;
+    }
+
+    /// <summary>The URL whose 2xx answer means the named process is ready.</summary>
+    public string HealthUrl(string name)
+    {
+        if (name == "gateway") return $"{GatewayHttp}/readyz";
+        if (name.EndsWith("-sidecar", StringComparison.Ordinal))
+            return $"http://127.0.0.1:{Layout.App(name[..^"-sidecar".Length]).DaprHttpPort}/v1.0/healthz";
+        return $"http://127.0.0.1:{Layout.App(name).HttpPort}/readyz";
+    }
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    public async Task WaitHealthyAsync(string name, CancellationToken ct = default, TimeSpan? timeout = null)
+    {
+        var process = _processes[name];
+        var clock = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            if (!process.IsRunning)
+                throw new InvalidOperationException($"{name} exited during start; last lines of {process.LogPath}:\n{process.LogTail()}");
+            try
+            {
+                using var response = await Http.GetAsync(HealthUrl(name), ct);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
+            if (clock.Elapsed > limit)
+                throw new TimeoutException($"{name} not healthy at {HealthUrl(name)} after {limit.TotalSeconds} s; last lines of {process.LogPath}:\n{process.LogTail()}");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>kill -9 one process (crash tests).</summary>
+    public void Kill(string name) => _processes[name].Kill();
+
+    /// <summary>Starts a process of the stack again after it was killed or stopped, and waits until it is healthy.</summary>
+    public async Task RestartAsync(string name, CancellationToken ct = default)
+    {
+        if (_processes.TryGetValue(name, out var old) && old.IsRunning) old.Stop();
+        switch (name)
+        {
+            case "postgres": Postgres.Stop(); await StartPostgresAsync(ct); return;
+            case "redis": Redis.Stop(); await StartRedisAsync(ct); return;
+            case "gateway": StartGateway(); break;
+            default:
+                if (name.EndsWith("-sidecar", StringComparison.Ordinal)) StartSidecar(name[..^"-sidecar".Length]);
+                else StartService(name);
+                break;
+        }
+        await WaitHealthyAsync(name, ct);
+    }
+
+    /// <summary>Stops every process this stack started, by PID: gateway and services first, the databases last.</summary>
+    public void Stop()
+    {
+        foreach (var name in StopOrder(_processes.Keys)) Stop(name, _processes[name].Pid);
+        _processes.Clear();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    private static IEnumerable<string> StopOrder(IEnumerable<string> names) =>
+        names.OrderBy(n => n switch { "gateway" => 0, "postgres" => 4, "redis" => 3, _ when n.EndsWith("-sidecar", StringComparison.Ordinal) => 2, _ => 1 });
+
+    private static void Stop(string name, int pid)
+    {
+        if (!ProcessTable.IsRunning(pid)) return;
+        // Postgres takes SIGINT as "fast shutdown"; everything else shuts down cleanly on SIGTERM.
+        ProcessTable.Signal(pid, name == "postgres" ? 2 : ProcessTable.SigTerm);
+        if (!ProcessTable.WaitForExit(pid, TimeSpan.FromSeconds(20))) ProcessTable.Signal(pid, ProcessTable.SigKill);
+        ProcessTable.WaitForExit(pid, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Stops what `up` started, from the PID files it left (deploy/local/down.sh).</summary>
+    public static IReadOnlyList<string> StopFromPidFiles(string stateDir)
+    {
+        var pids = Path.Combine(stateDir, "pids");
+        if (!Directory.Exists(pids)) return [];
+        var entries = Directory.GetFiles(pids, "*.pid")
+            .Select(f => (Name: Path.GetFileNameWithoutExtension(f), File: f, Pid: int.TryParse(File.ReadAllText(f).Trim(), out var p) ? p : 0))
+            .ToDictionary(e => e.Name);
+        var stopped = new List<string>();
+        foreach (var name in StopOrder(entries.Keys))
+        {
+            var entry = entries[name];
+            if (ProcessTable.IsRunning(entry.Pid) && IsOurs(entry.Pid, name))
+            {
+                Stop(name, entry.Pid);
+                stopped.Add(name);
+            }
+            File.Delete(entry.File);
+        }
+        return stopped;
+    }
+
+    /// <summary>Guards against a PID reused by an unrelated process since `up` wrote the file.</summary>
+    private static bool IsOurs(int pid, string name)
+    {
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return name switch
+            {
+                "postgres" => cmdline.Contains("postgres", StringComparison.Ordinal),
+                "redis" => cmdline.Contains("redis-server", StringComparison.Ordinal),
+                _ => cmdline.Contains("Logistics.", StringComparison.Ordinal),
+            };
+        }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>The names from the PID files whose process is still alive.</summary>
+    public static IReadOnlyList<string> Running(string stateDir)
+    {
+        var pids = Path.Combine(stateDir, "pids");
+        if (!Directory.Exists(pids)) return [];
+        return Directory.GetFiles(pids, "*.pid")
+            .Where(f => int.TryParse(File.ReadAllText(f).Trim(), out var pid) && ProcessTable.IsRunning(pid) && IsOurs(pid, Path.GetFileNameWithoutExtension(f)))
+            .Select(Path.GetFileNameWithoutExtension).ToList()!;
+    }
+
+    private static string LoadOrCreateSigningKey(string path)
+    {
+        // Kept across restarts of the local stack so tokens stay valid; never committed (.local/ is ignored).
+        if (File.Exists(path)) return File.ReadAllText(path).Trim();
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        File.WriteAllText(path, key);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return key;
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the tests need and a fresh Debian 12 machine lacks:
+# the PostgreSQL server and Redis (Debian packages). The .NET 10 SDK must already be there.
+set -euo pipefail
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK (dotnet) is required and was not found on PATH." >&2
+  exit 1
+fi
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if ! command -v postgres >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Starts the whole system on this machine, on loopback, and returns with it running in the background:
+# a private Postgres and Redis (data under .local/), one local Dapr sidecar per service, the six services
+# and the gateway, each health-checked. Safe to run twice. Stop it with deploy/local/down.sh.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+deploy/local/prereqs.sh
+if [ "${LOGISTICS_NO_BUILD:-0}" != "1" ]; then
+  echo "Building (Release)..."
+  dotnet build Logistics.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+fi
+exec dotnet deploy/local/Logistics.LocalStack/bin/Release/net10.0/Logistics.LocalStack.dll up

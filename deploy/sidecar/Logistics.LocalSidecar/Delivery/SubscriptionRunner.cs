@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Logistics.LocalSidecar.Pubsub;
+using Logistics.LocalSidecar.Resources;
+using StackExchange.Redis;
+
+namespace Logistics.LocalSidecar.Delivery;
+
+/// <summary>
+/// Delivers one subscription's events to the app, as daprd with pubsub.redis does: new entries are read with
+/// XREADGROUP, reclaimed ones come from the reclaim loop, and both go through one queue to `concurrency`
+/// workers (1 by default: one event at a time, in stream order). An event is acknowledged (XACK) once the app
+/// took it or dropped it, or once it went to the dead-letter topic; otherwise it stays pending and the reclaim
+/// loop delivers it again after processingTimeout, in this process or in the next one for the same app id.
+/// </summary>
+public sealed class SubscriptionRunner
+{
+    // XREADGROUP ... BLOCK would hold a connection StackExchange.Redis shares; a short poll costs little locally.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RedisDownPause = TimeSpan.FromSeconds(1);
+
+    private enum Outcome { Ack, DeadLetter, LeavePending }
+
+    private readonly Subscription _subscription;
+    private readonly RedisStreams _pubsub;
+    private readonly RetryPolicy? _retry;
+    private readonly AppChannel _app;
+    private readonly Publisher _publisher;
+    private readonly ILogger _log;
+    private readonly Channel<StreamEntry> _queue;
+    // Entries read or claimed by this process and not finished yet: the reclaim loop leaves them alone.
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new();
+    private int _redisDown;
+
+    public SubscriptionRunner(Subscription subscription, RedisStreams pubsub, RetryPolicy? retry, AppChannel app, Publisher publisher, ILogger log)
+    {
+        _subscription = subscription;
+        _pubsub = pubsub;
+        _retry = retry;
+        _app = app;
+        _publisher = publisher;
+        _log = log;
+        _queue = Channel.CreateBounded<StreamEntry>(pubsub.Component.Concurrency);
+    }
+
+    private string Topic => _subscription.Topic;
+    private string Name => $"{_subscription.PubsubName}/{_subscription.Topic}";
+    private PubsubComponent Component => _pubsub.Component;
+
+    /// <summary>Creates the consumer group (at the start of the stream), retrying while Redis is away.</summary>
+    public async Task PrepareAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                await _pubsub.EnsureGroupAsync(Topic);
+                _log.LogInformation("subscribe {Subscription}: consumer group {Group}, concurrency {Concurrency}, inbound retry {Retry}",
+                    _subscription, Component.ConsumerId, Component.Concurrency, _retry?.ToString() ?? "none");
+                return;
+            }
+            catch (RedisException e)
+            {
+                ReportRedisDown("creating the consumer group", e);
+                await Task.Delay(RedisDownPause, stopping);
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var tasks = new List<Task> { PollAsync(stopping), ReclaimAsync(stopping) };
+        for (var i = 0; i < Component.Concurrency; i++) tasks.Add(WorkAsync(stopping));
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: whatever was not acknowledged stays pending for the next sidecar.
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            StreamEntry[] entries;
+            try
+            {
+                entries = await _pubsub.ReadNewAsync(Topic, Component.Concurrency);
+                ReportRedisBack();
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                // The stream or group was deleted (or Redis lost its data): pubsub.redis recreates the group.
+                _log.LogWarning("subscribe {Subscription}: consumer group {Group} is gone; recreating it", Name, Component.ConsumerId);
+                await PrepareAsync(stopping);
+                continue;
+            }
+            catch (RedisException e)
+            {
+                ReportRedisDown("reading new events", e);
+                await Task.Delay(RedisDownPause, stopping);
+                continue;
+            }
+            if (entries.Length == 0)
+            {
+                await Task.Delay(PollInterval, stopping);
+                continue;
+            }
+            foreach (var entry in entries)
+            {
+                _inFlight[entry.Id.ToString()] = 0;
+                await _queue.Writer.WriteAsync(entry, stopping);
+            }
+        }
+    }
+
+    /// <summary>pubsub.redis' redelivery: at start and every redeliverInterval, claim entries pending longer than processingTimeout.</summary>
+    private async Task ReclaimAsync(CancellationToken stopping)
+    {
+        if (!Component.RedeliveryEnabled) return;
+        using var timer = new PeriodicTimer(Component.RedeliverInterval);
+        do
+        {
+            StreamEntry[] claimed;
+            try
+            {
+                claimed = await _pubsub.ClaimIdleAsync(Topic, _inFlight.ContainsKey);
+                ReportRedisBack();
+            }
+            catch (RedisException e)
+            {
+                ReportRedisDown("reclaiming pending events", e);
+                continue;
+            }
+            if (claimed.Length > 0)
+                _log.LogInformation("redeliver {Subscription}: {Count} event(s) unacknowledged for over {Timeout} s",
+                    Name, claimed.Length, Component.ProcessingTimeout.TotalSeconds);
+            foreach (var entry in claimed)
+            {
+                if (_inFlight.TryAdd(entry.Id.ToString(), 0)) await _queue.Writer.WriteAsync(entry, stopping);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stopping));
+    }
+
+    private async Task WorkAsync(CancellationToken stopping)
+    {
+        await foreach (var entry in _queue.Reader.ReadAllAsync(stopping))
+        {
+            try
+            {
+                await HandleAsync(entry, stopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.LogError("deliver {Subscription}: entry {Entry} failed unexpectedly, left pending: {Error}", Name, entry.Id, e);
+            }
+            finally
+            {
+                _inFlight.TryRemove(entry.Id.ToString(), out _);
+            }
+        }
+    }
+
+    private async Task HandleAsync(StreamEntry entry, CancellationToken stopping)
+    {
+        var data = entry[RedisStreams.DataField];
+        var bytes = data.IsNull ? [] : (byte[])data!;
+        var ce = ParseCloudEvent(bytes);
+        var eventId = ce is null ? $"(entry {entry.Id})" : CloudEvents.StringField(ce, "id") ?? $"(entry {entry.Id})";
+
+        Outcome outcome;
+        if (ce is null)
+        {
+            _log.LogError("deliver {Subscription}: entry {Entry} is not a CloudEvent JSON object", Name, entry.Id);
+            outcome = _subscription.DeadLetterTopic is null ? Outcome.LeavePending : Outcome.DeadLetter;
+        }
+        else if (CloudEvents.HasExpired(ce))
+        {
+            _log.LogWarning("deliver {Subscription}: event {Id} expired at {Expiration}; dropped", Name, eventId, CloudEvents.StringField(ce, "expiration"));
+            outcome = DroppedOutcome();
+        }
+        else if (_subscription.Path is null)
+        {
+            _log.LogWarning("deliver {Subscription}: event {Id} matches no route; dropped", Name, eventId);
+            outcome = DroppedOutcome();
+        }
+        else
+        {
+            outcome = await DeliverWithRetriesAsync(_subscription.Path, bytes, ce, eventId, stopping);
+        }
+
+        switch (outcome)
+        {
+            case Outcome.Ack:
+                await AckAsync(entry, eventId);
+                break;
+            case Outcome.DeadLetter:
+                await DeadLetterAsync(entry, bytes, eventId, stopping);
+                break;
+            case Outcome.LeavePending:
+                break;
+        }
+    }
+
+    /// <summary>daprd sends a dropped event to the subscription's dead-letter topic when it has one (Dapr 1.13+), else just acknowledges it.</summary>
+    private Outcome DroppedOutcome() => _subscription.DeadLetterTopic is null ? Outcome.Ack : Outcome.DeadLetter;
+
+    private async Task<Outcome> DeliverWithRetriesAsync(string path, byte[] bytes, JsonObject ce, string eventId, CancellationToken stopping)
+    {
+        // pubsub.redis gives each delivery (all resiliency retries included) processingTimeout; past it the event
+        // is left to the reclaim loop, so it is never delivered twice at the same time.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        if (Component.RedeliveryEnabled) session.CancelAfter(Component.ProcessingTimeout);
+
+        for (var retry = 0; ; retry++)
+        {
+            DeliveryResult result;
+            try
+            {
+                result = await _app.DeliverAsync(path, bytes, ce, _subscription.PubsubName, session.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1);
+            }
+
+            switch (result.Status)
+            {
+                case DeliveryStatus.Success:
+                    _log.LogInformation("deliver {Subscription}: event {Id} -> /{Path}: {Result}", Name, eventId, path, result.Detail);
+                    return Outcome.Ack;
+                case DeliveryStatus.Drop:
+                    _log.LogWarning("deliver {Subscription}: event {Id} -> /{Path}: {Result}; dropped", Name, eventId, path, result.Detail);
+                    return DroppedOutcome();
+            }
+
+            if (_retry is null || !_retry.AllowsRetry(retry))
+                return GiveUp(eventId, result.Detail, retry + 1);
+
+            var delay = _retry.Delay(retry);
+            _log.LogWarning("deliver {Subscription}: event {Id} -> /{Path}: {Result}; retry {Retry} in {Delay} ms",
+                Name, eventId, path, result.Detail, retry + 1, (int)delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, session.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Out of retries (or of time), as daprd decides it: to the dead-letter topic when the subscription has one;
+    /// otherwise the event stays pending and pubsub.redis redelivers it after processingTimeout.
+    /// </summary>
+    private Outcome GiveUp(string eventId, string reason, int attempts)
+    {
+        if (_subscription.DeadLetterTopic is not null)
+        {
+            _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); dead-lettering it",
+                Name, eventId, attempts, reason);
+            return Outcome.DeadLetter;
+        }
+        _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); left pending, redelivered after {Timeout} s",
+            Name, eventId, attempts, reason, Component.ProcessingTimeout.TotalSeconds);
+        return Outcome.LeavePending;
+    }
+
+    private async Task DeadLetterAsync(StreamEntry entry, byte[] bytes, string eventId, CancellationToken stopping)
+    {
+        var topic = _subscription.DeadLetterTopic!;
+        try
+        {
+            await _publisher.PublishUnchangedAsync(_pubsub, topic, bytes, stopping);
+        }
+        catch (PublishFailedException e)
+        {
+            _log.LogError("dead-letter {Subscription}: event {Id} could not go to {DeadLetterTopic} ({Error}); left pending", Name, eventId, topic, e.Message);
+            return;
+        }
+        _log.LogWarning("dead-letter {Subscription}: event {Id} sent to {Pubsub}/{DeadLetterTopic}", Name, eventId, _subscription.PubsubName, topic);
+        await AckAsync(entry, eventId);
+    }
+
+    private async Task AckAsync(StreamEntry entry, string eventId)
+    {
+        try
+        {
+            await _pubsub.AckAsync(Topic, entry.Id);
+        }
+        catch (RedisException e)
+        {
+            // At least once: the event will be delivered again; subscribers are idempotent on the CloudEvent id.
+            _log.LogWarning("deliver {Subscription}: event {Id} handled but not acknowledged ({Error}); it will be redelivered", Name, eventId, e.Message);
+        }
+    }
+
+    private static JsonObject? ParseCloudEvent(byte[] bytes)
+    {
+        try
+        {
+            return JsonNode.Parse(bytes) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void ReportRedisDown(string what, RedisException e)
+    {
+        if (Interlocked.Exchange(ref _redisDown, 1) == 0)
+            _log.LogWarning("subscribe {Subscription}: Redis unavailable while {What} ({Error}); retrying", Name, what, e.Message);
+    }
+
+    private void ReportRedisBack()
+    {
+        if (Interlocked.Exchange(ref _redisDown, 0) == 1)
+            _log.LogInformation("subscribe {Subscription}: Redis is back", Name);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using Logistics.Hosting;
+using Logistics.Hosting.Auth;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Logistics.Gateway;
+
+/// <summary>The gateway's composition, shared by Program.cs and the tests.</summary>
+public static class GatewayApp
+{
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="settings">Configuration that wins over appsettings.json and the environment (tests).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the assembly; the launcher may start us from any directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
+
+        var gateway = GatewayOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(gateway);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(gateway.BindAddress);
+            kestrel.Listen(address, gateway.HttpPort, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(address, gateway.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+        });
+        builder.Services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
+
+        builder.Services.AddLogisticsAuthentication(builder.Configuration);
+        builder.Services.AddGatewayPolicies();
+        builder.Services.AddPerUserRateLimit(PerUserRateLimitOptions.From(builder.Configuration));
+        builder.Services.AddHealthChecks();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<RoutePolicyCheck>();
+
+        var app = builder.Build();
+
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // After authorization, so that the limiter partitions by the validated user.
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
+        if (AuthOptions.From(app.Configuration).DevTokens.Enabled)
+            app.MapDevToken();
+        app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
+        {
+            if (route.Metadata?.GetValueOrDefault(Listeners.MetadataKey) is { } listener)
+                endpoint.WithMetadata(new ListenerMetadata(listener));
+        });
+        return app;
+    }
+}

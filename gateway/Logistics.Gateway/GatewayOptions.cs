@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace Logistics.Gateway;
+
+/// <summary>Configuration section "Gateway": where the gateway listens and how large a request may be.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Loopback on the local stack; a pod sets 0.0.0.0.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>REST/JSON (and later the web console): HTTP/1.1 and HTTP/2.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>gRPC: HTTP/2 cleartext (h2c) only.</summary>
+    public int GrpcPort { get; set; } = 8081;
+
+    /// <summary>Larger request bodies are refused with 413 before they reach a service.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public static GatewayOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+            throw new InvalidOperationException($"Gateway:BindAddress '{options.BindAddress}' is not an IP address.");
+        if (options.HttpPort is < 1 or > 65535 || options.GrpcPort is < 1 or > 65535 || options.HttpPort == options.GrpcPort)
+            throw new InvalidOperationException(
+                $"Gateway:HttpPort ({options.HttpPort}) and Gateway:GrpcPort ({options.GrpcPort}) must be two different ports.");
+        if (options.MaxRequestBodyBytes <= 0)
+            throw new InvalidOperationException("Gateway:MaxRequestBodyBytes must be positive.");
+        return options;
+    }
+}

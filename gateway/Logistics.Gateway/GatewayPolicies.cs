@@ -1,0 +1,43 @@
+using Logistics.Hosting.Auth;
+
+namespace Logistics.Gateway;
+
+/// <summary>
+/// Policies for paths that several roles may call (api.md, column "who"). A route names one policy, so "warehouse or
+/// supervisor" needs a name of its own; each is named after what its holders do. Single-role paths use the role
+/// policies ("admin", "warehouse", ...) and "any" is "authenticated", both from Logistics.Hosting.Auth. The services
+/// check the finer rules again (the requester's own request, not one's own count, ...).
+/// </summary>
+public static class GatewayPolicies
+{
+    public static readonly IReadOnlyDictionary<string, string[]> AnyOf = new Dictionary<string, string[]>
+    {
+        // inventory
+        ["stock-reservers"] = [Roles.Warehouse, Roles.Supervisor],
+        ["movement-readers"] = [Roles.Warehouse, Roles.Auditor],
+        ["reconcilers"] = [Roles.Admin, Roles.Auditor],
+        ["count-readers"] = [Roles.Warehouse, Roles.Supervisor],
+        ["count-cancellers"] = [Roles.Warehouse, Roles.Supervisor],
+        // requests
+        ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
+        ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],
+        // receipts
+        ["receipt-signers"] = [Roles.Engineer, Roles.Warehouse],
+        ["receipt-correctors"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
+        // returns
+        ["return-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
+        // doa
+        ["doa-claim-filers"] = [Roles.DeliveryManager, Roles.Engineer],
+        ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor],
+        // custody
+        ["custody-anomaly-readers"] = [Roles.Auditor, Roles.Supervisor],
+    };
+
+    public static IServiceCollection AddGatewayPolicies(this IServiceCollection services)
+    {
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var (name, roles) in AnyOf)
+            authorization.AddPolicy(name, LogisticsAuthentication.AnyOf(roles));
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Logistics.Hosting.Auth;
+
+namespace Logistics.Gateway;
+
+/// <summary>Configuration section "RateLimits:PerUser": one token bucket per user ("sub" of the token).</summary>
+public sealed class PerUserRateLimitOptions
+{
+    public const string Section = "RateLimits:PerUser";
+
+    /// <summary>The name routes give as RateLimiterPolicy.</summary>
+    public const string PolicyName = "per-user";
+
+    /// <summary>The burst a user may send at once.</summary>
+    public int TokenLimit { get; set; } = 100;
+
+    /// <summary>Tokens given back every <see cref="ReplenishmentPeriod"/>: the sustained rate.</summary>
+    public int TokensPerPeriod { get; set; } = 50;
+
+    public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    public static PerUserRateLimitOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<PerUserRateLimitOptions>() ?? new PerUserRateLimitOptions();
+        if (options.TokenLimit < 1 || options.TokensPerPeriod < 1 || options.ReplenishmentPeriod <= TimeSpan.Zero)
+            throw new InvalidOperationException(
+                "RateLimits:PerUser needs TokenLimit >= 1, TokensPerPeriod >= 1 and a positive ReplenishmentPeriod.");
+        return options;
+    }
+}
+
+public static class PerUserRateLimit
+{
+    public static IServiceCollection AddPerUserRateLimit(this IServiceCollection services, PerUserRateLimitOptions limits)
+    {
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                var response = context.HttpContext.Response;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                if (IsGrpc(context.HttpContext.Request))
+                {
+                    // A gRPC client reads HTTP 429 as UNAVAILABLE (and may retry at once); answer RESOURCE_EXHAUSTED
+                    // as a trailers-only gRPC response instead, as api.md promises.
+                    response.StatusCode = StatusCodes.Status200OK;
+                    response.ContentType = "application/grpc";
+                    response.Headers["grpc-status"] = "8";
+                    response.Headers["grpc-message"] = "rate limit exceeded";
+                }
+                return ValueTask.CompletedTask;
+            };
+            options.AddPolicy(PerUserRateLimitOptions.PolicyName, context =>
+                RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.TokenLimit,
+                    TokensPerPeriod = limits.TokensPerPeriod,
+                    ReplenishmentPeriod = limits.ReplenishmentPeriod,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        });
+        return services;
+    }
+
+    private static string PartitionKey(HttpContext context) =>
+        // Routes require a token, so "sub" is there; the address only covers a route that would not.
+        context.User.FindFirst(LogisticsAuthentication.UserIdClaim)?.Value is { } userId
+            ? "user:" + userId
+            : "address:" + context.Connection.RemoteIpAddress;
+
+    private static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+}

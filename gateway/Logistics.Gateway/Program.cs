@@ -1,0 +1,4 @@
+using Logistics.Gateway;
+
+var app = GatewayApp.Build(args);
+app.Run();

@@ -1,0 +1,50 @@
+using Logistics.Inventory.Domain;
+using Npgsql;
+
+namespace Logistics.Inventory.Data;
+
+public sealed class PartsTable(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "part_number, description, serialized, unit, version, updated_at";
+
+    public async Task<CataloguePart?> FindAsync(string partNumber, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM parts WHERE part_number = $1");
+        cmd.Parameters.Add(new() { Value = partNumber });
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    /// <summary>Reads a part inside a command's transaction, holding a lock on its part number until commit (also when it does not exist yet).</summary>
+    public async Task<CataloguePart?> FindForUpdateAsync(NpgsqlTransaction tx, string partNumber, CancellationToken ct)
+    {
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('part:' || $1))", tx.Connection, tx) { Parameters = { new() { Value = partNumber } } })
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM parts WHERE part_number = $1", tx.Connection, tx) { Parameters = { new() { Value = partNumber } } };
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    public async Task SaveAsync(NpgsqlTransaction tx, CataloguePart part, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            INSERT INTO parts ({Columns}) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (part_number) DO UPDATE SET description = $2, serialized = $3, unit = $4, version = $5, updated_at = $6
+            """, tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = part.PartNumber }, new() { Value = part.Description }, new() { Value = part.Serialized },
+                new() { Value = part.Unit }, new() { Value = part.Version }, new() { Value = part.UpdatedAt },
+            },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<CataloguePart?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new CataloguePart(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetInt64(4),
+            reader.GetFieldValue<DateTimeOffset>(5));
+    }
+}

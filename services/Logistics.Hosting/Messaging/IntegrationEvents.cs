@@ -1,0 +1,90 @@
+using Dapr;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Logistics.Hosting.Messaging;
+
+/// <summary>What a handler gets besides the event: the transaction its effect must be written in.</summary>
+public sealed record InboxContext(string EventId, NpgsqlTransaction Transaction, IServiceProvider Services)
+{
+    public NpgsqlConnection Connection => Transaction.Connection!;
+}
+
+public static class IntegrationEvents
+{
+    /// <summary>Dapr's subscriber answers (pubsub HTTP contract).</summary>
+    private static readonly IResult Success = Results.Json(new { status = "SUCCESS" });
+    private static readonly IResult Drop = Results.Json(new { status = "DROP" });
+
+    /// <summary>
+    /// Subscribes to a topic on the Dapr pub/sub (through `/dapr/subscribe`) and applies each event once:
+    /// its CloudEvent id goes into the inbox in the same transaction as the handler's effect, so a
+    /// redelivered event changes nothing. A handler that throws rolls back and answers 500, which the
+    /// sidecar retries and finally dead-letters; nothing is acknowledged that was not applied.
+    /// </summary>
+    public static RouteHandlerBuilder MapIntegrationEvent<TEvent>(this IEndpointRouteBuilder app, string topic,
+        Func<TEvent, InboxContext, CancellationToken, Task> handle)
+        where TEvent : IMessage<TEvent>, new()
+    {
+        var options = app.ServiceProvider.GetRequiredService<MessagingOptions>();
+        var subscription = $"{topic}";
+        return app.MapPost($"/events/{topic}", async (HttpContext http, NpgsqlDataSource dataSource, ILoggerFactory loggers) =>
+            {
+                var logger = loggers.CreateLogger("Logistics.Inbox");
+                var ct = http.RequestAborted;
+                // UseCloudEvents unwraps the envelope and forwards its attributes as "Cloudevent.*" headers.
+                var eventId = http.Request.Headers["Cloudevent.id"].ToString();
+                if (string.IsNullOrEmpty(eventId))
+                {
+                    logger.LogError("Event on {Topic} has no CloudEvent id; dropped (it cannot be de-duplicated)", topic);
+                    return Drop;
+                }
+
+                TEvent message;
+                try
+                {
+                    var body = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
+                    message = ProtoJson.Parser.Parse<TEvent>(body);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    // Retried, then dead-lettered: kept for someone to look at, never silently lost.
+                    logger.LogError("Event {EventId} on {Topic} is not a valid {EventType}: {Error}", eventId, topic, typeof(TEvent).Name, e.Message);
+                    return Results.StatusCode(StatusCodes.Status500InternalServerError);
+                }
+
+                await using var conn = await dataSource.OpenConnectionAsync(ct);
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await using (var inbox = new NpgsqlCommand(
+                    "INSERT INTO inbox (event_id, subscription, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", conn, tx)
+                    { Parameters = { new() { Value = eventId }, new() { Value = subscription }, new() { Value = message.Descriptor.FullName } } })
+                {
+                    // A concurrent delivery of the same id waits here on the key until the first commits.
+                    if (await inbox.ExecuteNonQueryAsync(ct) == 0)
+                    {
+                        logger.LogInformation("Event {EventId} on {Topic} already handled; acknowledged again without effect", eventId, topic);
+                        return Success;
+                    }
+                }
+                try
+                {
+                    await handle(message, new InboxContext(eventId, tx, http.RequestServices), ct);
+                    await tx.CommitAsync(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Handling event {EventId} on {Topic} failed; the sidecar will redeliver it", eventId, topic);
+                    return Results.StatusCode(StatusCodes.Status500InternalServerError);
+                }
+                logger.LogInformation("Handled {EventType} {EventId} from {Topic}", message.Descriptor.Name, eventId, topic);
+                return Success;
+            })
+            .WithTopic(new TopicOptions { PubsubName = options.PubsubName, Name = topic, DeadLetterTopic = options.DeadLetterTopic })
+            .AllowAnonymous(); // the sidecar calls it; the app port is reachable only from the sidecar (loopback / pod network)
+    }
+}

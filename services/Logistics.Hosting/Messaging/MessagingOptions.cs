@@ -1,0 +1,22 @@
+namespace Logistics.Hosting.Messaging;
+
+/// <summary>Config section `Messaging`.</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>The Dapr pub/sub component every service publishes to and subscribes on.</summary>
+    public string PubsubName { get; set; } = "logistics-pubsub";
+
+    /// <summary>The app id; names the dead-letter topic of this service's subscriptions.</summary>
+    public string AppId { get; set; } = "";
+
+    /// <summary>How often the relay looks for unpublished rows when no NOTIFY woke it (a safety net, not the normal path).</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>Upper bound of the relay's back-off while the sidecar or broker is unreachable.</summary>
+    public TimeSpan OutboxMaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where a subscription's message goes once the sidecar's retries are exhausted.</summary>
+    public string DeadLetterTopic => $"dead-letter.{AppId}";
+}

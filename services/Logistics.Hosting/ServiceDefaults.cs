@@ -1,0 +1,81 @@
+using Dapr;
+using Logistics.Hosting.Auth;
+using Logistics.Hosting.Data;
+using Logistics.Hosting.Grpc;
+using Logistics.Hosting.Messaging;
+using Logistics.Hosting.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Logistics.Hosting;
+
+/// <summary>What every service has: one call in Program.cs before Build, one after.</summary>
+public static class ServiceDefaults
+{
+    /// <summary>
+    /// Kestrel on two ports (`Ports:Http`: HTTP/1.1 for REST, the sidecar and health; `Ports:Grpc`: HTTP/2
+    /// cleartext for gRPC), telemetry, health, JWT authentication, gRPC with JSON transcoding, reflection and
+    /// the domain error mapping, the Dapr client, Postgres in the service's own schema with migrations,
+    /// the outbox relay and command idempotency.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string appId)
+    {
+        builder.AddServicePorts();
+        builder.AddTelemetry(appId);
+
+        builder.Services.AddHealthChecks();
+        builder.Services.AddLogisticsAuthentication(builder.Configuration);
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<DomainErrorInterceptor>();
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(o => o.Services.Map("", r => r.Tags.Contains(HealthTags.Ready)));
+
+        var messaging = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
+        messaging.AppId = appId;
+        builder.Services.AddSingleton(messaging);
+        builder.Services.AddDaprClient(); // finds the sidecar through DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT
+
+        builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
+        builder.Services.AddSingleton<Commands>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+
+    private static void AddServicePorts(this WebApplicationBuilder builder)
+    {
+        var host = builder.Configuration["Ports:Host"] ?? "127.0.0.1";
+        var http = builder.Configuration.GetValue<int?>("Ports:Http")
+            ?? throw new InvalidOperationException("Ports:Http is not set (env Ports__Http): the HTTP/1.1 port for REST, the Dapr sidecar and health");
+        var grpc = builder.Configuration.GetValue<int?>("Ports:Grpc")
+            ?? throw new InvalidOperationException("Ports:Grpc is not set (env Ports__Grpc): the HTTP/2 cleartext port for gRPC");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            var address = System.Net.IPAddress.Parse(host);
+            k.Listen(address, http, o => o.Protocols = HttpProtocols.Http1);
+            k.Listen(address, grpc, o => o.Protocols = HttpProtocols.Http2);
+            k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+        });
+    }
+
+    /// <summary>Middleware and endpoints every service has: CloudEvents, auth, subscriptions, health, reflection.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapSubscribeHandler();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using Logistics.Events.V1;
+using Logistics.Hosting.Messaging;
+using Logistics.Requests.Data;
+using Logistics.Requests.Domain;
+
+namespace Logistics.Requests.Events;
+
+/// <summary>Keeps this service's copy of the parts catalogue from inventory's PartCatalogued events.</summary>
+public static class CatalogueSubscriber
+{
+    public static void MapCatalogueEvents(this IEndpointRouteBuilder app) =>
+        app.MapIntegrationEvent<PartCatalogued>(EventTopics.PartCatalogued, async (e, inbox, ct) =>
+        {
+            var table = inbox.Services.GetRequiredService<RequestablePartsTable>();
+            var clock = inbox.Services.GetRequiredService<TimeProvider>();
+            var incoming = new RequestablePart(e.PartNumber, e.Description, e.Serialized, e.Unit, e.Version, clock.GetUtcNow());
+            var current = await table.FindForUpdateAsync(inbox.Transaction, e.PartNumber, ct);
+            if (RequestablePart.Replaces(current, incoming)) await table.SaveAsync(inbox.Transaction, incoming, ct);
+        });
+}

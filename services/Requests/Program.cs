@@ -1,0 +1,15 @@
+using Logistics.Hosting;
+using Logistics.Requests.Api;
+using Logistics.Requests.Data;
+using Logistics.Requests.Events;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("requests");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<RequestablePartsTable>();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapGrpcService<PartRequestsApi>();
+app.MapCatalogueEvents();
+app.Run();

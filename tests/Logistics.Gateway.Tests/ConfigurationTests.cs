@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.Json;
+using Logistics.Gateway.Tests.Support;
+using Logistics.Hosting.Auth;
+using Logistics.LocalStack;
+
+namespace Logistics.Gateway.Tests;
+
+/// <summary>The shipped appsettings.json, read as a file and as the gateway runs it, and the checks made at start.</summary>
+public sealed class ConfigurationTests
+{
+    private static readonly string ShippedSettings = RepoLayout.PathOf("gateway/Logistics.Gateway/appsettings.json");
+
+    [Fact]
+    public void Every_shipped_route_has_a_known_authorization_policy_the_per_user_rate_limit_and_a_listener()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(ShippedSettings));
+        var routes = settings.RootElement.GetProperty("ReverseProxy").GetProperty("Routes").EnumerateObject().ToList();
+        var knownPolicies = Roles.All.Append(LogisticsAuthentication.AuthenticatedPolicy).Concat(GatewayPolicies.AnyOf.Keys).ToHashSet();
+
+        Assert.NotEmpty(routes);
+        foreach (var route in routes)
+        {
+            var policy = route.Value.TryGetProperty("AuthorizationPolicy", out var p) ? p.GetString() : null;
+            var limiter = route.Value.TryGetProperty("RateLimiterPolicy", out var l) ? l.GetString() : null;
+            var listener = route.Value.GetProperty("Metadata").GetProperty("Listener").GetString();
+            Assert.True(policy is not null && knownPolicies.Contains(policy), $"route {route.Name}: AuthorizationPolicy '{policy}'");
+            Assert.True(limiter == "per-user", $"route {route.Name}: RateLimiterPolicy '{limiter}'");
+            var isGrpc = route.Value.GetProperty("Match").GetProperty("Path").GetString()!.StartsWith("/logistics.", StringComparison.Ordinal);
+            Assert.True(listener == (isGrpc ? "grpc" : "http"), $"route {route.Name}: Listener '{listener}'");
+        }
+    }
+
+    [Fact]
+    public void The_shipped_clusters_point_at_the_ports_of_deploy_stack_json()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(ShippedSettings));
+        var clusters = settings.RootElement.GetProperty("ReverseProxy").GetProperty("Clusters");
+        foreach (var app in StackLayout.Load().Apps)
+        {
+            var grpc = clusters.GetProperty($"{app.AppId}-grpc");
+            var http = clusters.GetProperty($"{app.AppId}-http");
+            Assert.Equal($"http://127.0.0.1:{app.GrpcPort}", Address(grpc));
+            Assert.Equal($"http://127.0.0.1:{app.HttpPort}", Address(http));
+            Assert.Equal("2", grpc.GetProperty("HttpRequest").GetProperty("Version").GetString());
+            Assert.Equal("RequestVersionExact", grpc.GetProperty("HttpRequest").GetProperty("VersionPolicy").GetString());
+        }
+
+        static string? Address(JsonElement cluster) =>
+            cluster.GetProperty("Destinations").GetProperty("main").GetProperty("Address").GetString();
+    }
+
+    [Fact]
+    public async Task With_the_shipped_defaults_dev_tokens_are_off_and_health_answers()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+
+        using var token = await gateway.Http.PostAsync("/dev/token",
+            new StringContent("""{"userId":"e1","roles":["engineer"]}""", System.Text.Encoding.UTF8, "application/json"));
+        using var health = await gateway.Http.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.NotFound, token.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, "ReverseProxy:Routes:open:AuthorizationPolicy", "has no AuthorizationPolicy")]
+    [InlineData("anonymous", "ReverseProxy:Routes:open:AuthorizationPolicy", "has no AuthorizationPolicy")]
+    [InlineData(null, "ReverseProxy:Routes:open:RateLimiterPolicy", "has no RateLimiterPolicy")]
+    [InlineData(null, "ReverseProxy:Routes:open:Metadata:Listener", "has no Metadata.Listener")]
+    public async Task The_gateway_refuses_to_start_with_a_route_that_is_not_protected(string? value, string key, string message)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Routes:open:ClusterId"] = "inventory-http",
+            ["ReverseProxy:Routes:open:Match:Path"] = "/api/v1/open",
+            ["ReverseProxy:Routes:open:AuthorizationPolicy"] = "authenticated",
+            ["ReverseProxy:Routes:open:RateLimiterPolicy"] = "per-user",
+            ["ReverseProxy:Routes:open:Metadata:Listener"] = "http",
+        };
+        settings[key] = value;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await (await GatewayHost.StartAsync(settings)).DisposeAsync());
+
+        Assert.Contains($"Gateway route 'open' {message}", AllMessages(error));
+    }
+
+    [Theory]
+    [InlineData(null, "Auth is not configured: set Auth:SigningKey")]
+    [InlineData("too-short-key", "Auth:SigningKey is too short")]
+    public void The_gateway_refuses_to_start_without_a_usable_signing_key(string? key, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => GatewayHost.Build(new Dictionary<string, string?> { ["Auth:SigningKey"] = key }));
+        Assert.Contains(message, error.Message);
+    }
+
+    private static string AllMessages(Exception error)
+    {
+        var messages = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+            if (e is AggregateException aggregate)
+                messages.AddRange(aggregate.InnerExceptions.Select(AllMessages));
+        }
+        return string.Join(" | ", messages);
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what is missing (Debian packages, NuGet restore), builds once in Release,
+# then runs the groups from fast to slow so a failure in a fast group shows first.
+# Usage: tests/run.sh [group ...]   groups: unit service messaging end-to-end (default: all)
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+deploy/local/prereqs.sh || exit 1
+echo "== restore and build (Release)"
+dotnet build Logistics.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
+
+declare -A groups=(
+  [unit]="tests/Logistics.Inventory.Tests tests/Logistics.Requests.Tests"
+  [service]="tests/Logistics.Hosting.Tests tests/Logistics.Gateway.Tests"
+  [messaging]="tests/Logistics.Sidecar.Tests"
+  [end-to-end]="tests/Logistics.EndToEnd.Tests"
+)
+order=(unit service messaging end-to-end)
+[ $# -gt 0 ] && order=("$@")
+
+results="$root/.local/test-results"
+mkdir -p "$results"
+passed=0; failed=0; skipped=0; status=0
+for group in "${order[@]}"; do
+  [ -n "${groups[$group]:-}" ] || { echo "unknown group: $group (unit service messaging end-to-end)"; exit 2; }
+  for project in ${groups[$group]}; do
+    name="$(basename "$project")"
+    echo "== [$group] $name"
+    start=$SECONDS
+    log="$results/$name.log"
+    dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
+      | grep -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|Error Message|^\s+at .*Tests' || true
+    rc=${PIPESTATUS[0]}
+    summary=$(grep -E '(Passed|Failed)! +- ' "$log" | tail -1)
+    p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary"); s=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$summary")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+    if [ "$rc" -ne 0 ]; then
+      status=1
+      [ -z "$summary" ] && failed=$((failed + 1)) && echo "   $name did not complete (exit $rc); see $log"
+    fi
+    echo "   $name: ${p:-0} passed, ${f:-0} failed in $((SECONDS - start)) s"
+  done
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
