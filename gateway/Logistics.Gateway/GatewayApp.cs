@@ -28,7 +28,9 @@ public static class GatewayApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = IPAddress.Parse(gateway.BindAddress);
-            kestrel.Listen(address, gateway.HttpPort, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            // Cleartext HTTP/2 needs a port of its own: without TLS (ALPN) Kestrel serves HTTP/1.1 only on a port that
+            // offers both, and says so in a warning at every start. HTTP/2 clients use the gRPC port.
+            kestrel.Listen(address, gateway.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, gateway.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
             kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
         });

@@ -10,7 +10,7 @@ public sealed class GatewayOptions
     /// <summary>Loopback on the local stack; a pod sets 0.0.0.0.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>REST/JSON (and later the web console): HTTP/1.1 and HTTP/2.</summary>
+    /// <summary>REST/JSON (and later the web console): HTTP/1.1.</summary>
     public int HttpPort { get; set; } = 8080;
 
     /// <summary>gRPC: HTTP/2 cleartext (h2c) only.</summary>

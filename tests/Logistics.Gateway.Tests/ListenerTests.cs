@@ -56,13 +56,4 @@ public sealed class ListenerTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, grpc.StatusCode);
         Assert.Equal(HttpVersion.Version20, grpc.Version);
     }
-
-    [Fact]
-    public async Task The_rest_port_speaks_http2_too()
-    {
-        using var response = await _gateway.Http.SendAsync(
-            GatewayHost.Request(HttpMethod.Get, "/api/v1/parts/02310QKA", TestTokens.For(Roles.Engineer), http2: true));
-        Assert.Equal(HttpVersion.Version20, response.Version);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 }

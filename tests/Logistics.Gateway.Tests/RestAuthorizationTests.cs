@@ -53,6 +53,7 @@ public sealed class RestAuthorizationTests(GatewayFixture fixture)
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         var request = GatewayHost.Request(HttpMethod.Put, "/api/v1/parts/02310QKA", token, JsonContent.Create(new { description = "PSU" }));
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9"); // a client cannot make itself look like someone else
 
         using var response = await _gateway.Http.SendAsync(request);
 
