@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace Logistics.LocalSidecar;
 
 /// <summary>
-/// One line per event: "12:00:01.234 INFO  [requests] delivery: ...". The app id is in every line because the
+/// One line per event: "12:00:01.234 INFO  [requests] deliver logistics-pubsub/orders: ...". The app id is in every line because the
 /// local stack's sidecars may write to one terminal or one file.
 /// </summary>
 public sealed class OneLineLogFormatter(string appId) : ConsoleFormatter(Name)
@@ -24,8 +24,11 @@ public sealed class OneLineLogFormatter(string appId) : ConsoleFormatter(Name)
             LogLevel.Error => "ERROR",
             _ => "FATAL",
         };
-        // Framework categories are long (Microsoft.Hosting.Lifetime); the last segment is enough.
-        var category = logEntry.Category[(logEntry.Category.LastIndexOf('.') + 1)..];
-        textWriter.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {level} [{appId}] {category}: {message}");
+        // The sidecar's own messages start with what they are about ("publish ...", "deliver ..."); framework
+        // messages (Kestrel, hosting) say where they come from.
+        var prefix = logEntry.Category.StartsWith("Microsoft.", StringComparison.Ordinal) || logEntry.Category.StartsWith("System.", StringComparison.Ordinal)
+            ? logEntry.Category + ": "
+            : "";
+        textWriter.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {level} [{appId}] {prefix}{message}");
     }
 }

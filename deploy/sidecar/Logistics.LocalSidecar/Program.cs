@@ -6,7 +6,6 @@ using Logistics.LocalSidecar.Delivery;
 using Logistics.LocalSidecar.Pubsub;
 using Logistics.LocalSidecar.Resources;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 
 SidecarOptions options;
@@ -25,13 +24,10 @@ catch (Exception e) when (e is ArgumentException or IOException or InvalidDataEx
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders()
     .SetMinimumLevel(options.LogLevel)
-    // Kestrel and routing chatter below warnings hides the sidecar's own lines.
+    // Framework chatter below warnings would hide the sidecar's own lines.
     .AddFilter("Microsoft", LogLevel.Warning)
-    .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
-    .AddConsole(o => o.FormatterName = OneLineLogFormatter.Name)
-    .AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();
-builder.Services.AddSingleton(new OneLineLogFormatter(options.AppId));
-builder.Services.Replace(ServiceDescriptor.Singleton<ConsoleFormatter>(sp => sp.GetRequiredService<OneLineLogFormatter>()));
+    .AddConsole(o => o.FormatterName = OneLineLogFormatter.Name);
+builder.Services.AddSingleton<ConsoleFormatter>(new OneLineLogFormatter(options.AppId));
 
 // Loopback only, like daprd in self-hosted mode: HTTP/1.1 for the HTTP API, HTTP/2 cleartext for gRPC.
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -43,7 +39,9 @@ builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSe
 
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(resources);
-builder.Services.AddSingleton(new PubsubRegistry(await ConnectAsync(resources)));
+var pubsubs = await PubsubRegistry.ConnectAsync(resources);
+// Through a factory, so that the container disposes it (closing the Redis connections) on shutdown.
+builder.Services.AddSingleton(_ => pubsubs);
 builder.Services.AddSingleton<SidecarState>();
 builder.Services.AddSingleton<Publisher>();
 builder.Services.AddSingleton<AppChannel>();
@@ -65,10 +63,3 @@ app.Lifetime.ApplicationStopped.Register(() => log.LogInformation("local sidecar
 
 await app.RunAsync();
 return 0;
-
-static async Task<Dictionary<string, RedisStreams>> ConnectAsync(SidecarResources resources)
-{
-    var connected = new Dictionary<string, RedisStreams>(StringComparer.Ordinal);
-    foreach (var (name, component) in resources.Pubsubs) connected[name] = await RedisStreams.ConnectAsync(component);
-    return connected;
-}

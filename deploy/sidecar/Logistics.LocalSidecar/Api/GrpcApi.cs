@@ -1,4 +1,4 @@
-using Dapr.Proto.Runtime.V1;
+using Dapr.Client.Autogen.Grpc.v1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;

@@ -16,11 +16,11 @@ public readonly record struct DeliveryResult(DeliveryStatus Status, string Detai
 public sealed class AppChannel : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly ILogger<AppChannel> _log;
+    private readonly ILogger _log;
 
-    public AppChannel(SidecarOptions options, ILogger<AppChannel> log)
+    public AppChannel(SidecarOptions options, ILoggerFactory loggers)
     {
-        _log = log;
+        _log = loggers.CreateLogger("discovery");
         _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = new Uri(options.AppBaseAddress + "/"),
@@ -37,7 +37,7 @@ public sealed class AppChannel : IDisposable
     public async Task<string?> DiscoverAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var lastLog = TimeSpan.MinValue;
+        TimeSpan? lastLog = null;
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
@@ -53,7 +53,7 @@ public sealed class AppChannel : IDisposable
             {
                 problem = e.Message;
             }
-            if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(10))
+            if (lastLog is null || clock.Elapsed - lastLog > TimeSpan.FromSeconds(10))
             {
                 _log.LogInformation("discovery: waiting for the app at {App} ({Problem}); retrying", _http.BaseAddress, problem);
                 lastLog = clock.Elapsed;

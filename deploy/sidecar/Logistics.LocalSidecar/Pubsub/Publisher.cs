@@ -19,6 +19,13 @@ public sealed class PubsubRegistry(IReadOnlyDictionary<string, RedisStreams> com
 {
     public IReadOnlyDictionary<string, RedisStreams> Components { get; } = components;
 
+    public static async Task<PubsubRegistry> ConnectAsync(SidecarResources resources)
+    {
+        var connected = new Dictionary<string, RedisStreams>(StringComparer.Ordinal);
+        foreach (var (name, component) in resources.Pubsubs) connected[name] = await RedisStreams.ConnectAsync(component);
+        return new PubsubRegistry(connected);
+    }
+
     public RedisStreams Get(string name) =>
         Components.TryGetValue(name, out var pubsub) ? pubsub : throw new PubsubNotFoundException(name);
 
@@ -29,8 +36,10 @@ public sealed class PubsubRegistry(IReadOnlyDictionary<string, RedisStreams> com
 }
 
 /// <summary>Publishing, shared by the gRPC and HTTP APIs and by dead-lettering. Outbound retries follow the component's resiliency policy.</summary>
-public sealed class Publisher(PubsubRegistry registry, SidecarResources resources, SidecarOptions options, ILogger<Publisher> log)
+public sealed class Publisher(PubsubRegistry registry, SidecarResources resources, SidecarOptions options, ILoggerFactory loggers)
 {
+    private readonly ILogger log = loggers.CreateLogger("publish");
+
     public async Task<string> PublishAsync(PublishRequest request, CancellationToken ct)
     {
         var pubsub = registry.Get(request.PubsubName);

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Text;
+using Logistics.Sidecar.Tests.Harness;
+using static Logistics.Sidecar.Tests.Harness.SidecarEnvironment;
+
+namespace Logistics.Sidecar.Tests;
+
+/// <summary>How the sidecar reads the subscriber's answers: acknowledge, retry, drop, dead-letter.</summary>
+public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<SidecarEnvironment>
+{
+    [Fact]
+    public async Task Success_is_acknowledged_and_not_delivered_again()
+    {
+        // Dapr rule: a 2xx with {"status":"SUCCESS"} (or an empty body) means processed: the entry is acknowledged
+        // (XACK) and never redelivered, even after processingTimeout.
+        var topic = Unique("ok");
+        var empty = Unique("ok-empty");
+        await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.Success).Subscribe(empty, Reply.EmptyOk);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, topic);
+        await PublishAsync(sidecar, empty);
+
+        await Waits.ForDeliveriesAsync(subscriber, topic, 1, sidecar);
+        await Waits.ForDeliveriesAsync(subscriber, empty, 1, sidecar);
+        await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
+        await Waits.UntilAcknowledgedAsync(env, empty, appId, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, topic, 1, sidecar);
+        Assert.Single(subscriber.DeliveriesOf(empty));
+    }
+
+    [Fact]
+    public async Task Retry_status_is_delivered_again_until_the_app_succeeds()
+    {
+        // Dapr rule: {"status":"RETRY"} asks for redelivery; the inbound resiliency retry policy spaces the
+        // attempts; the same event (same id) comes back until the app answers SUCCESS, then it is acknowledged.
+        var topic = Unique("retry");
+        await using var subscriber = new TestSubscriber().Subscribe(topic, attempt => attempt <= 2 ? Reply.Retry : Reply.Success);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, topic);
+
+        var deliveries = await Waits.ForDeliveriesAsync(subscriber, topic, 3, sidecar);
+        Assert.Equal([1, 2, 3], deliveries.Select(d => d.Attempt));
+        Assert.Single(deliveries.Select(d => d.EventId).Distinct());
+        Assert.All(deliveries.Zip(deliveries.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= TimeSpan.FromMilliseconds(80), "retries wait the policy's 100 ms"));
+        await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, topic, 3, sidecar);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_then_redelivered_after_processing_timeout_until_success()
+    {
+        // Dapr rule: any status other than 2xx and 404 (here 500) is retriable. After the retry policy's attempts
+        // (1 + maxRetries 3) and with no dead-letter topic, the event stays pending; pubsub.redis claims it again
+        // once it has been pending for processingTimeout and delivers it anew, until the app succeeds.
+        var topic = Unique("errors");
+        const int failures = InboundMaxRetries + 3;
+        await using var subscriber = new TestSubscriber().Subscribe(topic, attempt => attempt <= failures ? Reply.ServerError : Reply.Success);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, topic);
+
+        var deliveries = await Waits.ForDeliveriesAsync(subscriber, topic, failures + 1, sidecar);
+        Assert.Equal(Enumerable.Range(1, failures + 1), deliveries.Select(d => d.Attempt));
+        // The entry became pending when first read (just before the first attempt); it is claimed again once idle for processingTimeout.
+        var redelivered = deliveries[InboundMaxRetries + 1];
+        Assert.True(redelivered.At - deliveries[0].At >= ProcessingTimeout - TimeSpan.FromMilliseconds(250),
+            $"redelivered {(redelivered.At - deliveries[0].At).TotalMilliseconds} ms after the first attempt: expected at least processingTimeout");
+        Assert.Contains("left pending, redelivered after", sidecar.Log);
+        await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, topic, failures + 1, sidecar);
+    }
+
+    [Fact]
+    public async Task Drop_and_not_found_are_not_delivered_again()
+    {
+        // Dapr rule: {"status":"DROP"} and HTTP 404 are not retried: the event is logged as dropped and acknowledged,
+        // never redelivered; with no dead-letter topic it is gone.
+        var drop = Unique("drop");
+        var notFound = Unique("notfound");
+        await using var subscriber = new TestSubscriber().Subscribe(drop, Reply.Drop).Subscribe(notFound, Reply.NotFound);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, drop);
+        await PublishAsync(sidecar, notFound);
+
+        await Waits.ForDeliveriesAsync(subscriber, drop, 1, sidecar);
+        await Waits.ForDeliveriesAsync(subscriber, notFound, 1, sidecar);
+        await Waits.UntilAcknowledgedAsync(env, drop, appId, sidecar);
+        await Waits.UntilAcknowledgedAsync(env, notFound, appId, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, drop, 1, sidecar);
+        Assert.Single(subscriber.DeliveriesOf(notFound));
+        Assert.Contains("status DROP; dropped", sidecar.Log);
+        Assert.Contains("HTTP 404; dropped", sidecar.Log);
+    }
+
+    [Fact]
+    public async Task Dead_letter_topic_gets_the_event_only_after_its_retries_are_exhausted()
+    {
+        // Dapr rule: when delivery keeps failing and the retry policy is exhausted, an event whose subscription has
+        // a deadLetterTopic is published there unchanged (same id, same CloudEvent) and acknowledged on its topic.
+        var topic = Unique("poison");
+        var dead = topic + "-dead";
+        await using var subscriber = new TestSubscriber()
+            .Subscribe(topic, Reply.ServerError, deadLetterTopic: dead)
+            .Subscribe(dead, Reply.Success);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, topic);
+
+        var dlq = (await Waits.ForDeliveriesAsync(subscriber, dead, 1, sidecar))[0];
+        var attempts = subscriber.DeliveriesOf(topic);
+        Assert.Equal(1 + InboundMaxRetries, attempts.Count);
+        Assert.True(dlq.At >= attempts[^1].At, "dead-lettered after the last attempt");
+        Assert.Equal(attempts[0].EventId, dlq.EventId);
+        Assert.Equal(attempts[0].CloudEvent.ToJsonString(), dlq.CloudEvent.ToJsonString());
+        await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, topic, 1 + InboundMaxRetries, sidecar);
+        Assert.Single(subscriber.DeliveriesOf(dead));
+    }
+
+    [Fact]
+    public async Task Dropped_events_go_to_the_dead_letter_topic_when_the_subscription_has_one()
+    {
+        // Dapr rule (daprd 1.13+ for DROP, later releases for 404 too): a dropped event is sent to the
+        // subscription's deadLetterTopic when it has one, at once and without retries, then acknowledged.
+        var drop = Unique("drop-dl");
+        var notFound = Unique("notfound-dl");
+        await using var subscriber = new TestSubscriber()
+            .Subscribe(drop, Reply.Drop, deadLetterTopic: drop + "-dead")
+            .Subscribe(notFound, Reply.NotFound, deadLetterTopic: notFound + "-dead")
+            .Subscribe(drop + "-dead", Reply.Success)
+            .Subscribe(notFound + "-dead", Reply.Success);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, drop);
+        await PublishAsync(sidecar, notFound);
+
+        await Waits.ForDeliveriesAsync(subscriber, drop + "-dead", 1, sidecar);
+        await Waits.ForDeliveriesAsync(subscriber, notFound + "-dead", 1, sidecar);
+        Assert.Single(subscriber.DeliveriesOf(drop));
+        Assert.Single(subscriber.DeliveriesOf(notFound));
+        await Waits.UntilAcknowledgedAsync(env, drop, appId, sidecar);
+        await Waits.UntilAcknowledgedAsync(env, notFound, appId, sidecar);
+    }
+
+    [Fact]
+    public async Task Events_of_a_subscription_are_delivered_one_at_a_time_in_publish_order()
+    {
+        // Local sidecar rule (pubsub.redis `concurrency`, 1 here by default where daprd uses 10): one event of a
+        // subscription at a time, in stream order, even when one of them needs a retry.
+        var topic = Unique("ordered");
+        var delivered = 0;
+        // The fourth delivery (event 3) is asked to retry: the later events must wait for it.
+        await using var subscriber = new TestSubscriber().Subscribe(topic, _ => Interlocked.Increment(ref delivered) == 4 ? Reply.Retry : Reply.Success);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        using (var dapr = sidecar.CreateDaprClient())
+            for (var i = 0; i < 10; i++) await dapr.PublishEventAsync(Pubsub, topic, new { sequence = i });
+
+        await Eventually(() => subscriber.DeliveriesOf(topic).Count(d => d.Reply == Reply.Success) == 10, sidecar);
+        var succeeded = subscriber.DeliveriesOf(topic).Where(d => d.Reply == Reply.Success).Select(d => int.Parse(d.CloudEvent["data"]!["sequence"]!.ToJsonString()));
+        Assert.Equal(Enumerable.Range(0, 10), succeeded);
+        Assert.Equal(11, subscriber.DeliveriesOf(topic).Count);
+        Assert.Equal(1, subscriber.MaxConcurrent);
+    }
+
+    private static async Task PublishAsync(SidecarProcess sidecar, string topic)
+    {
+        using var content = new StringContent("""{"n":1}""", Encoding.UTF8, "application/json");
+        using var response = await sidecar.Http.PostAsync($"/v1.0/publish/{Pubsub}/{topic}", content);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    private static async Task Eventually(Func<bool> done, SidecarProcess sidecar)
+    {
+        try
+        {
+            await Logistics.Testing.Eventually.Until(() => Task.FromResult(done()), WaitTimeout, "the deliveries");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{sidecar.Process.LogTail(60)}", e);
+        }
+    }
+}

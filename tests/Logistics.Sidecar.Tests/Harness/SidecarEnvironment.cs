@@ -1,0 +1,98 @@
+using Logistics.LocalStack;
+using Logistics.Testing;
+using StackExchange.Redis;
+
+namespace Logistics.Sidecar.Tests.Harness;
+
+/// <summary>
+/// One real Redis and one resources folder per test class. The component files use short timings so that
+/// redelivery and retries show within seconds: processingTimeout 2s, redeliverInterval 300ms, inbound retry
+/// constant 100ms × 3, outbound retry constant 100ms × 2.
+/// </summary>
+public sealed class SidecarEnvironment : IAsyncLifetime
+{
+    public const string Pubsub = "logistics-pubsub";
+    public static readonly TimeSpan ProcessingTimeout = TimeSpan.FromSeconds(2);
+    public const int InboundMaxRetries = 3;
+
+    /// <summary>Long enough to see a redelivery if there were one: processingTimeout plus a few reclaim rounds.</summary>
+    public static readonly TimeSpan QuietWindow = ProcessingTimeout + TimeSpan.FromSeconds(1.5);
+
+    public static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TempFolder _folder = new();
+    private ConnectionMultiplexer? _redisClient;
+    private int _sidecars;
+
+    public TestRedis Redis { get; } = new();
+    public string ResourcesPath => _folder.Sub("components");
+    public string SidecarDll { get; } = RepoLayout.BuiltDll("deploy/sidecar/Logistics.LocalSidecar/Logistics.LocalSidecar.csproj");
+
+    public async Task InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        _redisClient = await Redis.ConnectAsync();
+        Directory.CreateDirectory(ResourcesPath);
+        await File.WriteAllTextAsync(Path.Combine(ResourcesPath, "pubsub.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: {Pubsub}
+            spec:
+              type: pubsub.redis
+              version: v1
+              metadata:
+                - name: redisHost
+                  value: "{Redis.ConnectionString}"
+                - name: processingTimeout
+                  value: "{ProcessingTimeout.TotalSeconds}s"
+                - name: redeliverInterval
+                  value: "300ms"
+            """);
+        await File.WriteAllTextAsync(Path.Combine(ResourcesPath, "resiliency.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata:
+              name: test-resiliency
+            spec:
+              policies:
+                retries:
+                  delivery:
+                    policy: constant
+                    duration: 100ms
+                    maxRetries: {InboundMaxRetries}
+                  publish:
+                    policy: constant
+                    duration: 100ms
+                    maxRetries: 2
+              targets:
+                components:
+                  {Pubsub}:
+                    inbound:
+                      retry: delivery
+                    outbound:
+                      retry: publish
+            """);
+    }
+
+    /// <summary>Starts a sidecar process (not waiting for it); dispose it to stop it.</summary>
+    public SidecarProcess StartSidecar(string appId, int? appPort = null, string? resourcesPath = null) =>
+        SidecarProcess.Start(SidecarDll, appId, appPort, resourcesPath ?? ResourcesPath,
+            _folder.Sub($"logs/sidecar-{Interlocked.Increment(ref _sidecars)}-{appId}.log"));
+
+    public string TempPath(string name) => _folder.Sub(name);
+
+    /// <summary>Entries of the topic that the app id's consumer group has read but not acknowledged.</summary>
+    public async Task<long> PendingAsync(string topic, string appId) =>
+        (await _redisClient!.GetDatabase().StreamPendingAsync(topic, appId)).PendingMessageCount;
+
+    public async Task DisposeAsync()
+    {
+        if (_redisClient is not null) await _redisClient.DisposeAsync();
+        await Redis.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    /// <summary>A name no other test uses (topics and app ids), so tests sharing one Redis stay apart.</summary>
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+}
