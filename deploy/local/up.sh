@@ -4,11 +4,12 @@
 # and the gateway, each health-checked. Safe to run twice. Stop it with deploy/local/down.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+configuration="${LOGISTICS_CONFIGURATION:-Release}"
 cd "$root"
 
 deploy/local/prereqs.sh
 if [ "${LOGISTICS_NO_BUILD:-0}" != "1" ]; then
-  echo "Building (Release)..."
-  dotnet build Logistics.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+  echo "Building ($configuration)..."
+  dotnet build Logistics.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
 fi
-exec dotnet deploy/local/Logistics.LocalStack/bin/Release/net10.0/Logistics.LocalStack.dll up
+exec dotnet deploy/local/Logistics.LocalStack/bin/$configuration/net10.0/Logistics.LocalStack.dll up

@@ -35,7 +35,7 @@ public sealed class BackboneFlowTests(TestStack stack)
 
         Assert.Equal(HttpStatusCode.OK, putResponse.StatusCode);
         var part = await putResponse.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("1", part.GetProperty("version").GetString()); // int64 is a string in proto3 JSON
+        Assert.Equal(1, part.GetProperty("version").GetInt64());
 
         var copy = await Eventually.Until(
             async () => await engineer.GetAsync($"/api/v1/requestable-parts/{partNumber}"),
@@ -43,7 +43,7 @@ public sealed class BackboneFlowTests(TestStack stack)
         var requestable = await copy.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Main control board", requestable.GetProperty("description").GetString());
         Assert.True(requestable.GetProperty("serialized").GetBoolean());
-        Assert.Equal("1", requestable.GetProperty("catalogueVersion").GetString());
+        Assert.Equal(1, requestable.GetProperty("catalogueVersion").GetInt64());
 
         // It travelled as a CloudEvent on the topic's Redis stream, carrying the caller's W3C trace.
         await using var redis = await ConnectionMultiplexer.ConnectAsync(stack.Stack.Redis.ConnectionString);

@@ -133,12 +133,15 @@ public sealed partial class LocalStack : IAsyncDisposable
             ["Auth__DevTokens__Enabled"] = "true", // the local stack only; off by default everywhere else
             ["DOTNET_gcServer"] = "0",
         };
+        // Cluster names contain '-', which the shell in front of the process drops from environment
+        // variables, so the destinations go in as command-line configuration instead.
+        var args = new List<string> { RepoLayout.BuiltDll(GatewayProject) };
         foreach (var app in Layout.Apps)
         {
-            env[$"ReverseProxy__Clusters__{app.AppId}-grpc__Destinations__main__Address"] = $"http://127.0.0.1:{app.GrpcPort}";
-            env[$"ReverseProxy__Clusters__{app.AppId}-http__Destinations__main__Address"] = $"http://127.0.0.1:{app.HttpPort}";
+            args.Add($"--ReverseProxy:Clusters:{app.AppId}-grpc:Destinations:main:Address=http://127.0.0.1:{app.GrpcPort}");
+            args.Add($"--ReverseProxy:Clusters:{app.AppId}-http:Destinations:main:Address=http://127.0.0.1:{app.HttpPort}");
         }
-        return Track(ChildProcess.Start("gateway", "dotnet", [RepoLayout.BuiltDll(GatewayProject)], Path.Combine(LogsDir, "gateway.log"), env,
+        return Track(ChildProcess.Start("gateway", "dotnet", args, Path.Combine(LogsDir, "gateway.log"), env,
             workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(GatewayProject))));
     }
 
@@ -188,21 +191,27 @@ public sealed partial class LocalStack : IAsyncDisposable
     /// <summary>kill -9 one process (crash tests).</summary>
     public void Kill(string name) => _processes[name].Kill();
 
-    /// <summary>Starts a process of the stack again after it was killed or stopped, and waits until it is healthy.</summary>
-    public async Task RestartAsync(string name, CancellationToken ct = default)
+    /// <summary>
+    /// Starts processes of the stack again after they were killed or stopped, and waits until they are healthy.
+    /// Name a service together with its sidecar when both were down: a sidecar is healthy only once its app answers.
+    /// </summary>
+    public async Task RestartAsync(params string[] names)
     {
-        if (_processes.TryGetValue(name, out var old) && old.IsRunning) old.Stop();
-        switch (name)
+        foreach (var name in names)
         {
-            case "postgres": Postgres.Stop(); await StartPostgresAsync(ct); return;
-            case "redis": Redis.Stop(); await StartRedisAsync(ct); return;
-            case "gateway": StartGateway(); break;
-            default:
-                if (name.EndsWith("-sidecar", StringComparison.Ordinal)) StartSidecar(name[..^"-sidecar".Length]);
-                else StartService(name);
-                break;
+            if (_processes.TryGetValue(name, out var old) && old.IsRunning) old.Stop();
+            switch (name)
+            {
+                case "postgres": Postgres.Stop(); await StartPostgresAsync(); break;
+                case "redis": Redis.Stop(); await StartRedisAsync(); break;
+                case "gateway": StartGateway(); break;
+                default:
+                    if (name.EndsWith("-sidecar", StringComparison.Ordinal)) StartSidecar(name[..^"-sidecar".Length]);
+                    else StartService(name);
+                    break;
+            }
         }
-        await WaitHealthyAsync(name, ct);
+        await Task.WhenAll(names.Where(n => n is not "postgres" and not "redis").Select(n => WaitHealthyAsync(n)));
     }
 
     /// <summary>Stops every process this stack started, by PID: gateway and services first, the databases last.</summary>

@@ -16,8 +16,8 @@ public static class Outbox
         var id = Guid.CreateVersion7();
         await using var cmd = new NpgsqlCommand(
             """
-            INSERT INTO outbox (id, topic, event_type, payload, traceparent) VALUES ($1, $2, $3, $4, $5);
-            SELECT pg_notify('outbox_' || current_schema(), '');
+            WITH row AS (INSERT INTO outbox (id, topic, event_type, payload, traceparent) VALUES ($1, $2, $3, $4, $5) RETURNING 1)
+            SELECT pg_notify('outbox_' || current_schema(), '') FROM row
             """, tx.Connection, tx)
         {
             Parameters =
