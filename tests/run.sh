@@ -29,17 +29,18 @@ for group in "${order[@]}"; do
     echo "== [$group] $name"
     start=$SECONDS
     log="$results/$name.log"
-    dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
-      | grep -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|Error Message|^\s+at .*Tests' || true
-    rc=${PIPESTATUS[0]}
-    summary=$(grep -E '(Passed|Failed)! +- ' "$log" | tail -1)
-    p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary"); s=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$summary")
-    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+    dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$log" 2>&1
+    rc=$?
+    # Show what failed, with its message; the full output stays in the log.
+    grep -E '^\s+Failed |Error Message|^\s+(Assert|System\.|Expected|Actual)' "$log" | head -60 || true
+    count() { grep -E "^\s+$1: +[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+    p=$(count Passed); f=$(count Failed); s=$(count Skipped)
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     if [ "$rc" -ne 0 ]; then
       status=1
-      [ -z "$summary" ] && failed=$((failed + 1)) && echo "   $name did not complete (exit $rc); see $log"
+      if [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "   $name did not complete (exit $rc); see $log"; tail -20 "$log"; fi
     fi
-    echo "   $name: ${p:-0} passed, ${f:-0} failed in $((SECONDS - start)) s"
+    echo "   $name: $p passed, $f failed in $((SECONDS - start)) s"
   done
 done
 
