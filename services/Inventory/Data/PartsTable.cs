@@ -1,4 +1,5 @@
 using Logistics.Inventory.Domain;
+using Logistics.Hosting.Data;
 using Npgsql;
 
 namespace Logistics.Inventory.Data;
@@ -17,8 +18,7 @@ public sealed class PartsTable(NpgsqlDataSource dataSource)
     /// <summary>Reads a part inside a command's transaction, holding a lock on its part number until commit (also when it does not exist yet).</summary>
     public async Task<CataloguePart?> FindForUpdateAsync(NpgsqlTransaction tx, string partNumber, CancellationToken ct)
     {
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('part:' || $1))", tx.Connection, tx) { Parameters = { new() { Value = partNumber } } })
-            await lockCmd.ExecuteNonQueryAsync(ct);
+        await tx.LockAsync("part:" + partNumber, ct);
         await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM parts WHERE part_number = $1", tx.Connection, tx) { Parameters = { new() { Value = partNumber } } };
         return await ReadOneAsync(cmd, ct);
     }

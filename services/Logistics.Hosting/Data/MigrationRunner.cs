@@ -46,8 +46,7 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ServiceSchema s
         foreach (var migration in migrations)
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", conn, tx) { Parameters = { new() { Value = "migrations:" + schema.Name } } })
-                await lockCmd.ExecuteNonQueryAsync(ct);
+            await tx.LockAsync("migrations:" + schema.Name, ct);
             await using (var done = new NpgsqlCommand($"SELECT 1 FROM {schema.Quoted}.schema_migrations WHERE id = $1", conn, tx) { Parameters = { new() { Value = migration.Id } } })
             {
                 if (await done.ExecuteScalarAsync(ct) is not null) { await tx.RollbackAsync(ct); continue; }

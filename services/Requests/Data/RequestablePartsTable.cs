@@ -1,4 +1,5 @@
 using Logistics.Requests.Domain;
+using Logistics.Hosting.Data;
 using Npgsql;
 
 namespace Logistics.Requests.Data;
@@ -16,8 +17,7 @@ public sealed class RequestablePartsTable(NpgsqlDataSource dataSource)
 
     public async Task<RequestablePart?> FindForUpdateAsync(NpgsqlTransaction tx, string partNumber, CancellationToken ct)
     {
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('requestable-part:' || $1))", tx.Connection, tx) { Parameters = { new() { Value = partNumber } } })
-            await lockCmd.ExecuteNonQueryAsync(ct);
+        await tx.LockAsync("requestable-part:" + partNumber, ct);
         await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM requestable_parts WHERE part_number = $1", tx.Connection, tx) { Parameters = { new() { Value = partNumber } } };
         return await ReadOneAsync(cmd, ct);
     }
