@@ -5,6 +5,7 @@ using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Hosting.Messaging;
 using Logistics.Inventory.Data;
+using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain;
 using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
@@ -14,7 +15,10 @@ using Microsoft.AspNetCore.Authorization;
 namespace Logistics.Inventory.Api;
 
 [Authorize]
-public sealed class InventoryApi(Commands commands, PartsTable parts, TimeProvider clock) : InventoryService.InventoryServiceBase
+public sealed partial class InventoryApi(
+    Commands commands, PartsTable parts, CentresTable centres, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
+    StockRebuilder rebuilder, TimeProvider clock)
+    : InventoryService.InventoryServiceBase
 {
     [Authorize(Roles = Roles.Admin)]
     public override Task<Part> PutPart(PutPartRequest request, ServerCallContext context)
@@ -39,6 +43,39 @@ public sealed class InventoryApi(Commands commands, PartsTable parts, TimeProvid
             ?? throw new NotFoundException($"part {partNumber} is not in the catalogue");
         return ToProto(part);
     }
+
+    [Authorize(Roles = Roles.Admin)]
+    public override Task<Centre> PutCentre(PutCentreRequest request, ServerCallContext context)
+    {
+        var definition = SparePartCentre.Define(request.CentreId, request.Name, request.Bins);
+        return commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            var current = await centres.FindForUpdateAsync(tx, definition.CentreId, ct);
+            var next = SparePartCentre.Apply(current, definition, clock.GetUtcNow());
+            if (next is null) return ToProto(current!);
+            await centres.SaveAsync(tx, next, ct);
+            return ToProto(next);
+        });
+    }
+
+    public override async Task<Centre> GetCentre(GetCentreRequest request, ServerCallContext context) =>
+        ToProto(await RequireCentreAsync(request.CentreId, context.CancellationToken));
+
+    private async Task<SparePartCentre> RequireCentreAsync(string? centreId, CancellationToken ct)
+    {
+        var id = Require.Code(centreId, "centre_id");
+        return await centres.FindAsync(id, ct) ?? throw new NotFoundException($"centre {id} does not exist");
+    }
+
+    private static Centre ToProto(SparePartCentre centre) => new()
+    {
+        CentreId = centre.CentreId,
+        Name = centre.Name,
+        Bins = { centre.Bins },
+        Version = centre.Version,
+        UpdatedAt = Timestamp.FromDateTimeOffset(centre.UpdatedAt),
+    };
 
     private static Part ToProto(CataloguePart part) => new()
     {

@@ -1,0 +1,166 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Logistics.Hosting.Auth;
+using Logistics.Hosting.Data;
+using Logistics.Inventory.Data;
+using Logistics.Inventory.Data.Stock;
+using Logistics.Inventory.Domain;
+using Logistics.Inventory.Domain.Stock;
+using Logistics.Inventory.V1;
+using Logistics.SharedKernel;
+using Microsoft.AspNetCore.Authorization;
+using StockChangeProto = Logistics.Inventory.V1.StockChange;
+using StockLevelProto = Logistics.Inventory.V1.StockLevel;
+using MovementProto = Logistics.Inventory.V1.Movement;
+using ReservationProto = Logistics.Inventory.V1.Reservation;
+using StockDifferenceProto = Logistics.Inventory.V1.StockDifference;
+using StockDeltasProto = Logistics.Inventory.V1.StockDeltas;
+
+namespace Logistics.Inventory.Api;
+
+/// <summary>The stock half of InventoryService: goods-in, levels, serials, reservations, the ledger, reconcile and rebuild.</summary>
+public sealed partial class InventoryApi
+{
+    public const int DefaultPageSize = 100;
+
+    [Authorize(Roles = Roles.Warehouse)]
+    public override async Task<StockChangeProto> GoodsIn(GoodsInRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        var bin = centre.RequireBin(request.Bin);
+        var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
+        var change = await stock.GoodsInAsync(Command(centre.CentreId, context), part.PartNumber, part.Serialized, bin,
+            request.Serials, request.Quantity, request.Reference);
+        return ToProto(change);
+    }
+
+    public override async Task<StockLevelProto> GetStock(GetStockRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
+        return ToProto(await stock.GetLevelAsync(centre.CentreId, part.PartNumber));
+    }
+
+    public override async Task<ListStockResponse> ListStock(ListStockRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        var page = await stock.ListLevelsAsync(centre.CentreId, request.PageToken, PageSize(request.PageSize, StockStore.MaxPageSize));
+        return new ListStockResponse { Levels = { page.Levels.Select(ToProto) }, NextPageToken = page.NextCursor };
+    }
+
+    [Authorize(Roles = Roles.Warehouse)]
+    public override async Task<ListSerialsResponse> ListSerials(ListSerialsRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
+        var serials = await stock.ListSerialsAsync(centre.CentreId, part.PartNumber);
+        return new ListSerialsResponse
+        {
+            Serials = { serials.Where(s => s.Place == SerialPlace.OnHand).Select(s => new SerialInBin { Serial = s.Serial, Bin = s.Bin }) },
+        };
+    }
+
+    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
+    public override async Task<ReservationProto> Reserve(ReserveRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
+        var command = Command(centre.CentreId, context);
+        // The reservation id carries its centre, so a release needs nothing else; derived from the idempotency
+        // key when there is one, so a retried call names the same reservation.
+        var reservationId = ReservationIds.New(centre.CentreId, command.IdempotencyKey);
+        var change = await stock.ReserveAsync(command, part.PartNumber, request.Quantity, request.Reference, reservationId,
+            ServiceLevel.FourHoursAnyTime, clock.GetUtcNow(), backorderIfShort: false);
+        return await ReservationAsync(centre.CentreId, change.Movement.ReservationId);
+    }
+
+    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
+    public override async Task<ReservationProto> Release(ReleaseRequest request, ServerCallContext context)
+    {
+        var (centreId, reservationId) = ReservationIds.Parse(request.ReservationId);
+        await RequireCentreAsync(centreId, context.CancellationToken);
+        await stock.ReleaseAsync(Command(centreId, context), reservationId);
+        return await ReservationAsync(centreId, reservationId);
+    }
+
+    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Auditor}")]
+    public override async Task<ListMovementsResponse> ListMovements(ListMovementsRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        var part = string.IsNullOrEmpty(request.PartNumber) ? "" : StockFields.PartNumber(request.PartNumber);
+        if (request.After < 0) throw new InvalidFieldException("after", "must not be negative");
+        var page = await ledger.PageAsync(centre.CentreId, part, request.After, PageSize(request.PageSize, 1000), context.CancellationToken);
+        return new ListMovementsResponse { Movements = { page.Select(p => ToProto(p.Movement, p.Sequence)) } };
+    }
+
+    [Authorize(Roles = $"{Roles.Admin},{Roles.Auditor}")]
+    public override async Task<ReconcileResponse> Reconcile(ReconcileRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        return ToProto(await reconciler.ReconcileAsync(centre.CentreId, context.CancellationToken));
+    }
+
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<ReconcileResponse> Rebuild(RebuildRequest request, ServerCallContext context)
+    {
+        var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        await rebuilder.RebuildAsync(centre.CentreId, context.CancellationToken);
+        return ToProto(await reconciler.ReconcileAsync(centre.CentreId, context.CancellationToken));
+    }
+
+    private StockCommand Command(string centreId, ServerCallContext context)
+    {
+        var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
+        if (key is not null && (key.Length == 0 || key.Length > Commands.MaxKeyLength))
+            throw new InvalidFieldException(Commands.IdempotencyKeyHeader, $"must be 1 to {Commands.MaxKeyLength} characters");
+        // Keys are the caller's own: two users' keys never collide. Without one, the call is simply not retry-safe.
+        var caller = Caller.From(context.GetHttpContext().User).UserId;
+        var scoped = key is null ? Guid.NewGuid().ToString("N") : IdempotencyKeys.Scoped(caller, key);
+        return new StockCommand(centreId, scoped, Guid.CreateVersion7(), clock.GetUtcNow());
+    }
+
+    private async Task<CataloguePart> RequirePartAsync(string? partNumber, CancellationToken ct)
+    {
+        var number = StockFields.PartNumber(partNumber);
+        return await parts.FindAsync(number, ct) ?? throw new NotFoundException($"part {number} is not in the catalogue");
+    }
+
+    private async Task<ReservationProto> ReservationAsync(string centreId, string reservationId)
+    {
+        var r = await stock.GetReservationAsync(centreId, reservationId) ?? throw new NotFoundException($"reservation {reservationId} does not exist");
+        return new ReservationProto
+        {
+            ReservationId = ReservationIds.Format(centreId, r.ReservationId), CentreId = centreId, PartNumber = r.PartNumber,
+            Quantity = r.Quantity, Reference = r.Reference, State = r.State.ToString().ToLowerInvariant(),
+        };
+    }
+
+    private static int PageSize(int requested, int max) =>
+        requested == 0 ? Math.Min(DefaultPageSize, max)
+        : requested < 0 || requested > max ? throw new InvalidFieldException("page_size", $"must be between 1 and {max} (was {requested})")
+        : requested;
+
+    private static StockChangeProto ToProto(Data.Stock.StockChange change) => new() { Level = ToProto(change.Level), Movement = ToProto(change.Movement, 0) };
+
+    private static StockLevelProto ToProto(Domain.Stock.StockLevel l) => new()
+    {
+        CentreId = l.CentreId, PartNumber = l.PartNumber, OnHand = l.OnHand, Reserved = l.Reserved, Available = l.Available,
+        InTransit = l.InTransit, Faulty = l.Faulty, Quarantined = l.Quarantined,
+    };
+
+    private static MovementProto ToProto(Domain.Stock.Movement m, long sequence) => new()
+    {
+        MovementId = m.MovementId.ToString(), Sequence = sequence, CentreId = m.CentreId, PartNumber = m.PartNumber,
+        Kind = m.Kind.WireName(), Bin = m.Bin, Serials = { m.Serials }, Quantity = m.Quantity,
+        Deltas = new StockDeltasProto { OnHand = m.Deltas.OnHand, Reserved = m.Deltas.Reserved, InTransit = m.Deltas.InTransit, Faulty = m.Deltas.Faulty, Quarantined = m.Deltas.Quarantined },
+        Reference = m.Reference, ReservationId = m.ReservationId == "" ? "" : ReservationIds.Format(m.CentreId, m.ReservationId),
+        ReasonCode = m.ReasonCode, OccurredAt = Timestamp.FromDateTimeOffset(m.OccurredAt),
+    };
+
+    private static ReconcileResponse ToProto(StockReconciler.Result result) => new()
+    {
+        CentreId = result.CentreId,
+        MovementsReplayed = result.MovementsReplayed,
+        Differences = { result.Differences.Select(d => new StockDifferenceProto { PartNumber = d.PartNumber, Measure = d.Measure, InLedger = d.InLedger, InRedis = d.InRedis }) },
+    };
+}

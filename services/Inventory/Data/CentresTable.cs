@@ -1,0 +1,59 @@
+using Logistics.Inventory.Domain;
+using Logistics.Hosting.Data;
+using Npgsql;
+
+namespace Logistics.Inventory.Data;
+
+public sealed class CentresTable(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "centre_id, name, bins, version, updated_at";
+
+    public async Task<SparePartCentre?> FindAsync(string centreId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM centres WHERE centre_id = $1");
+        cmd.Parameters.Add(new() { Value = centreId });
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    public async Task<IReadOnlyList<string>> AllIdsAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT centre_id FROM centres ORDER BY centre_id");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    /// <summary>Reads a centre inside a command's transaction, holding a lock on its id until commit (also when it does not exist yet).</summary>
+    public async Task<SparePartCentre?> FindForUpdateAsync(NpgsqlTransaction tx, string centreId, CancellationToken ct)
+    {
+        await tx.LockAsync("centre:" + centreId, ct);
+        await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM centres WHERE centre_id = $1", tx.Connection, tx) { Parameters = { new() { Value = centreId } } };
+        return await ReadOneAsync(cmd, ct);
+    }
+
+    public async Task SaveAsync(NpgsqlTransaction tx, SparePartCentre centre, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            INSERT INTO centres ({Columns}) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (centre_id) DO UPDATE SET name = $2, bins = $3, version = $4, updated_at = $5
+            """, tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = centre.CentreId }, new() { Value = centre.Name }, new() { Value = centre.Bins.ToArray() },
+                new() { Value = centre.Version }, new() { Value = centre.UpdatedAt },
+            },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<SparePartCentre?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new SparePartCentre(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3),
+            reader.GetFieldValue<DateTimeOffset>(4));
+    }
+}

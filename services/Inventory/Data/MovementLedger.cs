@@ -1,0 +1,76 @@
+using Logistics.Inventory.Data.Stock;
+using Logistics.Inventory.Domain.Stock;
+using Logistics.Hosting.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Logistics.Inventory.Data;
+
+/// <summary>The Postgres movement ledger and the cursor of how far each centre's stream was drained into it.</summary>
+public sealed class MovementLedger(NpgsqlDataSource dataSource)
+{
+    /// <summary>Serialises draining per centre across replicas, and returns where the last drain stopped.</summary>
+    public static async Task<string> LockCursorAsync(NpgsqlTransaction tx, string centreId, CancellationToken ct)
+    {
+        await tx.LockAsync("ledger:" + centreId, ct);
+        await using var cmd = new NpgsqlCommand("SELECT last_stream_id FROM ledger_cursors WHERE centre_id = $1", tx.Connection, tx) { Parameters = { new() { Value = centreId } } };
+        return await cmd.ExecuteScalarAsync(ct) as string ?? "0-0";
+    }
+
+    public static async Task SaveCursorAsync(NpgsqlTransaction tx, string centreId, string lastStreamId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO ledger_cursors (centre_id, last_stream_id) VALUES ($1, $2) ON CONFLICT (centre_id) DO UPDATE SET last_stream_id = $2",
+            tx.Connection, tx) { Parameters = { new() { Value = centreId }, new() { Value = lastStreamId } } };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Appends a movement; returns its ledger sequence, or null when the ledger has it already.</summary>
+    public static async Task<long?> AppendAsync(NpgsqlTransaction tx, Movement m, string document, string streamId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO movements (movement_id, centre_id, part_number, kind, bin, serials, quantity,
+                d_on_hand, d_reserved, d_in_transit, d_faulty, d_quarantined, reference, reservation_id, reason_code, occurred_at, document, stream_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            ON CONFLICT (movement_id) DO NOTHING
+            RETURNING sequence
+            """, tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = m.MovementId }, new() { Value = m.CentreId }, new() { Value = m.PartNumber }, new() { Value = m.Kind.WireName() },
+                new() { Value = m.Bin }, new() { Value = m.Serials.ToArray() }, new() { Value = m.Quantity },
+                new() { Value = (int)m.Deltas.OnHand }, new() { Value = (int)m.Deltas.Reserved }, new() { Value = (int)m.Deltas.InTransit },
+                new() { Value = (int)m.Deltas.Faulty }, new() { Value = (int)m.Deltas.Quarantined }, new() { Value = m.Reference },
+                new() { Value = m.ReservationId }, new() { Value = m.ReasonCode }, new() { Value = m.OccurredAt },
+                new() { Value = document, NpgsqlDbType = NpgsqlDbType.Jsonb }, new() { Value = streamId },
+            },
+        };
+        return await cmd.ExecuteScalarAsync(ct) as long?;
+    }
+
+    /// <summary>The stream documents of a centre's movements in ledger order (for replay), optionally after a sequence.</summary>
+    /// <summary>Every movement of a centre in ledger order, for replay.</summary>
+    public async IAsyncEnumerable<Movement> ReadAllAsync(string centreId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT document::text FROM movements WHERE centre_id = $1 ORDER BY sequence");
+        cmd.Parameters.Add(new() { Value = centreId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return StockJson.ParseMovement(reader.GetString(0));
+    }
+
+    public async Task<IReadOnlyList<(long Sequence, Movement Movement)>> PageAsync(string centreId, string? partNumber, long after, int pageSize, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT sequence, document::text FROM movements WHERE centre_id = $1 AND ($2 = '' OR part_number = $2) AND sequence > $3 ORDER BY sequence LIMIT $4");
+        cmd.Parameters.Add(new() { Value = centreId });
+        cmd.Parameters.Add(new() { Value = partNumber ?? "" });
+        cmd.Parameters.Add(new() { Value = after });
+        cmd.Parameters.Add(new() { Value = pageSize });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var page = new List<(long, Movement)>();
+        while (await reader.ReadAsync(ct)) page.Add((reader.GetInt64(0), StockJson.ParseMovement(reader.GetString(1))));
+        return page;
+    }
+}

@@ -1,0 +1,83 @@
+namespace Logistics.Inventory.Domain.Stock;
+
+/// <summary>What happened to the stock. The wire names (<see cref="MovementKinds"/>) are what the stream and the ledger hold.</summary>
+public enum MovementKind
+{
+    GoodsIn,
+    Reserved,
+    Backordered,
+    Released,
+    Shipped,
+    Received,
+    FaultyIn,
+    Quarantined,
+    ToStock,
+    Scrapped,
+    Adjusted,
+}
+
+public static class MovementKinds
+{
+    private static readonly Dictionary<MovementKind, string> Names = new()
+    {
+        [MovementKind.GoodsIn] = "goods-in",
+        [MovementKind.Reserved] = "reserved",
+        [MovementKind.Backordered] = "backordered",
+        [MovementKind.Released] = "released",
+        [MovementKind.Shipped] = "shipped",
+        [MovementKind.Received] = "received",
+        [MovementKind.FaultyIn] = "faulty-in",
+        [MovementKind.Quarantined] = "quarantined",
+        [MovementKind.ToStock] = "to-stock",
+        [MovementKind.Scrapped] = "scrapped",
+        [MovementKind.Adjusted] = "adjusted",
+    };
+
+    public static string WireName(this MovementKind kind) => Names[kind];
+
+    public static MovementKind Parse(string name) =>
+        Names.FirstOrDefault(pair => pair.Value == name) is { Value: not null } found
+            ? found.Key
+            : throw new FormatException($"'{name}' is not a movement kind");
+}
+
+/// <summary>How a part is tracked at a centre; unknown until stock of it first arrives there.</summary>
+public enum PartTracking
+{
+    Unknown,
+    Serial,
+    Quantity,
+}
+
+/// <summary>Where a serial is at a centre. <see cref="None"/> is outside the centre's books (before goods-in, after delivery or scrapping).</summary>
+public enum SerialPlace
+{
+    None,
+    OnHand,
+    InTransit,
+    Faulty,
+    Quarantined,
+}
+
+/// <summary>One serial changing place; <paramref name="Bin"/> is the on-hand bin it entered or left ("" when neither place is on hand).</summary>
+public sealed record SerialMove(string Serial, SerialPlace From, SerialPlace To, string Bin);
+
+/// <summary>
+/// One change of one part's stock at one centre: the deltas are the exact change to the level and the serial
+/// moves the exact change to the serial sets, so replaying a centre's movements from zero rebuilds its stock.
+/// </summary>
+public sealed record Movement(
+    Guid MovementId,
+    string CentreId,
+    string PartNumber,
+    MovementKind Kind,
+    PartTracking Tracking,
+    string Bin,
+    IReadOnlyList<string> Serials,
+    int Quantity,
+    StockDeltas Deltas,
+    IReadOnlyList<SerialMove> SerialMoves,
+    string Reference,
+    string ReservationId,
+    string ReasonCode,
+    DateTimeOffset OccurredAt);

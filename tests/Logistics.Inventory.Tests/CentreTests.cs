@@ -1,0 +1,57 @@
+using Logistics.Inventory.Domain;
+using Logistics.SharedKernel;
+
+namespace Logistics.Inventory.Tests;
+
+public sealed class CentreTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    private static SparePartCentre Shenzhen() =>
+        SparePartCentre.Apply(null, SparePartCentre.Define("SZ-01", "Shenzhen spare-part centre", ["A-01", "A-02"]), T0)!;
+
+    [Fact]
+    public void A_new_centre_starts_at_version_1_with_its_bins() =>
+        Assert.Equal(["A-01", "A-02"], Shenzhen().Bins);
+
+    [Fact]
+    public void Bins_can_be_added_and_the_version_moves_on()
+    {
+        var next = SparePartCentre.Apply(Shenzhen(), SparePartCentre.Define("SZ-01", "Shenzhen spare-part centre", ["A-01", "A-02", "B-01"]), T0.AddDays(1))!;
+
+        Assert.Equal(2, next.Version);
+        Assert.Contains("B-01", next.Bins);
+    }
+
+    [Fact]
+    public void The_same_definition_again_changes_nothing() =>
+        Assert.Null(SparePartCentre.Apply(Shenzhen(), SparePartCentre.Define("SZ-01", "Shenzhen spare-part centre", ["A-01", "A-02"]), T0));
+
+    [Fact]
+    public void A_bin_cannot_be_removed()
+    {
+        var e = Assert.Throws<RuleViolationException>(() =>
+            SparePartCentre.Apply(Shenzhen(), SparePartCentre.Define("SZ-01", "Shenzhen", ["A-01"]), T0));
+
+        Assert.Contains("A-02", e.Message);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "at least one bin")]
+    [InlineData(new[] { "A-01", "A-01" }, "listed twice")]
+    [InlineData(new[] { "A 01" }, "may contain only")]
+    public void Bad_bins_are_refused(string[] bins, string problem)
+    {
+        var e = Assert.Throws<InvalidFieldException>(() => SparePartCentre.Define("SZ-01", "Shenzhen", bins));
+
+        Assert.Equal("bins", e.Field);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void A_bin_outside_the_centre_is_refused_naming_the_field()
+    {
+        Assert.Equal("A-02", Shenzhen().RequireBin("A-02"));
+        Assert.Equal("bin", Assert.Throws<InvalidFieldException>(() => Shenzhen().RequireBin("Z-99")).Field);
+    }
+}
