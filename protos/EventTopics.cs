@@ -7,4 +7,7 @@ public static class EventTopics
     public const string StockMovementRecorded = "stock-movement-recorded";
     public const string PartRequestApproved = "part-request-approved";
     public const string PartRequestCancelled = "part-request-cancelled";
+    public const string PartRequestShipped = "part-request-shipped";
+    public const string ReceiptSigned = "receipt-signed";
+    public const string ReturnInspected = "return-inspected";
 }

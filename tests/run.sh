@@ -32,7 +32,8 @@ for group in "${order[@]}"; do
     dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$log" 2>&1
     rc=$?
     # Show what failed, with its message; the full output stays in the log.
-    grep -E '^\s+Failed |Error Message|^\s+(Assert|System\.|Expected|Actual)' "$log" | head -60 || true
+    grep -E '^\s+Failed [A-Z]' "$log" | head -30 || true
+    grep -E -A6 '^\s+Error Message:' "$log" | head -80 || true
     count() { grep -E "^\s+$1: +[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
     p=$(count Passed); f=$(count Failed); s=$(count Skipped)
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))

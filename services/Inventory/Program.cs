@@ -22,4 +22,5 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<InventoryApi>();
 app.MapRequestEvents();
+app.MapFulfilmentEvents();
 app.Run();

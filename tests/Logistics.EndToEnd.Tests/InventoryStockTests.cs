@@ -117,6 +117,24 @@ public sealed class InventoryStockTests(TestStack stack)
     }
 
     [Fact]
+    public async Task A_serial_held_at_one_centre_cannot_be_received_at_another()
+    {
+        using var s = await CentreWithPartsAsync();
+        var other = s.Centre + "-B";
+        (await s.Admin.PutAsJsonAsync($"/api/v1/centres/{other}", new { name = "Beijing", bins = new[] { "K-01" } })).EnsureSuccessStatusCode();
+        var serial = "SN-X-" + s.Centre;
+        (await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Serialized, bin = "A-01", serials = new[] { serial } })).EnsureSuccessStatusCode();
+        await Eventually.Until(async () => await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.movements WHERE centre_id = $1", s.Centre) == 1,
+            Settle, "the goods-in to reach the ledger");
+
+        using var elsewhere = await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{other}/goods-in", new { partNumber = s.Serialized, bin = "K-01", serials = new[] { serial } });
+
+        Assert.Equal(HttpStatusCode.Conflict, elsewhere.StatusCode);
+        Assert.Contains(s.Centre, await elsewhere.Content.ReadAsStringAsync());
+        Assert.Equal(0, Measure(await Json(await s.Warehouse.GetAsync($"/api/v1/centres/{other}/stock/{s.Serialized}")), "onHand"));
+    }
+
+    [Fact]
     public async Task A_retried_goods_in_with_the_same_idempotency_key_changes_nothing_twice()
     {
         using var s = await CentreWithPartsAsync();
@@ -167,6 +185,43 @@ public sealed class InventoryStockTests(TestStack stack)
         Assert.Equal(1, Measure(level, "available"));
         await Eventually.Until(async () => await stack.ScalarAsync<long>(
             "SELECT count(*) FROM inventory.movements WHERE centre_id = $1 AND kind = 'reserved' AND reference = $2", s.Centre, urgent.RequestId) == 1, Settle, "the served backorder in the ledger");
+    }
+
+    [Fact]
+    public async Task Shipped_delivered_returned_and_inspected_parts_move_through_the_stock_by_events()
+    {
+        using var s = await CentreWithPartsAsync();
+        (await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Serialized, bin = "A-01", serials = new[] { "G-1", "G-2" } })).EnsureSuccessStatusCode();
+        var app = stack.Stack.Layout.App("requests");
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{app.DaprGrpcPort}").Build();
+        var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        var request = "REQ-F-" + s.Centre;
+        async Task Publish(string topic, Google.Protobuf.IMessage message, string eventId) =>
+            await dapr.PublishEventAsync("logistics-pubsub", topic, JsonDocument.Parse(Google.Protobuf.JsonFormatter.Default.Format(message)).RootElement,
+                new Dictionary<string, string> { ["cloudevent.id"] = eventId + s.Centre });
+        async Task Expect(string what, long onHand, long reserved, long inTransit, long faulty, long quarantined) =>
+            await Eventually.Until(async () =>
+            {
+                var l = await Stock(s, s.Serialized);
+                return (Measure(l, "onHand"), Measure(l, "reserved"), Measure(l, "inTransit"), Measure(l, "faulty"), Measure(l, "quarantined"));
+            }, l => l == (onHand, reserved, inTransit, faulty, quarantined), Settle, what);
+
+        await Publish(EventTopics.PartRequestApproved, new PartRequestApproved { RequestId = request, CentreId = s.Centre, PartNumber = s.Serialized, Quantity = 1, ServiceLevel = "7x24x4", RequestedAt = now, ApprovedAt = now }, "approved");
+        await Expect("reserved", 2, 1, 0, 0, 0);
+        var shipped = new PartRequestShipped { RequestId = request, CentreId = s.Centre, PartNumber = s.Serialized, Serials = { "G-2" }, Quantity = 1, ShippedAt = now };
+        await Publish(EventTopics.PartRequestShipped, shipped, "shipped");
+        await Publish(EventTopics.PartRequestShipped, shipped, "shipped"); // redelivered: no second shipment
+        await Expect("shipped", 1, 0, 1, 0, 0);
+        await Publish(EventTopics.ReceiptSigned, new ReceiptSigned { ReceiptId = "RC-1" + s.Centre, Kind = "centre-to-engineer", Reference = request, CentreId = s.Centre, PartNumber = s.Serialized, Serials = { "G-2" }, Quantity = 1, SignedAt = now }, "delivered");
+        await Expect("delivered", 1, 0, 0, 0, 0);
+        await Publish(EventTopics.ReceiptSigned, new ReceiptSigned { ReceiptId = "RC-2" + s.Centre, Kind = "engineer-to-centre", Faulty = true, Reference = "RET-1", CentreId = s.Centre, PartNumber = s.Serialized, Serials = { "BAD-9" }, Quantity = 1, SignedAt = now }, "returned");
+        await Expect("faulty part received", 1, 0, 0, 1, 0);
+        await Publish(EventTopics.ReturnInspected, new ReturnInspected { ReturnId = "RET-1" + s.Centre, CentreId = s.Centre, PartNumber = s.Serialized, Serial = "BAD-9", Result = "confirmed-fault", InspectedAt = now }, "inspected");
+        await Expect("quarantined after inspection", 1, 0, 0, 0, 1);
+
+        var serials = await Json(await s.Warehouse.GetAsync($"/api/v1/centres/{s.Centre}/serials?partNumber={s.Serialized}"));
+        Assert.Equal(["G-1"], serials.GetProperty("serials").EnumerateArray().Select(e => e.GetProperty("serial").GetString()));
+        Assert.Empty((await ReconcileAsync(s)).GetProperty("differences").EnumerateArray());
     }
 
     [Fact]

@@ -29,6 +29,10 @@ public sealed partial class InventoryApi
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
         var bin = centre.RequireBin(request.Bin);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
+        // A serial is unique within its part number: one held at another centre cannot be received here too.
+        // (The holders table follows the ledger a moment behind Redis; within the same centre the script decides.)
+        if (await ledger.HeldElsewhereAsync(part.PartNumber, StockFields.Serials(request.Serials), centre.CentreId, context.CancellationToken) is { } held)
+            throw new AlreadyExistsException($"serial {held.Serial} of part {part.PartNumber} is already held at centre {held.CentreId}");
         var change = await stock.GoodsInAsync(Command(centre.CentreId, context), part.PartNumber, part.Serialized, bin,
             request.Serials, request.Quantity, request.Reference);
         return ToProto(change);

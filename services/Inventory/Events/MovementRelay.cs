@@ -68,8 +68,9 @@ public sealed class MovementRelay(
             var document = (string)entry["movement"]!; // the field the stock scripts write (Data/Stock/README.md)
             var movement = StockJson.ParseMovement(document);
             var sequence = await MovementLedger.AppendAsync(tx, movement, document, entry.Id!, ct);
-            if (sequence is not null)
-                await Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence.Value), ct);
+            if (sequence is null) continue; // drained before: the ledger, holders and outbox have it
+            await MovementLedger.ApplySerialMovesAsync(tx, movement, ct);
+            await Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence.Value), ct);
         }
         var last = (string)entries[^1].Id!;
         await MovementLedger.SaveCursorAsync(tx, centreId, last, ct);

@@ -19,9 +19,9 @@ public static class RequestSubscriber
         app.MapIntegrationEvent<PartRequestApproved>(EventTopics.PartRequestApproved, async (e, inbox, _) =>
         {
             var stock = inbox.Services.GetRequiredService<StockStore>();
-            var command = new StockCommand(e.CentreId, $"reserve-{ReservationIds.ForRequest(e.RequestId)}", MovementIdFor(inbox.EventId), When(e.ApprovedAt));
+            var command = EventCommands.For(e.CentreId, $"reserve-{ReservationIds.ForRequest(e.RequestId)}", inbox.EventId, e.ApprovedAt);
             await stock.ReserveAsync(command, e.PartNumber, e.Quantity, e.RequestId, ReservationIds.ForRequest(e.RequestId),
-                ServiceLevel.Parse(e.ServiceLevel), When(e.RequestedAt), backorderIfShort: true);
+                ServiceLevel.Parse(e.ServiceLevel), EventCommands.When(e.RequestedAt), backorderIfShort: true);
         });
 
         app.MapIntegrationEvent<PartRequestCancelled>(EventTopics.PartRequestCancelled, async (e, inbox, _) =>
@@ -30,15 +30,8 @@ public static class RequestSubscriber
             var reservationId = ReservationIds.ForRequest(e.RequestId);
             if (await stock.GetReservationAsync(e.CentreId, reservationId) is not { State: Domain.Stock.ReservationState.Reserved or Domain.Stock.ReservationState.Backordered })
                 return; // never reserved (cancelled before approval) or already released: nothing to give back
-            var command = new StockCommand(e.CentreId, $"release-{reservationId}", MovementIdFor(inbox.EventId), When(e.CancelledAt));
+            var command = EventCommands.For(e.CentreId, $"release-{reservationId}", inbox.EventId, e.CancelledAt);
             await stock.ReleaseAsync(command, reservationId);
         });
     }
-
-    /// <summary>The event's own time; a publisher that left it out gets the arrival time.</summary>
-    private static DateTimeOffset When(Google.Protobuf.WellKnownTypes.Timestamp? time) => time?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
-
-    /// <summary>The same event always makes the same movement id.</summary>
-    private static Guid MovementIdFor(string eventId) =>
-        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("movement:" + eventId)).AsSpan(0, 16));
 }

@@ -1,0 +1,53 @@
+using Logistics.Events.V1;
+using Logistics.Hosting.Messaging;
+using Logistics.Inventory.Data.Stock;
+using Logistics.Inventory.Domain;
+
+namespace Logistics.Inventory.Events;
+
+/// <summary>
+/// Stock follows the parts out and back: shipped requests leave the shelf for transit, signed deliveries leave
+/// transit, faulty returns arrive for inspection, and inspection decides where they go. Each script's
+/// idempotency key comes from the business document (request, receipt, return), so redelivery changes nothing.
+/// </summary>
+public static class FulfilmentSubscriber
+{
+    public static void MapFulfilmentEvents(this IEndpointRouteBuilder app)
+    {
+        app.MapIntegrationEvent<PartRequestShipped>(EventTopics.PartRequestShipped, async (e, inbox, _) =>
+        {
+            var stock = inbox.Services.GetRequiredService<StockStore>();
+            var reservationId = ReservationIds.ForRequest(e.RequestId);
+            await stock.ShipAsync(EventCommands.For(e.CentreId, $"ship-{reservationId}", inbox.EventId, e.ShippedAt), reservationId, e.Serials);
+        });
+
+        app.MapIntegrationEvent<ReceiptSigned>(EventTopics.ReceiptSigned, async (e, inbox, _) =>
+        {
+            var stock = inbox.Services.GetRequiredService<StockStore>();
+            var command = EventCommands.For(e.CentreId, $"receipt-{e.ReceiptId}", inbox.EventId, e.SignedAt);
+            switch (e.Kind)
+            {
+                case "centre-to-engineer":
+                    await stock.ReceiveAtDestinationAsync(command, e.PartNumber, e.Serials, e.Quantity, e.Reference);
+                    break;
+                case "engineer-to-centre" when e.Faulty:
+                    // A faulty return is one unit (one serial); a receipt of several books each under its own key.
+                    if (e.Serials.Count == 0)
+                        await stock.FaultyInAsync(command, e.PartNumber, null, e.Quantity, e.Reference);
+                    foreach (var serial in e.Serials)
+                        await stock.FaultyInAsync(command with { IdempotencyKey = $"{command.IdempotencyKey}-{serial}", MovementId = EventCommands.MovementId(inbox.EventId + serial) },
+                            e.PartNumber, serial, 0, e.Reference);
+                    break;
+                // Other handovers (carrier to site, unused returns, supplier deliveries booked by goods-in) move no centre stock here.
+            }
+        });
+
+        app.MapIntegrationEvent<ReturnInspected>(EventTopics.ReturnInspected, async (e, inbox, _) =>
+        {
+            var stock = inbox.Services.GetRequiredService<StockStore>();
+            var outcome = InspectionResults.ToOutcome(e.Result);
+            await stock.InspectAsync(EventCommands.For(e.CentreId, $"inspect-{e.ReturnId}", inbox.EventId, e.InspectedAt),
+                e.PartNumber, e.Serial, outcome, outcome == Domain.Stock.InspectionOutcome.ToStock ? e.Bin : null, e.ReturnId);
+        });
+    }
+}
