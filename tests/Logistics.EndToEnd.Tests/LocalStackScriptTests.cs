@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Logistics.LocalStack;
 using Logistics.Testing;
@@ -8,9 +9,9 @@ namespace Logistics.EndToEnd.Tests;
 /// <summary>The README's deploy/local/up.sh and down.sh, run for real (on free ports, state in a temp folder).</summary>
 public sealed class LocalStackScriptTests
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(string script, IDictionary<string, string> env)
+    private static async Task<(int ExitCode, string Output)> RunAsync(string script, IDictionary<string, string> env, params string[] args)
     {
-        var info = new ProcessStartInfo("bash", [RepoLayout.PathOf(script)]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("bash", [RepoLayout.PathOf(script), .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in env) info.Environment[k] = v;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -49,6 +50,20 @@ public sealed class LocalStackScriptTests
             Assert.All(pids, p => Assert.True(ProcessTable.IsRunning(p.Value), $"{p.Key} is not running"));
             using (var http = new HttpClient())
                 Assert.True((await http.GetAsync($"http://127.0.0.1:{layout.Gateway.HttpPort}/readyz")).IsSuccessStatusCode);
+
+            // The reconcile command works against the running stack.
+            using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{layout.Gateway.HttpPort}") })
+            {
+                var token = JsonDocument.Parse(await (await http.PostAsJsonAsync("/dev/token", new { userId = "admin1", roles = new[] { "admin" } })).Content.ReadAsStringAsync())
+                    .RootElement.GetProperty("token").GetString();
+                http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+                (await http.PutAsJsonAsync("/api/v1/centres/SZ-01", new { name = "Shenzhen", bins = new[] { "A-01" } })).EnsureSuccessStatusCode();
+            }
+            var reconcile = await RunAsync("deploy/local/reconcile.sh", env, "SZ-01");
+            Assert.True(reconcile.ExitCode == 0, reconcile.Output);
+            Assert.Contains("SZ-01: ledger and Redis agree", reconcile.Output);
+            var unknown = await RunAsync("deploy/local/reconcile.sh", env, "NO-SUCH-CENTRE");
+            Assert.Equal(1, unknown.ExitCode);
 
             var again = await RunAsync("deploy/local/up.sh", env);
             Assert.True(again.ExitCode == 0, again.Output);
