@@ -250,6 +250,35 @@ public sealed class InventoryStockTests(TestStack stack)
         Assert.Equal("released", released.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task Inventory_killed_in_the_middle_of_a_burst_loses_no_movement_and_doubles_none()
+    {
+        using var s = await CentreWithPartsAsync();
+        var accepted = 0;
+        var burst = Enumerable.Range(0, 30).Select(async i =>
+        {
+            try
+            {
+                using var response = await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Serialized, bin = "A-01", serials = new[] { $"K-{i}" } });
+                if (response.IsSuccessStatusCode) Interlocked.Increment(ref accepted);
+            }
+            catch (HttpRequestException) { } // the connection died with the service
+        }).ToList();
+        await Task.Delay(150); // let part of the burst land
+        stack.Stack.Kill("inventory"); // kill -9, with movements in the stream not yet drained into the ledger
+        await Task.WhenAll(burst);
+        await stack.Stack.RestartAsync("inventory");
+
+        // Whatever Redis accepted reaches the ledger and the outbox exactly once, and the two agree.
+        var onHand = Measure(await Stock(s, s.Serialized), "onHand");
+        Assert.True(onHand >= accepted, $"{accepted} goods-in answered OK but only {onHand} on hand");
+        await Eventually.Until(async () => await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.movements WHERE centre_id = $1", s.Centre) == onHand,
+            Settle, "every accepted movement in the ledger");
+        Assert.Equal(onHand, await stack.ScalarAsync<long>(
+            "SELECT count(*) FROM inventory.outbox WHERE topic = 'stock-movement-recorded' AND payload->>'centreId' = $1", s.Centre));
+        Assert.Empty((await ReconcileAsync(s)).GetProperty("differences").EnumerateArray());
+    }
+
     /// <summary>Every key of the centre with its type and content, for "nothing changed" checks.</summary>
     private static async Task<string> SnapshotAsync(ConnectionMultiplexer redis, string centre)
     {
