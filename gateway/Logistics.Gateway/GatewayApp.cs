@@ -1,6 +1,7 @@
 using System.Net;
 using Logistics.Hosting;
 using Logistics.Hosting.Auth;
+using Logistics.Hosting.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -22,6 +23,8 @@ public static class GatewayApp
         });
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
+
+        builder.AddTelemetry("gateway");
 
         var gateway = GatewayOptions.From(builder.Configuration);
         builder.Services.AddSingleton(gateway);

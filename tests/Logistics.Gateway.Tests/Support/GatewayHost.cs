@@ -16,7 +16,9 @@ public sealed class GatewayHost : IAsyncDisposable
         _app = app;
         HttpPort = httpPort;
         GrpcPort = grpcPort;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        // The gateway runs in this process with telemetry on, so this client's own HTTP activity would replace the
+        // traceparent a test sets; a client of a real gateway is another process. Send headers as given.
+        Http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
         // Prior-knowledge HTTP/2 to the gRPC port, for plain (non-gRPC) requests there.
         GrpcPortHttp = new HttpClient
         {
