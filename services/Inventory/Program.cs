@@ -17,10 +17,13 @@ builder.Services.AddSingleton<MovementRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MovementRelay>());
 builder.Services.AddSingleton<StockReconciler>();
 builder.Services.AddSingleton<StockRebuilder>();
+builder.Services.AddSingleton<CountStore>();
+builder.Services.AddSingleton<CountSnapshots>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<InventoryApi>();
+app.MapGrpcService<StockCountApi>();
 app.MapRequestEvents();
 app.MapFulfilmentEvents();
 app.Run();

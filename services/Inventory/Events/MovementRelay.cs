@@ -16,7 +16,7 @@ namespace Logistics.Inventory.Events;
 /// transaction too, so a crash at any point re-drains entries the ledger then recognises by movement id.
 /// </summary>
 public sealed class MovementRelay(
-    IConnectionMultiplexer redis, NpgsqlDataSource dataSource, CentresTable centres, ILogger<MovementRelay> logger) : BackgroundService
+    IConnectionMultiplexer redis, NpgsqlDataSource dataSource, CentresTable centres, CountStore counts, ILogger<MovementRelay> logger) : BackgroundService
 {
     public const int BatchSize = 500;
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
@@ -70,6 +70,7 @@ public sealed class MovementRelay(
             var sequence = await MovementLedger.AppendAsync(tx, movement, document, entry.Id!, ct);
             if (sequence is null) continue; // drained before: the ledger, holders and outbox have it
             await MovementLedger.ApplySerialMovesAsync(tx, movement, ct);
+            await MarkCountedLinesStaleAsync(tx, movement, ct);
             await Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence.Value), ct);
         }
         var last = (string)entries[^1].Id!;
@@ -78,6 +79,18 @@ public sealed class MovementRelay(
         // Safe now that the ledger holds them; keeps the stream from growing without bound.
         await db.StreamTrimByMinIdAsync(new StockKeys(centreId).Movements, last);
         return entries.Length;
+    }
+
+    /// <summary>
+    /// A movement during a count makes the lines it touched stale (a count never compares with a number that moved).
+    /// The count's own approval posts after it completed, so it marks nothing.
+    /// </summary>
+    private async Task MarkCountedLinesStaleAsync(NpgsqlTransaction tx, Movement m, CancellationToken ct)
+    {
+        var bins = m.Tracking == PartTracking.Serial
+            ? m.SerialMoves.Select(s => s.Bin).Append(m.Bin).Where(b => b != "").Distinct().ToList()
+            : [];
+        await counts.MarkStaleAsync(tx, m.CentreId, m.PartNumber, bins, ct);
     }
 
     private static StockMovementRecorded ToEvent(Movement m, long sequence) => new()
