@@ -19,6 +19,8 @@ builder.Services.AddSingleton<StockReconciler>();
 builder.Services.AddSingleton<StockRebuilder>();
 builder.Services.AddSingleton<CountStore>();
 builder.Services.AddSingleton<CountSnapshots>();
+builder.Services.AddSingleton<CountAdjustmentPoster>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CountAdjustmentPoster>());
 
 var app = builder.Build();
 app.MapServiceDefaults();

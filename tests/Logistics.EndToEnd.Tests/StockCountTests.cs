@@ -114,6 +114,45 @@ public sealed class StockCountTests(TestStack stack)
     }
 
     [Fact]
+    public async Task An_approval_whose_service_died_before_posting_is_posted_when_it_restarts()
+    {
+        using var s = await StockedCentreAsync();
+        var id = (await Json(await s.W1.PostAsJsonAsync("/api/v1/counts", new { centreId = s.Centre, partNumbers = new[] { s.Board } }))).GetProperty("countId").GetString()!;
+        await Json(await s.W1.PostAsJsonAsync($"/api/v1/counts/{id}/lines", new { lines = new[] { Line("A-01", s.Board, 2, "S1", "S2") } }));
+        await Json(await s.W1.PostAsJsonAsync($"/api/v1/counts/{id}:close", new { }));
+        await Json(await s.W2.PostAsJsonAsync($"/api/v1/counts/{id}/lines", new { lines = new[] { Line("A-01", s.Board, 2, "S1", "S2") } }));
+        Assert.Equal("ReadyToReview", (await Json(await s.W2.PostAsJsonAsync($"/api/v1/counts/{id}:close", new { }))).GetProperty("state").GetString());
+
+        // The approval committed, then the service died before posting anything (written as the service writes it).
+        stack.Stack.Kill("inventory");
+        try
+        {
+            await using var cmd = stack.Database.CreateCommand(
+                """
+                INSERT INTO inventory.count_commands (count_id, seq, kind, body)
+                SELECT $1, max(seq) + 1, 'Approved', jsonb_build_object('by', 'sup1', 'reasons', '{}'::jsonb, 'at', now()) FROM inventory.count_commands WHERE count_id = $1;
+                """);
+            cmd.Parameters.Add(new() { Value = id });
+            await cmd.ExecuteNonQueryAsync();
+            await using var header = stack.Database.CreateCommand("UPDATE inventory.counts SET state = 'Completed' WHERE count_id = $1");
+            header.Parameters.Add(new() { Value = id });
+            await header.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            await stack.Stack.RestartAsync("inventory");
+        }
+
+        await Eventually.Until(async () => await stack.ScalarAsync<bool>("SELECT adjustments_posted FROM inventory.counts WHERE count_id = $1", id),
+            Settle, "the restarted service to post the approved adjustments");
+        Assert.Equal(2, (await Json(await s.W1.GetAsync($"/api/v1/centres/{s.Centre}/stock/{s.Board}"))).GetProperty("onHand").GetInt64());
+        // A retried approve after that posts nothing more.
+        var retried = await Json(await s.Supervisor.PostAsJsonAsync($"/api/v1/counts/{id}:approve", new { }));
+        Assert.Single(retried.GetProperty("adjustments").EnumerateArray());
+        Assert.Equal(2, (await Json(await s.W1.GetAsync($"/api/v1/centres/{s.Centre}/stock/{s.Board}"))).GetProperty("onHand").GetInt64());
+    }
+
+    [Fact]
     public async Task Refused_count_calls_name_the_problem_and_record_nothing()
     {
         using var s = await StockedCentreAsync();

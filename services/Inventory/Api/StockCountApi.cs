@@ -4,7 +4,6 @@ using Grpc.Core;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Inventory.Data;
-using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain.Counts;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
@@ -17,7 +16,7 @@ namespace Logistics.Inventory.Api;
 
 /// <summary>Stock counts: thin over the domain's <see cref="Domain.Counts.StockCount"/> and the <see cref="CountStore"/>.</summary>
 [Authorize]
-public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, CentresTable centres, StockStore stock, TimeProvider clock)
+public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, CentresTable centres, CountAdjustmentPoster poster, TimeProvider clock)
     : StockCountService.StockCountServiceBase
 {
     public const int DefaultPageSize = 500;
@@ -87,8 +86,8 @@ public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, C
     }
 
     /// <summary>
-    /// Approves, then posts each adjustment through the stock scripts under a key made from the count and the line:
-    /// a retried approve (after a timeout or a crash half way) posts what is missing and nothing twice.
+    /// Approves, then posts the adjustments (<see cref="CountAdjustmentPoster"/>): a retried approve, or the poster's
+    /// resume at start after a crash half way, posts what is missing and nothing twice.
     /// </summary>
     [Authorize(Roles = Roles.Supervisor)]
     public override async Task<ApproveCountResponse> ApproveCount(ApproveCountRequest request, ServerCallContext context)
@@ -110,21 +109,7 @@ public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, C
             count = session.Count;
         }
 
-        var centre = await centres.FindAsync(count.CentreId, ct) ?? throw new NotFoundException($"centre {count.CentreId} does not exist");
-        foreach (var a in adjustments)
-        {
-            var lineKey = Hash($"{count.CountId}\n{a.Bin}\n{a.PartNumber}");
-            var command = new StockCommand(count.CentreId, "count-" + lineKey[..40], new Guid(Convert.FromHexString(lineKey[..32])), count.ApprovedAt ?? clock.GetUtcNow());
-            // Quantities are kept per centre, so a whole-centre line is booked against the centre's first bin.
-            var bin = a.Bin == CountLineKey.WholeCentre ? centre.Bins[0] : a.Bin;
-            await stock.AdjustAsync(command, a.PartNumber, bin, a.SerialsAdded.Count + a.SerialsRemoved.Count > 0 ? 0 : checked((int)a.Delta),
-                a.SerialsAdded, a.SerialsRemoved, a.ReasonCode, count.CountId);
-        }
-        await using (var session = await counts.BeginAsync(count.CountId, ct))
-        {
-            await session.MarkAdjustmentsPostedAsync(ct);
-            await session.CommitAsync(ct);
-        }
+        await poster.PostAsync(count, ct);
         return new ApproveCountResponse
         {
             Count = ToProto(count, Viewer(caller), 0, "", 0),
