@@ -10,4 +10,5 @@ public static class EventTopics
     public const string PartRequestShipped = "part-request-shipped";
     public const string ReceiptSigned = "receipt-signed";
     public const string ReturnInspected = "return-inspected";
+    public const string StockCountChanged = "stock-count-changed";
 }

@@ -111,6 +111,9 @@ public sealed class StockCountTests(TestStack stack)
         await Task.Delay(300); // a second posting, if there were one, would reach the ledger as quickly
         Assert.Equal(1L, await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.movements WHERE centre_id = $1 AND kind = 'adjusted'", s.Centre));
         Assert.True(await stack.ScalarAsync<bool>("SELECT adjustments_posted FROM inventory.counts WHERE count_id = $1", id));
+        // Every step went out as an event (through the outbox, in the step's own transaction).
+        Assert.Equal("opened,lines-submitted,lines-stale,closed,lines-submitted,closed,approved", await stack.ScalarAsync<string>(
+            "SELECT string_agg(payload->>'step', ',' ORDER BY seq) FROM inventory.outbox WHERE topic = 'stock-count-changed' AND payload->>'countId' = $1", id));
     }
 
     [Fact]

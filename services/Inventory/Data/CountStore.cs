@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Google.Protobuf.WellKnownTypes;
+using Logistics.Events.V1;
 using Logistics.Hosting.Data;
+using Logistics.Hosting.Messaging;
 using Logistics.Inventory.Domain.Counts;
 using Logistics.SharedKernel;
 using Npgsql;
@@ -40,7 +43,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         public Task SubmitAsync(IReadOnlyList<LineCount> lines, string by, DateTimeOffset at, CancellationToken ct)
         {
             Count.SubmitLines(lines, by, at);
-            return AppendAsync(new Submitted([.. lines], by, at), ct);
+            return AppendAsync(new Submitted([.. lines], by, at), ct, Step("lines-submitted", by, lines.Count, at));
         }
 
         public Task ResnapshotAsync(ExpectedLine line, CancellationToken ct)
@@ -52,7 +55,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         public async Task<CloseResult> CloseAsync(DateTimeOffset at, CancellationToken ct)
         {
             var result = Count.Close(at);
-            await AppendAsync(new Closed(at), ct);
+            await AppendAsync(new Closed(at), ct, Step("closed", null, result.LinesToRecount.Count, at));
             return result;
         }
 
@@ -60,23 +63,31 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         {
             var wasCompleted = Count.State == CountState.Completed;
             var adjustments = Count.Approve(by, reasons, at);
-            if (!wasCompleted) await AppendAsync(new Approved(by, reasons.ToDictionary(r => KeyText(r.Key), r => r.Value), at), ct);
+            if (!wasCompleted)
+                await AppendAsync(new Approved(by, reasons.ToDictionary(r => KeyText(r.Key), r => r.Value), at), ct, Step("approved", by, adjustments.Count, at));
             return adjustments;
         }
 
         public Task CancelAsync(string by, DateTimeOffset at, CancellationToken ct)
         {
             Count.Cancel(by, at);
-            return AppendAsync(new Cancelled(by, at), ct);
+            return AppendAsync(new Cancelled(by, at), ct, Step("cancelled", by, 0, at));
         }
 
         public Task MarkAdjustmentsPostedAsync(CancellationToken ct) =>
             store.ExecuteAsync(Transaction, "UPDATE counts SET adjustments_posted = true WHERE count_id = $1", ct, Count.CountId);
 
-        internal async Task AppendAsync(object command, CancellationToken ct)
+        private StockCountChanged Step(string step, string? by, int lines, DateTimeOffset at) => CountEvent(Count, step, by, lines, at);
+
+        internal async Task AppendAsync(object command, CancellationToken ct, StockCountChanged? published = null)
         {
             _seq++;
             await AppendCommandAsync(Transaction, Count.CountId, _seq, command, ct);
+            if (published is not null)
+            {
+                published.State = Count.State.ToString();
+                await Outbox.EnqueueAsync(Transaction, EventTopics.StockCountChanged, published, ct);
+            }
             await store.ExecuteAsync(Transaction, "UPDATE counts SET state = $2 WHERE count_id = $1", ct, Count.CountId, Count.State.ToString());
         }
 
@@ -111,6 +122,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
             count.CountId, count.CentreId, count.Scope.Bins.ToArray(), count.Scope.PartNumbers.ToArray(), count.State.ToString(), at);
         await AppendCommandAsync(tx, count.CountId, 1, new Opened(count.CountId, count.CentreId, [.. count.Scope.Bins], [.. count.Scope.PartNumbers], count.Blind, count.RequestedBy, count.RequestedAt), ct);
         await AppendCommandAsync(tx, count.CountId, 2, new Started([.. lines], at), ct);
+        await Outbox.EnqueueAsync(tx, EventTopics.StockCountChanged, CountEvent(count, "opened", count.RequestedBy, lines.Count, at), ct);
         await tx.CommitAsync(ct);
         _cache[count.CountId] = (count, 2);
         return count;
@@ -161,6 +173,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
             foreach (var bin in places) touched += count.MarkStale(bin, partNumber);
             if (touched == 0) continue;
             foreach (var bin in places) await AppendCommandAsync(tx, countId, ++seq, new MarkedStale(bin, partNumber), ct);
+            await Outbox.EnqueueAsync(tx, EventTopics.StockCountChanged, CountEvent(count, "lines-stale", null, touched, DateTimeOffset.UtcNow), ct);
             marked++;
         }
         return marked;
@@ -208,6 +221,12 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         }
         return (count ?? throw new NotFoundException($"count {countId} does not exist"), seq);
     }
+
+    private static StockCountChanged CountEvent(StockCount count, string step, string? by, int lines, DateTimeOffset at) => new()
+    {
+        CountId = count.CountId, CentreId = count.CentreId, Step = step, State = count.State.ToString(), By = by ?? "", Lines = lines,
+        OccurredAt = Timestamp.FromDateTimeOffset(at),
+    };
 
     private static T Read<T>(string body) => JsonSerializer.Deserialize<T>(body, Json)!;
 
