@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
@@ -30,7 +28,7 @@ public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, C
         var scope = CountScope.Define(request.CentreId, request.Bins, request.PartNumbers, CountStore.Policy);
         _ = await centres.FindAsync(scope.CentreId, ct) ?? throw new NotFoundException($"centre {scope.CentreId} does not exist");
         var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
-        var countId = "CNT-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Hash(caller.UserId + "\n" + key)[..16]);
+        var countId = "CNT-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Fingerprint.Hex(caller.UserId, key)[..16]);
         if (key is not null)
         {
             // A retried open names the same count: answer with it instead of opening a second one.
@@ -136,8 +134,6 @@ public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, C
 
     private static CountViewer Viewer(Caller caller) =>
         new(caller.UserId, caller.IsIn(Roles.Supervisor) ? CountRole.Supervisor : CountRole.Warehouse);
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>The count with a page of lines as this viewer may see them (the domain decides what that is).</summary>
     private static StockCountProto ToProto(Domain.Counts.StockCount count, CountViewer viewer, int from, string _, int size)

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain.Counts;
+using Logistics.SharedKernel;
 using Npgsql;
 
 namespace Logistics.Inventory.Data;
@@ -19,8 +18,8 @@ public sealed class CountAdjustmentPoster(CountStore counts, CentresTable centre
         var centre = await centres.FindAsync(count.CentreId, ct) ?? throw new InvalidOperationException($"centre {count.CentreId} is gone");
         foreach (var a in count.AdjustmentsToPost())
         {
-            var lineKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{count.CountId}\n{a.Bin}\n{a.PartNumber}")));
-            var command = new StockCommand(count.CentreId, "count-" + lineKey[..40], new Guid(Convert.FromHexString(lineKey[..32])), count.ApprovedAt!.Value);
+            var command = new StockCommand(count.CentreId, "count-" + Fingerprint.Hex(count.CountId, a.Bin, a.PartNumber)[..40],
+                Fingerprint.Guid(count.CountId, a.Bin, a.PartNumber), count.ApprovedAt!.Value);
             // Quantities are kept per centre, so a whole-centre line is booked against the centre's first bin.
             var bin = a.Bin == CountLineKey.WholeCentre ? centre.Bins[0] : a.Bin;
             var serialized = a.SerialsAdded.Count + a.SerialsRemoved.Count > 0;

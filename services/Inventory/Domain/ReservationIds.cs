@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Logistics.SharedKernel;
 
 namespace Logistics.Inventory.Domain;
@@ -14,11 +12,11 @@ public static class ReservationIds
 
     /// <summary>A new local id; the same for the same idempotency key, so a retried reserve names the same reservation.</summary>
     public static string New(string centreId, string idempotencyKey) =>
-        "R" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(centreId + "\n" + idempotencyKey)))[..20];
+        "R" + Fingerprint.Hex(centreId, idempotencyKey)[..20];
 
     /// <summary>The local id of the reservation made for a part request: the same for every delivery of its events.</summary>
     public static string ForRequest(string requestId) =>
-        "Q" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(requestId)))[..20];
+        "Q" + Fingerprint.Hex(requestId)[..20];
 
     public static (string CentreId, string LocalId) Parse(string? reservationId)
     {
@@ -35,5 +33,5 @@ public static class IdempotencyKeys
 {
     /// <summary>One key per caller and key, short and of safe characters whatever the caller sent.</summary>
     public static string Scoped(string caller, string key) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(caller + "\n" + key)))[..40];
+        Fingerprint.Hex(caller, key)[..40];
 }

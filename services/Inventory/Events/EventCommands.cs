@@ -1,4 +1,5 @@
 using Logistics.Inventory.Data.Stock;
+using Logistics.SharedKernel;
 
 namespace Logistics.Inventory.Events;
 
@@ -13,5 +14,5 @@ internal static class EventCommands
 
     /// <summary>The same event always makes the same movement id.</summary>
     public static Guid MovementId(string seed) =>
-        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("movement:" + seed)).AsSpan(0, 16));
+        Fingerprint.Guid("movement:" + seed);
 }
