@@ -8,7 +8,6 @@ using Logistics.Inventory.Events;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("inventory");
 builder.AddRedis();
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<PartsTable>();
 builder.Services.AddSingleton<CentresTable>();
 builder.Services.AddSingleton<StockStore>();

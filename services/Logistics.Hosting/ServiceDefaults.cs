@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Logistics.Hosting;
@@ -46,6 +47,9 @@ public static class ServiceDefaults
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MessagingCleanup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagingCleanup>());
         return builder;
     }
 

@@ -5,7 +5,6 @@ using Logistics.Requests.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("requests");
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RequestablePartsTable>();
 
 var app = builder.Build();

@@ -17,6 +17,17 @@ public sealed class MessagingOptions
     /// <summary>Upper bound of the relay's back-off while the sidecar or broker is unreachable.</summary>
     public TimeSpan OutboxMaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long published outbox rows are kept (for looking into what was sent) before they are deleted.</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long inbox rows are kept. A redelivery older than this would be applied again, so it must exceed the
+    /// longest a message can stay pending in the broker.
+    /// </summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Where a subscription's message goes once the sidecar's retries are exhausted.</summary>
     public string DeadLetterTopic => $"dead-letter.{AppId}";
 }
