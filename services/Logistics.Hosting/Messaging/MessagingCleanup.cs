@@ -5,7 +5,7 @@ using Npgsql;
 namespace Logistics.Hosting.Messaging;
 
 /// <summary>
-/// Keeps the outbox and inbox from growing without bound: deletes published outbox rows and handled inbox rows
+/// Keeps the outbox, inbox and idempotency keys from growing without bound: deletes published outbox rows, handled inbox rows and command keys
 /// older than their retention, in small batches so it never holds long locks.
 /// </summary>
 public sealed class MessagingCleanup(NpgsqlDataSource dataSource, MessagingOptions options, TimeProvider clock, ILogger<MessagingCleanup> logger)
@@ -19,8 +19,9 @@ public sealed class MessagingCleanup(NpgsqlDataSource dataSource, MessagingOptio
         {
             try
             {
-                var (outbox, inbox) = await RunOnceAsync(ct);
-                if (outbox + inbox > 0) logger.LogInformation("Deleted {Outbox} published outbox rows and {Inbox} inbox rows past retention", outbox, inbox);
+                var (outbox, inbox, keys) = await RunOnceAsync(ct);
+                if (outbox + inbox + keys > 0)
+                    logger.LogInformation("Deleted {Outbox} published outbox rows, {Inbox} inbox rows and {Keys} idempotency keys past retention", outbox, inbox, keys);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -30,14 +31,16 @@ public sealed class MessagingCleanup(NpgsqlDataSource dataSource, MessagingOptio
         }
     }
 
-    public async Task<(long Outbox, long Inbox)> RunOnceAsync(CancellationToken ct)
+    public async Task<(long Outbox, long Inbox, long IdempotencyKeys)> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var outbox = await DeleteAsync(
             "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE published_at < $1 LIMIT $2)", now - options.OutboxRetention, ct);
         var inbox = await DeleteAsync(
             "DELETE FROM inbox WHERE (event_id, subscription) IN (SELECT event_id, subscription FROM inbox WHERE handled_at < $1 LIMIT $2)", now - options.InboxRetention, ct);
-        return (outbox, inbox);
+        var keys = await DeleteAsync(
+            "DELETE FROM idempotency_keys WHERE (caller, key) IN (SELECT caller, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)", now - options.IdempotencyKeyRetention, ct);
+        return (outbox, inbox, keys);
     }
 
     private async Task<long> DeleteAsync(string sql, DateTimeOffset before, CancellationToken ct)

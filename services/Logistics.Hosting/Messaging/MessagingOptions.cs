@@ -26,6 +26,9 @@ public sealed class MessagingOptions
     /// </summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How long a command's idempotency key answers a retry (as long as the stock scripts' keys in Redis).</summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromDays(7);
+
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Where a subscription's message goes once the sidecar's retries are exhausted.</summary>
