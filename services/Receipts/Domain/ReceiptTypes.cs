@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using Logistics.SharedKernel;
+
+namespace Logistics.Receipts.Domain;
+
+/// <summary>Who hands over to whom (domain.md "Receipt").</summary>
+public enum ReceiptKind
+{
+    /// <summary><c>centre-to-engineer</c>: a spare delivered.</summary>
+    CentreToEngineer,
+    /// <summary><c>engineer-to-centre</c>: a faulty or unused part returned.</summary>
+    EngineerToCentre,
+    /// <summary><c>carrier-to-site</c>: a DOA replacement.</summary>
+    CarrierToSite,
+    /// <summary><c>supplier-to-centre</c>: goods in.</summary>
+    SupplierToCentre,
+}
+
+/// <summary>The condition of the goods found on unboxing.</summary>
+public enum GoodsCondition
+{
+    Ok,
+    Damaged,
+    WrongPart,
+    Missing,
+}
+
+/// <summary>The wire codes of <see cref="ReceiptKind"/> and <see cref="GoodsCondition"/>.</summary>
+public static class ReceiptCodes
+{
+    private static readonly Dictionary<string, ReceiptKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["centre-to-engineer"] = ReceiptKind.CentreToEngineer,
+        ["engineer-to-centre"] = ReceiptKind.EngineerToCentre,
+        ["carrier-to-site"] = ReceiptKind.CarrierToSite,
+        ["supplier-to-centre"] = ReceiptKind.SupplierToCentre,
+    };
+
+    private static readonly Dictionary<string, GoodsCondition> Conditions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ok"] = GoodsCondition.Ok,
+        ["damaged"] = GoodsCondition.Damaged,
+        ["wrong-part"] = GoodsCondition.WrongPart,
+        ["missing"] = GoodsCondition.Missing,
+    };
+
+    public static ReceiptKind ParseKind(string? code) =>
+        Kinds.TryGetValue(code?.Trim() ?? "", out var kind)
+            ? kind
+            : throw new InvalidFieldException("kind", $"'{code}' is not a receipt kind ({string.Join(", ", Kinds.Keys)})");
+
+    public static GoodsCondition ParseCondition(string? code) =>
+        Conditions.TryGetValue(code?.Trim() ?? "", out var condition)
+            ? condition
+            : throw new InvalidFieldException("condition", $"'{code}' is not a condition ({string.Join(", ", Conditions.Keys)})");
+
+    public static string Code(this ReceiptKind kind) => Kinds.First(k => k.Value == kind).Key;
+
+    public static string Code(this GoodsCondition condition) => Conditions.First(c => c.Value == condition).Key;
+}
+
+/// <summary>The packaging as found: outer box intact, ESD bag still sealed.</summary>
+public sealed record PackagingCheck(bool OuterIntact, bool EsdBagSealed);
+
+/// <summary>
+/// What the receipt is checked against, looked up by the caller for the reference (facts passed in).
+/// </summary>
+/// <param name="Reference">The request, return or DOA id.</param>
+/// <param name="AddressedTo">The party the goods are addressed to: the only one who may sign.</param>
+/// <param name="DeliveredAt">When the goods were delivered (the problem-report window runs from here).</param>
+/// <param name="ShippedSerials">Serials shipped on this reference.</param>
+/// <param name="AlreadySignedSerials">Serials of this reference already signed for on current (not superseded) receipts.</param>
+public sealed record ExpectedHandover(
+    string Reference, string AddressedTo, DateTimeOffset DeliveredAt, IReadOnlyCollection<string> ShippedSerials, IReadOnlyCollection<string> AlreadySignedSerials);
+
+/// <summary>What the signer declares on a receipt (or on its correction).</summary>
+/// <param name="DeadOnArrival">The unit failed its power-on check on unboxing (flags a DOA claim, like damaged).</param>
+public sealed record ReceiptContent(
+    IReadOnlyCollection<string>? Serials, int Quantity, PackagingCheck? Packaging, GoodsCondition Condition, string? Note, bool DeadOnArrival = false);
+
+/// <summary>A serial received that was not shipped on the reference: recorded, never silently accepted.</summary>
+public sealed record ReceiptDiscrepancy(string Serial, string Problem);
+
+/// <summary>Settings of receipts (defaults in <see cref="Default"/>).</summary>
+/// <param name="ProblemReportWindow">Problems must be reported within this time of delivery (default 3 days).</param>
+/// <param name="MaxNoteLength">Longest note (default 1000 characters).</param>
+public sealed record ReceiptPolicy(TimeSpan ProblemReportWindow, int MaxNoteLength)
+{
+    public static ReceiptPolicy Default { get; } = new(TimeSpan.FromDays(3), 1000);
+}
+
+/// <summary>Serial numbers: letters, digits, '-' and '_', at most 64 characters.</summary>
+public static partial class Serials
+{
+    public static IReadOnlyList<string> CheckDistinct(IEnumerable<string?>? serials, string field)
+    {
+        var list = new List<string>();
+        foreach (var raw in serials ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(raw)) throw new InvalidFieldException(field, "a serial is required");
+            var serial = raw.Trim();
+            if (!Pattern().IsMatch(serial))
+                throw new InvalidFieldException(field, $"'{serial}' is not a serial (letters, digits, '-' and '_', at most 64 characters)");
+            if (list.Contains(serial)) throw new InvalidFieldException(field, $"serial '{serial}' is listed more than once");
+            list.Add(serial);
+        }
+        return list;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex Pattern();
+}

@@ -1,0 +1,337 @@
+using Logistics.SharedKernel;
+
+namespace Logistics.Requests.Domain;
+
+/// <summary>
+/// Where a part request stands (domain.md "Part request"). The transitions, each made by one method of <see cref="PartRequest"/>:
+/// <list type="table">
+/// <item><term>(none) → Submitted | Approved</term><description><see cref="PartRequest.Submit"/>: approved at once (by "system") within the engineer's quota.</description></item>
+/// <item><term>Submitted → Approved | Rejected</term><description><see cref="PartRequest.Approve"/>, <see cref="PartRequest.Reject"/>: a supervisor, never the requester.</description></item>
+/// <item><term>Approved → Reserved | Backordered, Backordered → Reserved</term><description><see cref="PartRequest.RecordReservation"/>.</description></item>
+/// <item><term>Reserved → Shipped</term><description><see cref="PartRequest.Ship"/>.</description></item>
+/// <item><term>Shipped → Delivered</term><description><see cref="PartRequest.RecordDelivery"/> / <see cref="PartRequest.RecordDiscrepancy"/> once every shipped serial is accounted for.</description></item>
+/// <item><term>Delivered → Installed</term><description><see cref="PartRequest.Install"/>.</description></item>
+/// <item><term>Installed → Closed</term><description><see cref="PartRequest.CloseOnReturnInspected"/>.</description></item>
+/// <item><term>Submitted | Approved | Backordered | Reserved → Cancelled</term><description><see cref="PartRequest.Cancel"/>.</description></item>
+/// </list>
+/// Rejected, Cancelled and Closed are final.
+/// </summary>
+public enum RequestState
+{
+    Submitted,
+    Approved,
+    Rejected,
+    Reserved,
+    Backordered,
+    Shipped,
+    Delivered,
+    Installed,
+    Closed,
+    Cancelled,
+}
+
+/// <summary>
+/// A request for a spare part (advance replacement: ship first, faulty part back after). A plain class: each command
+/// checks everything first and then changes the request, or throws and changes nothing. No I/O and no clock: times and
+/// facts (the engineer's standing, inventory's reservation outcome) are passed in; who may call which command by role
+/// is checked by the API; the rules about the person (not the requester, only the engineer it was shipped to) are here.
+/// </summary>
+public sealed class PartRequest
+{
+    /// <summary>Who approved a request automatically.</summary>
+    public const string System = "system";
+
+    private const int MaxReasonLength = 1000;
+
+    private readonly List<RequestTransition> _history = [];
+    private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _discrepancies = new(StringComparer.Ordinal);
+
+    private PartRequest(
+        string requestId, string ticketId, string siteId, string centreId, string partNumber, int quantity,
+        ServiceLevel serviceLevel, Deadlines deadlines, string engineerId, string? faultySerial, DateTimeOffset submittedAt)
+    {
+        RequestId = requestId;
+        TicketId = ticketId;
+        SiteId = siteId;
+        CentreId = centreId;
+        PartNumber = partNumber;
+        Quantity = quantity;
+        ServiceLevel = serviceLevel;
+        ShipBy = deadlines.ShipBy;
+        DeliverBy = deadlines.DeliverBy;
+        EngineerId = engineerId;
+        FaultySerial = faultySerial;
+        SubmittedAt = submittedAt;
+    }
+
+    public string RequestId { get; }
+    public string TicketId { get; }
+    public string SiteId { get; }
+    public string CentreId { get; }
+    public string PartNumber { get; }
+    public int Quantity { get; }
+    public ServiceLevel ServiceLevel { get; }
+    public DateTimeOffset ShipBy { get; }
+    public DateTimeOffset DeliverBy { get; }
+
+    /// <summary>The requester (from the token); the part is shipped to this engineer.</summary>
+    public string EngineerId { get; }
+    public string? FaultySerial { get; }
+    public DateTimeOffset SubmittedAt { get; }
+
+    public RequestState State { get; private set; } = RequestState.Submitted;
+
+    /// <summary>Approved without a supervisor, within the engineer's quota.</summary>
+    public bool AutoApproved { get; private set; }
+
+    /// <summary>Why it was not approved automatically (empty when it was).</summary>
+    public string AwaitingApprovalBecause { get; private set; } = "";
+    public string? ApprovedBy { get; private set; }
+    public string? RejectedBy { get; private set; }
+    public string? RejectionReason { get; private set; }
+    public string? CancelledBy { get; private set; }
+    public Shipment? Shipment { get; private set; }
+    public Installation? Installation { get; private set; }
+    public string? ReturnId { get; private set; }
+
+    /// <summary>Shipped serials signed for by the engineer.</summary>
+    public IReadOnlySet<string> DeliveredSerials => _delivered;
+
+    /// <summary>Shipped serials recorded as a discrepancy (not received); they no longer keep the request Shipped.</summary>
+    public IReadOnlySet<string> DiscrepancySerials => _discrepancies;
+
+    /// <summary>Shipped serials neither signed for nor recorded as a discrepancy.</summary>
+    public IReadOnlyList<string> OutstandingSerials =>
+        Shipment is null ? [] : Shipment.Serials.Where(s => !_delivered.Contains(s) && !_discrepancies.Contains(s)).ToList();
+
+    public IReadOnlyList<RequestTransition> History => _history;
+
+    /// <summary>Counts against the engineer's quota: neither Rejected, Cancelled nor Closed.</summary>
+    public bool IsOpen => State is not (RequestState.Rejected or RequestState.Cancelled or RequestState.Closed);
+
+    /// <summary>Not shipped by ship-by, or not delivered by deliver-by (still open).</summary>
+    public bool IsLate(DateTimeOffset now) =>
+        (State is RequestState.Submitted or RequestState.Approved or RequestState.Backordered or RequestState.Reserved && now > ShipBy)
+        || (State is RequestState.Submitted or RequestState.Approved or RequestState.Backordered or RequestState.Reserved or RequestState.Shipped
+            && now > DeliverBy);
+
+    /// <summary>
+    /// A new request. It is approved at once when the engineer holds fewer than <see cref="RequestPolicy.OpenRequestQuota"/>
+    /// open requests, asks for at most <see cref="RequestPolicy.MaxAutoApprovedQuantity"/> and holds no overdue faulty part;
+    /// otherwise it waits in Submitted for a supervisor.
+    /// </summary>
+    public static PartRequest Submit(
+        string requestId, string ticketId, string siteId, string centreId, string partNumber, int quantity, string serviceLevel,
+        string engineerId, string? faultySerial, DateTimeOffset submittedAt, EngineerStanding standing, RequestPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(standing);
+        ArgumentNullException.ThrowIfNull(policy);
+        var level = ServiceLevel.Parse(serviceLevel);
+        var request = new PartRequest(
+            Require.Code(requestId, "request_id", 64),
+            Require.Code(ticketId, "ticket_id", 64),
+            Require.Code(siteId, "site_id"),
+            Require.Code(centreId, "centre_id"),
+            Require.Code(partNumber, "part_number"),
+            Require.Positive(quantity, "quantity"),
+            level,
+            level.DeadlinesFor(submittedAt, policy.ServiceLevels),
+            Require.Text(engineerId, "engineer_id"),
+            string.IsNullOrWhiteSpace(faultySerial) ? null : Serials.Check(faultySerial, "faulty_serial"),
+            submittedAt);
+
+        var because = new List<string>();
+        if (standing.OpenRequests >= policy.OpenRequestQuota)
+            because.Add($"the engineer has {standing.OpenRequests} open requests (quota {policy.OpenRequestQuota})");
+        if (quantity > policy.MaxAutoApprovedQuantity)
+            because.Add($"quantity {quantity} is above {policy.MaxAutoApprovedQuantity} per line");
+        if (standing.HoldsOverdueFaultyPart)
+            because.Add("the engineer holds a faulty part whose return is overdue");
+
+        if (because.Count == 0)
+        {
+            request.AutoApproved = true;
+            request.ApprovedBy = System;
+            request.Move(RequestState.Approved, System, submittedAt, "within quota");
+        }
+        else request.AwaitingApprovalBecause = string.Join("; ", because);
+        return request;
+    }
+
+    /// <summary>A supervisor approves a request waiting in Submitted. Nobody approves their own request.</summary>
+    public void Approve(string approverId, DateTimeOffset at)
+    {
+        var approver = Require.Text(approverId, "approver_id");
+        ExpectState("approved", RequestState.Submitted);
+        NotTheRequester(approver, "approve");
+        ApprovedBy = approver;
+        Move(RequestState.Approved, approver, at);
+    }
+
+    /// <summary>A supervisor rejects a request waiting in Submitted, giving a reason. Nobody rejects their own request.</summary>
+    public void Reject(string rejecterId, string? reason, DateTimeOffset at)
+    {
+        var rejecter = Require.Text(rejecterId, "rejecter_id");
+        var why = Require.Text(reason, "reason", MaxReasonLength);
+        ExpectState("rejected", RequestState.Submitted);
+        NotTheRequester(rejecter, "reject");
+        RejectedBy = rejecter;
+        RejectionReason = why;
+        Move(RequestState.Rejected, rejecter, at, why);
+    }
+
+    /// <summary>Inventory's answer: Approved → Reserved | Backordered; Backordered → Reserved when stock arrives.</summary>
+    public void RecordReservation(ReservationOutcome outcome, DateTimeOffset at)
+    {
+        if (outcome == ReservationOutcome.Reserved)
+        {
+            ExpectState("reserved", RequestState.Approved, RequestState.Backordered);
+            Move(RequestState.Reserved, "inventory", at);
+        }
+        else
+        {
+            ExpectState("backordered", RequestState.Approved);
+            Move(RequestState.Backordered, "inventory", at);
+        }
+    }
+
+    /// <summary>
+    /// The warehouse ships a Reserved request: exactly <see cref="Quantity"/> distinct serials, the ESD packaging
+    /// confirmed (<see cref="EsdPackaging.Confirm"/>), a carrier and a tracking number.
+    /// </summary>
+    public void Ship(
+        IReadOnlyCollection<string>? serials, EsdPackaging? packaging, string? carrier, string? trackingNo, string shippedBy, DateTimeOffset at)
+    {
+        var list = Serials.CheckDistinct(serials, "serials");
+        if (list.Count != Quantity)
+            throw new InvalidFieldException("serials", $"{list.Count} serials given; request {RequestId} is for {Quantity}");
+        var confirmed = EsdPackaging.Confirm(packaging);
+        var carrierName = Require.Text(carrier, "carrier", 100);
+        var tracking = Require.Code(trackingNo, "tracking_no", 64);
+        var by = Require.Text(shippedBy, "shipped_by");
+        ExpectState("shipped", RequestState.Reserved);
+        Shipment = new Shipment(list, confirmed, carrierName, tracking, by, at);
+        Move(RequestState.Shipped, by, at);
+    }
+
+    /// <summary>
+    /// The engineer signed for some (or all) of the shipped serials. The request stays Shipped until every shipped serial
+    /// is signed for or recorded as a discrepancy, then becomes Delivered. Returns whether it is now Delivered.
+    /// </summary>
+    public bool RecordDelivery(IReadOnlyCollection<string>? serials, string signedBy, DateTimeOffset at)
+    {
+        var list = Serials.CheckDistinct(serials, "serials");
+        if (list.Count == 0) throw new InvalidFieldException("serials", "at least one serial is required");
+        var signer = Require.Text(signedBy, "signed_by");
+        ExpectState("delivered", RequestState.Shipped);
+        if (signer != EngineerId)
+            throw new NotAllowedException($"request {RequestId} was shipped to {EngineerId}; {signer} cannot sign for it");
+        CheckShippedAndUnaccounted(list);
+        _delivered.UnionWith(list);
+        return CompleteDeliveryIfAccounted(signer, at);
+    }
+
+    /// <summary>
+    /// Shipped serials that will not arrive (missing) are recorded as a discrepancy, so they no longer hold the request in
+    /// Shipped. Returns whether it is now Delivered.
+    /// </summary>
+    public bool RecordDiscrepancy(IReadOnlyCollection<string>? serials, string? note, string recordedBy, DateTimeOffset at)
+    {
+        var list = Serials.CheckDistinct(serials, "serials");
+        if (list.Count == 0) throw new InvalidFieldException("serials", "at least one serial is required");
+        Require.Text(note, "note", MaxReasonLength);
+        var by = Require.Text(recordedBy, "recorded_by");
+        ExpectState("marked with a discrepancy", RequestState.Shipped);
+        CheckShippedAndUnaccounted(list);
+        _discrepancies.UnionWith(list);
+        return CompleteDeliveryIfAccounted(by, at);
+    }
+
+    /// <summary>
+    /// The engineer it was shipped to records the swap: the installed serial is one delivered to them on this request,
+    /// the removed (faulty) serial differs from it, and the equipment is named. Opens a faulty-part return (elsewhere).
+    /// </summary>
+    public void Install(string engineerId, string? installedSerial, string? removedSerial, string? equipmentId, DateTimeOffset at)
+    {
+        var installed = Serials.Check(installedSerial, "installed_serial");
+        var removed = Serials.Check(removedSerial, "removed_serial");
+        if (removed == installed) throw new InvalidFieldException("removed_serial", $"'{removed}' is the installed serial; the removed one must differ");
+        var equipment = Require.Code(equipmentId, "equipment_id", 64);
+        var engineer = Require.Text(engineerId, "engineer_id");
+        ExpectState("installed", RequestState.Delivered);
+        if (engineer != EngineerId)
+            throw new NotAllowedException($"request {RequestId} was shipped to {EngineerId}; only they can record its swap");
+        if (!_delivered.Contains(installed))
+            throw new RuleViolationException($"serial {installed} was not delivered on request {RequestId}; delivered: {string.Join(", ", _delivered.Order(StringComparer.Ordinal))}");
+        Installation = new Installation(installed, removed, equipment, engineer, at);
+        Move(RequestState.Installed, engineer, at);
+    }
+
+    /// <summary>The faulty part's return was received and inspected at the centre: the request is Closed.</summary>
+    public void CloseOnReturnInspected(string? returnId, string? inspectedSerial, DateTimeOffset at)
+    {
+        var id = Require.Code(returnId, "return_id", 64);
+        var serial = Serials.Check(inspectedSerial, "inspected_serial");
+        ExpectState("closed", RequestState.Installed);
+        if (serial != Installation!.RemovedSerial)
+            throw new RuleViolationException($"return {id} inspected serial {serial}; request {RequestId} removed {Installation.RemovedSerial}");
+        ReturnId = id;
+        Move(RequestState.Closed, "returns", at, id);
+    }
+
+    /// <summary>
+    /// The requester or a supervisor cancels the request before it ships. Says what inventory must undo.
+    /// </summary>
+    public Cancellation Cancel(string cancelledBy, bool bySupervisor, DateTimeOffset at, string? reason = null)
+    {
+        var by = Require.Text(cancelledBy, "cancelled_by");
+        var why = Require.OptionalText(reason, "reason", MaxReasonLength);
+        if (!bySupervisor && by != EngineerId)
+            throw new NotAllowedException($"request {RequestId} belongs to {EngineerId}; only they or a supervisor can cancel it");
+        if (State is not (RequestState.Submitted or RequestState.Approved or RequestState.Backordered or RequestState.Reserved))
+            throw new RuleViolationException($"request {RequestId} is {State}; only requests not yet shipped (Submitted, Approved, Backordered, Reserved) can be cancelled");
+        var cancellation = new Cancellation(State == RequestState.Reserved, State == RequestState.Backordered);
+        CancelledBy = by;
+        Move(RequestState.Cancelled, by, at, why);
+        return cancellation;
+    }
+
+    private void CheckShippedAndUnaccounted(IReadOnlyList<string> serials)
+    {
+        foreach (var serial in serials)
+        {
+            if (!Shipment!.Serials.Contains(serial))
+                throw new RuleViolationException($"serial {serial} was not shipped on request {RequestId}");
+            if (_delivered.Contains(serial))
+                throw new RuleViolationException($"serial {serial} on request {RequestId} was already signed for");
+            if (_discrepancies.Contains(serial))
+                throw new RuleViolationException($"serial {serial} on request {RequestId} is already recorded as a discrepancy");
+        }
+    }
+
+    private bool CompleteDeliveryIfAccounted(string by, DateTimeOffset at)
+    {
+        if (OutstandingSerials.Count > 0) return false;
+        Move(RequestState.Delivered, by, at);
+        return true;
+    }
+
+    private void NotTheRequester(string who, string verb)
+    {
+        if (who == EngineerId) throw new NotAllowedException($"{who} cannot {verb} their own request {RequestId}");
+    }
+
+    private void ExpectState(string becoming, params RequestState[] allowed)
+    {
+        if (!allowed.Contains(State))
+            throw new RuleViolationException(
+                $"request {RequestId} is {State}; only {string.Join(" or ", allowed)} requests can be {becoming}");
+    }
+
+    private void Move(RequestState to, string by, DateTimeOffset at, string note = "")
+    {
+        _history.Add(new RequestTransition(State, to, by, at, note));
+        State = to;
+    }
+}
