@@ -3,6 +3,7 @@ using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Domain.Counts;
+using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
@@ -14,7 +15,8 @@ namespace Logistics.Inventory.Api;
 
 /// <summary>Stock counts: thin over the domain's <see cref="Domain.Counts.StockCount"/> and the <see cref="CountStore"/>.</summary>
 [Authorize]
-public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, CentresTable centres, CountAdjustmentPoster poster, TimeProvider clock)
+public sealed class StockCountApi(
+    CountStore counts, CountSnapshots snapshots, CentresTable centres, CountAdjustmentPoster poster, MovementRelay relay, TimeProvider clock)
     : StockCountService.StockCountServiceBase
 {
     public const int DefaultPageSize = 500;
@@ -37,6 +39,7 @@ public sealed class StockCountApi(CountStore counts, CountSnapshots snapshots, C
         }
         var now = clock.GetUtcNow();
         var count = Domain.Counts.StockCount.Open(countId, scope, request.HasBlind ? request.Blind : null, caller.UserId, CountStore.Policy, now);
+        await relay.DrainAsync(scope.CentreId, ct); // movements from before the count must not mark it stale
         await counts.OpenAsync(count, () => snapshots.ExpectedAsync(scope, ct), now, ct);
         return ToProto(count, Viewer(caller), 0, "", 0);
     }

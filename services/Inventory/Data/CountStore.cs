@@ -105,7 +105,10 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Opens and starts a count in one transaction, refusing overlap with the centre's other open counts.</summary>
+    /// <summary>
+    /// Opens and starts a count in one transaction, refusing overlap with the centre's other open counts. The caller
+    /// drains the centre's movement stream first, so movements from before the count do not mark its lines stale.
+    /// </summary>
     public async Task<StockCount> OpenAsync(StockCount count, Func<Task<IReadOnlyList<ExpectedLine>>> snapshot, DateTimeOffset at, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -114,6 +117,9 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         var others = new List<StockCount>();
         foreach (var id in await OpenCountIdsAsync(tx, count.CentreId, ct)) others.Add((await LoadAsync(tx, id, ct)).Count);
         StockCount.RequireNoOverlap(count, others);
+        // Hold the centre's ledger drain until this count is committed: every movement drained after that is
+        // checked against it (it may mark a line stale), so none between the snapshot and the commit is missed.
+        await tx.LockAsync("ledger:" + count.CentreId, ct);
         var lines = await snapshot();
         count.Start(lines, at);
         StockCount.RequireNoOverlap(count, others); // again, now that the snapshot shows the lines
