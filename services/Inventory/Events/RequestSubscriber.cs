@@ -1,3 +1,4 @@
+using Logistics.SharedKernel;
 using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
 using Logistics.Inventory.Data.Stock;

@@ -1,3 +1,5 @@
+using Logistics.SharedKernel;
+
 namespace Logistics.Requests.Domain;
 
 /// <summary>
@@ -9,26 +11,6 @@ namespace Logistics.Requests.Domain;
 public sealed record RequestPolicy(int OpenRequestQuota, int MaxAutoApprovedQuantity, ServiceLevelPolicy ServiceLevels)
 {
     public static RequestPolicy Default { get; } = new(5, 2, ServiceLevelPolicy.Default);
-}
-
-/// <summary>
-/// Times of the service levels, all in UTC. Business days are Monday to Friday (no public holidays);
-/// business hours run from <paramref name="BusinessDayStart"/> to <paramref name="BusinessDayEnd"/>.
-/// </summary>
-/// <param name="FourHourWindow">7x24x4 and 5x9x4: deliver-by = submit + this (5x9x4: counted in business hours).</param>
-/// <param name="FourHourShipWithin">7x24x4 and 5x9x4: ship-by = submit + this (5x9x4: counted in business hours).</param>
-/// <param name="NextDayDeliverAt">7x9xND: deliver-by = next calendar day at this time; 5x9xNBD: next business day at this time.</param>
-/// <param name="NextDayTransit">7x9xND and 5x9xNBD: ship-by = deliver-by − this.</param>
-public sealed record ServiceLevelPolicy(
-    TimeOnly BusinessDayStart,
-    TimeOnly BusinessDayEnd,
-    TimeSpan FourHourWindow,
-    TimeSpan FourHourShipWithin,
-    TimeOnly NextDayDeliverAt,
-    TimeSpan NextDayTransit)
-{
-    public static ServiceLevelPolicy Default { get; } = new(
-        new TimeOnly(9, 0), new TimeOnly(18, 0), TimeSpan.FromHours(4), TimeSpan.FromHours(1), new TimeOnly(18, 0), TimeSpan.FromHours(12));
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Logistics.SharedKernel;
 using Logistics.Inventory.Domain.Stock;
 using Logistics.Testing;
 

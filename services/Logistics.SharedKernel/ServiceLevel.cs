@@ -1,13 +1,11 @@
-using Logistics.SharedKernel;
-
-namespace Logistics.Requests.Domain;
+namespace Logistics.SharedKernel;
 
 /// <summary>When a request must leave the centre and reach the engineer.</summary>
 public sealed record Deadlines(DateTimeOffset ShipBy, DateTimeOffset DeliverBy);
 
 /// <summary>
-/// A service level of advance replacement (domain.md "Part request"). The requests service keeps its own copy of the
-/// levels (it does not reference inventory); the codes and ranks are the same. Rank orders backorders: fastest first.
+/// A service level of advance replacement (domain.md "Part request"), shared by requests (deadlines) and inventory
+/// (rank orders backorders: fastest first).
 /// <list type="table">
 /// <item><term>7x24x4</term><description>ship-by = submit + 1h, deliver-by = submit + 4h, any day and hour.</description></item>
 /// <item><term>5x9x4</term><description>the same hours counted in business hours (Mon–Fri 9–18): a request at Friday 17:00 is due Monday 12:00.</description></item>
@@ -69,4 +67,24 @@ public sealed record ServiceLevel(string Code, int Rank)
         do day = day.AddDays(1); while (!IsBusinessDay(day));
         return day;
     }
+}
+
+/// <summary>
+/// Times of the service levels, all in UTC. Business days are Monday to Friday (no public holidays);
+/// business hours run from <paramref name="BusinessDayStart"/> to <paramref name="BusinessDayEnd"/>.
+/// </summary>
+/// <param name="FourHourWindow">7x24x4 and 5x9x4: deliver-by = submit + this (5x9x4: counted in business hours).</param>
+/// <param name="FourHourShipWithin">7x24x4 and 5x9x4: ship-by = submit + this (5x9x4: counted in business hours).</param>
+/// <param name="NextDayDeliverAt">7x9xND: deliver-by = next calendar day at this time; 5x9xNBD: next business day at this time.</param>
+/// <param name="NextDayTransit">7x9xND and 5x9xNBD: ship-by = deliver-by − this.</param>
+public sealed record ServiceLevelPolicy(
+    TimeOnly BusinessDayStart,
+    TimeOnly BusinessDayEnd,
+    TimeSpan FourHourWindow,
+    TimeSpan FourHourShipWithin,
+    TimeOnly NextDayDeliverAt,
+    TimeSpan NextDayTransit)
+{
+    public static ServiceLevelPolicy Default { get; } = new(
+        new TimeOnly(9, 0), new TimeOnly(18, 0), TimeSpan.FromHours(4), TimeSpan.FromHours(1), new TimeOnly(18, 0), TimeSpan.FromHours(12));
 }
