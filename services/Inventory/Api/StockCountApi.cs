@@ -34,14 +34,14 @@ public sealed class StockCountApi(
         if (key is not null)
         {
             // A retried open names the same count: answer with it instead of opening a second one.
-            try { return ToProto(await counts.ReadAsync(countId, ct), Viewer(caller), 0, "", 0); }
+            try { return ToProto(await counts.ReadAsync(countId, ct), Viewer(caller), 0, 0); }
             catch (NotFoundException) { }
         }
         var now = clock.GetUtcNow();
         var count = Domain.Counts.StockCount.Open(countId, scope, request.HasBlind ? request.Blind : null, caller.UserId, CountStore.Policy, now);
         await relay.DrainAsync(scope.CentreId, ct); // movements from before the count must not mark it stale
         await counts.OpenAsync(count, () => snapshots.ExpectedAsync(scope, ct), now, ct);
-        return ToProto(count, Viewer(caller), 0, "", 0);
+        return ToProto(count, Viewer(caller), 0, 0);
     }
 
     [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
@@ -53,7 +53,7 @@ public sealed class StockCountApi(
             : request.PageSize;
         var from = string.IsNullOrEmpty(request.PageToken) ? 0
             : int.TryParse(request.PageToken, out var n) && n >= 0 ? n : throw new InvalidFieldException("page_token", "is not a token this API gave");
-        return ToProto(count, Viewer(Caller.From(context)), from, request.PageToken, size);
+        return ToProto(count, Viewer(Caller.From(context)), from, size);
     }
 
     [Authorize(Roles = Roles.Warehouse)]
@@ -73,7 +73,7 @@ public sealed class StockCountApi(
         }
         await session.SubmitAsync(lines, caller.UserId, clock.GetUtcNow(), ct);
         await session.CommitAsync(ct);
-        return ToProto(session.Count, Viewer(caller), 0, "", 0);
+        return ToProto(session.Count, Viewer(caller), 0, 0);
     }
 
     [Authorize(Roles = Roles.Warehouse)]
@@ -83,7 +83,7 @@ public sealed class StockCountApi(
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
         await session.CloseAsync(clock.GetUtcNow(), ct);
         await session.CommitAsync(ct);
-        return ToProto(session.Count, Viewer(Caller.From(context)), 0, "", DefaultPageSize);
+        return ToProto(session.Count, Viewer(Caller.From(context)), 0, DefaultPageSize);
     }
 
     /// <summary>
@@ -113,7 +113,7 @@ public sealed class StockCountApi(
         await poster.PostAsync(count, ct);
         return new ApproveCountResponse
         {
-            Count = ToProto(count, Viewer(caller), 0, "", 0),
+            Count = ToProto(count, Viewer(caller), 0, 0),
             Adjustments =
             {
                 adjustments.Select(a => new CountAdjustmentProto
@@ -132,14 +132,14 @@ public sealed class StockCountApi(
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
         await session.CancelAsync(caller.UserId, clock.GetUtcNow(), ct);
         await session.CommitAsync(ct);
-        return ToProto(session.Count, Viewer(caller), 0, "", 0);
+        return ToProto(session.Count, Viewer(caller), 0, 0);
     }
 
     private static CountViewer Viewer(Caller caller) =>
         new(caller.UserId, caller.IsIn(Roles.Supervisor) ? CountRole.Supervisor : CountRole.Warehouse);
 
     /// <summary>The count with a page of lines as this viewer may see them (the domain decides what that is).</summary>
-    private static StockCountProto ToProto(Domain.Counts.StockCount count, CountViewer viewer, int from, string _, int size)
+    private static StockCountProto ToProto(Domain.Counts.StockCount count, CountViewer viewer, int from, int size)
     {
         var view = count.View(viewer);
         var proto = new StockCountProto
