@@ -8,7 +8,13 @@ public static class EventTopics
     public const string PartRequestApproved = "part-request-approved";
     public const string PartRequestCancelled = "part-request-cancelled";
     public const string PartRequestShipped = "part-request-shipped";
+    public const string PartRequestDelivered = "part-request-delivered";
+    public const string PartInstalled = "part-installed";
+    public const string PartRequestClosed = "part-request-closed";
     public const string ReceiptSigned = "receipt-signed";
     public const string ReturnInspected = "return-inspected";
+    public const string ReturnChanged = "return-changed";
+    public const string DoaClaimApproved = "doa-claim-approved";
+    public const string DoaClaimChanged = "doa-claim-changed";
     public const string StockCountChanged = "stock-count-changed";
 }

@@ -25,9 +25,12 @@ public static class FulfilmentSubscriber
         {
             var stock = inbox.Services.GetRequiredService<StockStore>();
             var command = EventCommands.For(e.CentreId, $"receipt-{e.ReceiptId}", inbox.EventId, e.SignedAt);
+            // A correction carries only what it newly signs for; nothing new means no stock moves.
+            if (e.Serials.Count == 0 && e.Quantity <= 0) return;
             switch (e.Kind)
             {
-                case "centre-to-engineer":
+                // A DOA replacement is delivered by the carrier to the site: it leaves transit like any delivery.
+                case "centre-to-engineer" or "carrier-to-site":
                     await stock.ReceiveAtDestinationAsync(command, e.PartNumber, e.Serials, e.Quantity, e.Reference);
                     break;
                 case "engineer-to-centre" when e.Faulty:
