@@ -4,6 +4,7 @@ using Logistics.Hosting.Data;
 using Logistics.Hosting.Grpc;
 using Logistics.Hosting.Messaging;
 using Logistics.Hosting.Telemetry;
+using Logistics.Hosting.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -47,7 +48,8 @@ public static class ServiceDefaults
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
         builder.Services.AddHostedService<OutboxRelay>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        var offsetFile = builder.Configuration["Clock:OffsetFile"];
+        builder.Services.TryAddSingleton(string.IsNullOrEmpty(offsetFile) ? TimeProvider.System : new OffsetTimeProvider(offsetFile));
         builder.Services.AddSingleton<MessagingCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagingCleanup>());
         return builder;

@@ -23,6 +23,20 @@ public sealed class TestStack : IAsyncLifetime
     {
         Stack = new LocalStack.LocalStack(StackLayout.Load().WithPorts(FreePort.Distinct()), _folder.Path, Console.WriteLine);
         Rest = new HttpClient { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(30) };
+        // Every service reads its clock as real time plus this file's offset, so tests can move time forward.
+        File.WriteAllText(ClockOffsetFile, TimeSpan.Zero.ToString());
+        Stack.ServiceSettings["Clock__OffsetFile"] = ClockOffsetFile;
+        Stack.ServiceSettings["Returns__OverdueScanInterval"] = "00:00:00.250";
+    }
+
+    public string ClockOffsetFile => Path.Combine(_folder.Path, "clock-offset");
+
+    /// <summary>Moves every service's clock forward by <paramref name="by"/> (on top of earlier moves).</summary>
+    public TimeSpan MoveClock(TimeSpan by)
+    {
+        var offset = TimeSpan.Parse(File.ReadAllText(ClockOffsetFile)) + by;
+        File.WriteAllText(ClockOffsetFile, offset.ToString());
+        return offset;
     }
 
     public async Task InitializeAsync()

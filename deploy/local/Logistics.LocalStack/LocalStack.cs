@@ -44,6 +44,9 @@ public sealed partial class LocalStack : IAsyncDisposable
     public string GatewayGrpc => $"http://127.0.0.1:{Layout.Gateway.GrpcPort}";
     public IReadOnlyDictionary<string, ChildProcess> Processes => _processes;
 
+    /// <summary>Settings added to every service's environment (e.g. a test's clock offset file); set before starting.</summary>
+    public Dictionary<string, string> ServiceSettings { get; } = new();
+
     public string PostgresConnectionString => Postgres.ConnectionString(Layout.Postgres.Database);
 
     /// <summary>Starts everything (or only the named apps) and returns once every part answers its health check.</summary>
@@ -108,6 +111,7 @@ public sealed partial class LocalStack : IAsyncDisposable
             ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{app.DaprHttpPort}",
             ["DOTNET_gcServer"] = "0", // thirteen processes share two cores: keep each one's heap small
         };
+        foreach (var (name, value) in ServiceSettings) env[name] = value;
         return Track(ChildProcess.Start(appId, "dotnet", [RepoLayout.BuiltDll(app.Project)], Path.Combine(LogsDir, $"{appId}.log"), env,
             workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(app.Project))));
     }
