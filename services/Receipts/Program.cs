@@ -1,8 +1,22 @@
 using Logistics.Hosting;
+using Logistics.Receipts.Api;
+using Logistics.Receipts.Data;
+using Logistics.Receipts.Domain;
+using Logistics.Receipts.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("receipts");
+builder.Services.AddSingleton(ReceiptPolicy.Default with
+{
+    ProblemReportWindow = builder.Configuration.GetValue("Receipts:ProblemReportWindow", ReceiptPolicy.Default.ProblemReportWindow),
+    MaxNoteLength = builder.Configuration.GetValue("Receipts:MaxNoteLength", ReceiptPolicy.Default.MaxNoteLength),
+});
+builder.Services.AddSingleton<ShipmentsTable>();
+builder.Services.AddSingleton<ReceiptsTable>();
+builder.Services.AddSingleton<ReceiptBook>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapGrpcService<ReceiptsApi>();
+app.MapShipmentEvents();
 app.Run();

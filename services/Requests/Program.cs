@@ -1,14 +1,23 @@
 using Logistics.Hosting;
+using Logistics.Requests;
 using Logistics.Requests.Api;
 using Logistics.Requests.Data;
 using Logistics.Requests.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("requests");
+builder.Services.AddSingleton(RequestSettings.PolicyFrom(builder.Configuration));
 builder.Services.AddSingleton<RequestablePartsTable>();
+builder.Services.AddSingleton<PartRequestStore>();
+builder.Services.AddSingleton<ShelfSerialsTable>();
+builder.Services.AddSingleton<FaultyPartReturnsTable>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<PartRequestsApi>();
 app.MapCatalogueEvents();
+app.MapStockMovementEvents();
+app.MapReceiptEvents();
+app.MapReturnEvents();
+app.MapDoaEvents();
 app.Run();

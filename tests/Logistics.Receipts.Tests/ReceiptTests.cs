@@ -8,14 +8,14 @@ public sealed class ReceiptTests
     private static readonly DateTimeOffset Delivered = new(2025, 3, 3, 10, 0, 0, TimeSpan.Zero);
     private static readonly ReceiptPolicy Policy = ReceiptPolicy.Default;
 
-    private static ExpectedHandover Expected(string[]? shipped = null, string[]? signed = null) =>
-        new("r-17", "eng-1", Delivered, shipped ?? ["S1", "S2", "S3"], signed ?? []);
+    private static ExpectedHandover Expected(string[]? shipped = null, string[]? signed = null, ReceiptKind kind = ReceiptKind.CentreToEngineer) =>
+        new("r-17", kind, Addressee.Engineer("eng-1"), "wh-1", Delivered, shipped ?? ["S1", "S2", "S3"], signed ?? []);
 
     private static ReceiptContent Content(string[] serials, GoodsCondition condition = GoodsCondition.Ok, bool outer = true, bool esd = true, bool dead = false) =>
         new(serials, serials.Length, new PackagingCheck(outer, esd), condition, "checked with customer", dead);
 
     private static Receipt Sign(string[] serials, ExpectedHandover? expected = null, string by = "eng-1", DateTimeOffset? at = null, GoodsCondition condition = GoodsCondition.Ok, string id = "rc-1") =>
-        Receipt.Sign(id, ReceiptKind.CentreToEngineer, "wh-1", by, at ?? Delivered.AddHours(1), Content(serials, condition), expected ?? Expected(), Policy);
+        Receipt.Sign(id, ReceiptKind.CentreToEngineer, new Signer(by), at ?? Delivered.AddHours(1), Content(serials, condition), expected ?? Expected(), Policy);
 
     [Fact]
     public void A_full_delivery_is_signed_for()
@@ -64,7 +64,7 @@ public sealed class ReceiptTests
     public void Damaged_or_dead_goods_are_flagged_for_a_doa_claim()
     {
         Assert.True(Sign(["S1"], condition: GoodsCondition.Damaged).FlaggedForDoa);
-        var dead = Receipt.Sign("rc-2", ReceiptKind.CarrierToSite, "carrier", "eng-1", Delivered, Content(["S1"], dead: true), Expected(), Policy);
+        var dead = Receipt.Sign("rc-2", ReceiptKind.CarrierToSite, new Signer("eng-1"), Delivered, Content(["S1"], dead: true), Expected(kind: ReceiptKind.CarrierToSite), Policy);
         Assert.True(dead.FlaggedForDoa);
         Assert.False(Sign(["S1"], condition: GoodsCondition.WrongPart).FlaggedForDoa);
     }
@@ -75,7 +75,7 @@ public sealed class ReceiptTests
         Sign(["S1"], at: Delivered.AddDays(3), condition: GoodsCondition.Damaged);
         var ex = Assert.Throws<RuleViolationException>(() => Sign(["S1"], at: Delivered.AddDays(3).AddSeconds(1), condition: GoodsCondition.Damaged));
         Assert.Contains("within 3 days", ex.Message);
-        Assert.Throws<RuleViolationException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, "wh-1", "eng-1", Delivered.AddDays(4), Content(["S1"], esd: false), Expected(), Policy));
+        Assert.Throws<RuleViolationException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, new Signer("eng-1"), Delivered.AddDays(4), Content(["S1"], esd: false), Expected(), Policy));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ReceiptTests
     public void The_window_is_a_setting()
     {
         var policy = Policy with { ProblemReportWindow = TimeSpan.FromDays(7) };
-        Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, "wh-1", "eng-1", Delivered.AddDays(5), Content(["S1"], GoodsCondition.Damaged), Expected(), policy);
+        Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, new Signer("eng-1"), Delivered.AddDays(5), Content(["S1"], GoodsCondition.Damaged), Expected(), policy);
     }
 
     [Theory]
@@ -107,20 +107,21 @@ public sealed class ReceiptTests
         Assert.Equal(GoodsCondition.WrongPart, ReceiptCodes.ParseCondition("wrong-part"));
         Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Sign(["S1", "S1"])).Field);
         Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Sign(["bad serial"])).Field);
-        Assert.Equal("note", Assert.Throws<InvalidFieldException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, "wh-1", "eng-1", Delivered,
+        Assert.Equal("note", Assert.Throws<InvalidFieldException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, new Signer("eng-1"), Delivered,
             Content(["S1"]) with { Note = new string('n', 1001) }, Expected(), Policy)).Field);
-        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, "wh-1", "eng-1", Delivered,
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, new Signer("eng-1"), Delivered,
             Content(["S1"]) with { Quantity = 2 }, Expected(), Policy)).Field);
-        Assert.Equal("packaging", Assert.Throws<InvalidFieldException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, "wh-1", "eng-1", Delivered,
+        Assert.Equal("packaging", Assert.Throws<InvalidFieldException>(() => Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, new Signer("eng-1"), Delivered,
             Content(["S1"]) with { Packaging = null }, Expected(), Policy)).Field);
     }
 
     [Fact]
     public void Missing_goods_may_be_signed_with_quantity_zero()
     {
-        var r = Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, "wh-1", "eng-1", Delivered, new ReceiptContent([], 0, new PackagingCheck(true, true), GoodsCondition.Missing, "box empty"), Expected(), Policy);
+        var r = Receipt.Sign("rc-1", ReceiptKind.CentreToEngineer, new Signer("eng-1"), Delivered, new ReceiptContent([], 0, new PackagingCheck(true, true), GoodsCondition.Missing, "box empty"), Expected(), Policy);
         Assert.True(r.HasProblem);
         Assert.Equal(3, r.OutstandingSerials.Count);
+        Assert.Equal(["S1", "S2", "S3"], r.MissingSerials);
     }
 
     [Fact]

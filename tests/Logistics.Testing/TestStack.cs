@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Logistics.LocalStack;
+using Logistics.LocalStack.Invariants;
 using Npgsql;
 using Xunit;
 
@@ -77,6 +78,15 @@ public sealed class TestStack : IAsyncLifetime
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         var value = await cmd.ExecuteScalarAsync();
         return value is null or DBNull ? default : (T)value;
+    }
+
+    /// <summary>Runs the invariant checker (the one deploy/local/check.sh runs) and fails listing every violation.</summary>
+    public async Task AssertInvariantsAsync(TimeSpan? quiescence = null)
+    {
+        var token = await InvariantChecker.DevTokenAsync(Stack.GatewayHttp);
+        var violations = await new InvariantChecker(Stack.PostgresConnectionString, Stack.GatewayHttp, token, Console.WriteLine)
+            .CheckAsync(quiescence ?? TimeSpan.FromSeconds(30));
+        Assert.True(violations.Count == 0, "invariants violated:\n" + string.Join("\n", violations));
     }
 
     public async Task DisposeAsync()

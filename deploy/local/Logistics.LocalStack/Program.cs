@@ -1,6 +1,7 @@
 using Logistics.LocalStack;
+using Logistics.LocalStack.Invariants;
 
-// deploy/local/up.sh and down.sh run this: `up`, `down` or `status`, with the state under .local/.
+// deploy/local/up.sh, down.sh and check.sh run this: `up`, `down`, `status` or `check`, with the state under .local/.
 var command = args.FirstOrDefault() ?? "status";
 var stateDir = Environment.GetEnvironmentVariable("LOGISTICS_STATE_DIR") ?? RepoLayout.PathOf(".local");
 var layout = StackLayout.Load(Environment.GetEnvironmentVariable("LOGISTICS_STACK_FILE")); // tests point these two at a temp folder and free ports
@@ -47,8 +48,16 @@ switch (command)
         Console.WriteLine(alive.Count == 0 ? "The local stack is not running." : $"Running: {string.Join(", ", alive)}.");
         return 0;
 
+    case "check":
+        var local = new LocalStack(layout, stateDir);
+        var gateway = $"http://127.0.0.1:{layout.Gateway.HttpPort}";
+        var token = Environment.GetEnvironmentVariable("LOGISTICS_TOKEN") ?? await InvariantChecker.DevTokenAsync(gateway);
+        var violations = await new InvariantChecker(local.PostgresConnectionString, gateway, token, Console.WriteLine).CheckAsync(TimeSpan.FromSeconds(30));
+        foreach (var violation in violations) Console.WriteLine("  VIOLATED " + violation);
+        return violations.Count == 0 ? 0 : 1;
+
     default:
-        Console.Error.WriteLine("usage: Logistics.LocalStack up|down|status");
+        Console.Error.WriteLine("usage: Logistics.LocalStack up|down|status|check");
         return 2;
 }
 

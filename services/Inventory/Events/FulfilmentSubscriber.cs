@@ -38,8 +38,14 @@ public static class FulfilmentSubscriber
                     if (e.Serials.Count == 0)
                         await stock.FaultyInAsync(command, e.PartNumber, null, e.Quantity, e.Reference);
                     foreach (var serial in e.Serials)
+                    {
                         await stock.FaultyInAsync(command with { IdempotencyKey = $"{command.IdempotencyKey}-{serial}", MovementId = EventCommands.MovementId(inbox.EventId + serial) },
                             e.PartNumber, serial, 0, e.Reference);
+                        // A DOA dead unit is quarantined on receipt (domain: pending inspection, never back on the shelf unchecked).
+                        if (e.DoaClaimId != "")
+                            await stock.InspectAsync(command with { IdempotencyKey = $"{command.IdempotencyKey}-{serial}-doa", MovementId = EventCommands.MovementId(inbox.EventId + serial + "doa") },
+                                e.PartNumber, serial, Domain.Stock.InspectionOutcome.Quarantine, null, e.DoaClaimId);
+                    }
                     break;
                 // Other handovers (carrier to site, unused returns, supplier deliveries booked by goods-in) move no centre stock here.
             }

@@ -63,17 +63,43 @@ public static class ReceiptCodes
 public sealed record PackagingCheck(bool OuterIntact, bool EsdBagSealed);
 
 /// <summary>
+/// The party a handover is addressed to: one engineer (only they sign) or a spare-part centre (any warehouse user signs:
+/// tokens name a user and roles, not a centre, so "belongs to that centre" cannot be checked).
+/// </summary>
+/// <param name="Party">The engineer's user id, or the centre id.</param>
+public sealed record Addressee(string Party, bool IsCentre)
+{
+    public static Addressee Engineer(string userId) => new(userId, false);
+
+    public static Addressee Centre(string centreId) => new(centreId, true);
+
+    public override string ToString() => IsCentre ? $"centre {Party}" : Party;
+}
+
+/// <summary>Who signs (from the token): the user and whether they are warehouse staff (who sign for a centre).</summary>
+public sealed record Signer(string UserId, bool IsWarehouse = false);
+
+/// <summary>
 /// What the receipt is checked against, looked up by the caller for the reference (facts passed in).
 /// </summary>
-/// <param name="Reference">The request, return or DOA id.</param>
+/// <param name="Reference">The request or return id.</param>
+/// <param name="Kind">The kind of handover shipped on the reference: a receipt must be of this kind.</param>
 /// <param name="AddressedTo">The party the goods are addressed to: the only one who may sign.</param>
+/// <param name="HandedOverBy">Who handed the goods over (the shipper).</param>
 /// <param name="DeliveredAt">When the goods were delivered (the problem-report window runs from here).</param>
-/// <param name="ShippedSerials">Serials shipped on this reference.</param>
+/// <param name="ShippedSerials">Serials shipped on this reference (none for parts tracked by quantity).</param>
 /// <param name="AlreadySignedSerials">Serials of this reference already signed for on current (not superseded) receipts.</param>
 public sealed record ExpectedHandover(
-    string Reference, string AddressedTo, DateTimeOffset DeliveredAt, IReadOnlyCollection<string> ShippedSerials, IReadOnlyCollection<string> AlreadySignedSerials);
+    string Reference, ReceiptKind Kind, Addressee AddressedTo, string HandedOverBy, DateTimeOffset DeliveredAt,
+    IReadOnlyCollection<string> ShippedSerials, IReadOnlyCollection<string> AlreadySignedSerials)
+{
+    /// <summary>Parts tracked unit by unit: the receipt must name the serials.</summary>
+    public bool Serialized => ShippedSerials.Count > 0;
+}
 
 /// <summary>What the signer declares on a receipt (or on its correction).</summary>
+/// <param name="Serials">The serials received; on a receipt of condition <c>missing</c>, the shipped serials that did NOT arrive
+/// (none listed with quantity 0: everything still outstanding is missing).</param>
 /// <param name="DeadOnArrival">The unit failed its power-on check on unboxing (flags a DOA claim, like damaged).</param>
 public sealed record ReceiptContent(
     IReadOnlyCollection<string>? Serials, int Quantity, PackagingCheck? Packaging, GoodsCondition Condition, string? Note, bool DeadOnArrival = false);

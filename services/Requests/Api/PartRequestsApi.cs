@@ -1,21 +1,39 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Logistics.Hosting.Auth;
+using Logistics.Hosting.Data;
 using Logistics.Requests.Data;
+using Logistics.Requests.Domain;
+using Logistics.Requests.Events;
 using Logistics.Requests.V1;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
+using EsdPackagingProto = Logistics.Requests.V1.EsdPackaging;
+using PartRequest = Logistics.Requests.Domain.PartRequest;
+using PartRequestProto = Logistics.Requests.V1.PartRequest;
+using RequestablePartProto = Logistics.Requests.V1.RequestablePart;
 
 namespace Logistics.Requests.Api;
 
+/// <summary>
+/// Part requests: thin over the domain's <see cref="PartRequest"/> and the <see cref="PartRequestStore"/>. Every command
+/// runs in one transaction (<see cref="Commands"/>): the request is loaded with its row locked, changed by the domain,
+/// stored, and its event written to the outbox; a refused command writes nothing.
+/// </summary>
 [Authorize]
-public sealed class PartRequestsApi(RequestablePartsTable requestableParts) : PartRequestsService.PartRequestsServiceBase
+public sealed class PartRequestsApi(
+    Commands commands, RequestablePartsTable requestableParts, PartRequestStore requests, ShelfSerialsTable shelf,
+    FaultyPartReturnsTable faultyReturns, RequestPolicy policy, TimeProvider clock)
+    : PartRequestsService.PartRequestsServiceBase
 {
-    public override async Task<RequestablePart> GetRequestablePart(GetRequestablePartRequest request, ServerCallContext context)
+    private const int MaxRequestIdLength = 64;
+
+    public override async Task<RequestablePartProto> GetRequestablePart(GetRequestablePartRequest request, ServerCallContext context)
     {
         var partNumber = Require.Code(request.PartNumber, "part_number");
         var part = await requestableParts.FindAsync(partNumber, context.CancellationToken)
             ?? throw new NotFoundException($"part {partNumber} is not (yet) in the catalogue known to requests");
-        return new RequestablePart
+        return new RequestablePartProto
         {
             PartNumber = part.PartNumber,
             Description = part.Description,
@@ -24,5 +42,247 @@ public sealed class PartRequestsApi(RequestablePartsTable requestableParts) : Pa
             CatalogueVersion = part.CatalogueVersion,
             ReceivedAt = Timestamp.FromDateTimeOffset(part.ReceivedAt),
         };
+    }
+
+    /// <summary>
+    /// The engineer (from the token) requests a serialized part. Their submits run one at a time (a lock on the engineer),
+    /// so two at once cannot both be approved within the quota.
+    /// </summary>
+    [Authorize(Roles = Roles.Engineer)]
+    public override Task<PartRequestProto> RequestParts(RequestPartsRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
+        // With an idempotency key the id comes from it, so a retry names the same request.
+        var requestId = "PR-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Fingerprint.Hex(caller.UserId, key)[..16]);
+        return commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            await tx.LockAsync("engineer:" + caller.UserId, ct);
+            var standing = new EngineerStanding(
+                await requests.CountOpenAsync(tx, caller.UserId, ct), await faultyReturns.HoldsUnreturnedAsync(tx, caller.UserId, ct));
+            var now = clock.GetUtcNow();
+            var submitted = PartRequest.Submit(
+                requestId, request.TicketId, request.SiteId, request.CentreId, request.PartNumber, request.Quantity, request.ServiceLevel,
+                caller.UserId, request.FaultySerial, now, standing, policy);
+            await RequireRequestableAsync(submitted.PartNumber, ct);
+            await requests.InsertAsync(tx, submitted, ct);
+            if (submitted.State == RequestState.Approved) await RequestEvents.ApprovedAsync(tx, submitted, ct);
+            return ToProto(submitted, now);
+        });
+    }
+
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    public override async Task<PartRequestProto> GetPartRequest(GetPartRequestRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var requestId = RequestId(request.RequestId);
+        var found = await requests.FindAsync(requestId, context.CancellationToken)
+            ?? throw new NotFoundException($"part request {requestId} does not exist");
+        if (!SeesEveryRequest(caller) && found.EngineerId != caller.UserId)
+            throw new NotAllowedException($"part request {requestId} belongs to another engineer; an engineer sees only their own");
+        return ToProto(found, clock.GetUtcNow());
+    }
+
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    public override async Task<ListPartRequestsResponse> ListPartRequests(ListPartRequestsRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var engineerId = string.IsNullOrEmpty(request.EngineerId) ? null : Require.Text(request.EngineerId, "engineer_id");
+        if (!SeesEveryRequest(caller))
+        {
+            engineerId ??= caller.UserId;
+            if (engineerId != caller.UserId)
+                throw new NotAllowedException($"an engineer lists only their own requests; engineer_id {engineerId} is not {caller.UserId}");
+        }
+        var state = string.IsNullOrEmpty(request.State) ? (RequestState?)null : ParseState(request.State);
+        var size = request.PageSize == 0 ? PartRequestStore.DefaultPageSize
+            : request.PageSize < 0 || request.PageSize > PartRequestStore.MaxPageSize
+                ? throw new InvalidFieldException("page_size", $"must be between 1 and {PartRequestStore.MaxPageSize} (was {request.PageSize})")
+                : request.PageSize;
+        var now = clock.GetUtcNow();
+        var page = await requests.ListAsync(new PartRequestFilter(engineerId, state, request.Late), now, size, request.PageToken, context.CancellationToken);
+        return new ListPartRequestsResponse { Requests = { page.Requests.Select(r => ToProto(r, now)) }, NextPageToken = page.NextPageToken };
+    }
+
+    [Authorize(Roles = Roles.Supervisor)]
+    public override Task<PartRequestProto> ApprovePartRequest(ApprovePartRequestRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
+        {
+            r.Approve(caller.UserId, now);
+            await requests.UpdateAsync(tx, r, ct);
+            await RequestEvents.ApprovedAsync(tx, r, ct);
+        });
+    }
+
+    [Authorize(Roles = Roles.Supervisor)]
+    public override Task<PartRequestProto> RejectPartRequest(RejectPartRequestRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
+        {
+            r.Reject(caller.UserId, request.Reason, now);
+            await requests.UpdateAsync(tx, r, ct);
+        });
+    }
+
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Supervisor}")]
+    public override Task<PartRequestProto> CancelPartRequest(CancelPartRequestRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
+        {
+            r.Cancel(caller.UserId, caller.IsIn(Roles.Supervisor), now, request.Reason);
+            await requests.UpdateAsync(tx, r, ct);
+            // Inventory releases a reservation or backorder if it made one, and ignores the event otherwise.
+            await RequestEvents.CancelledAsync(tx, r, ct);
+        });
+    }
+
+    /// <summary>
+    /// The warehouse ships a Reserved request. The serials must be on the shelf of the request's centre as units of its
+    /// part (as inventory's movements have told this service) and not picked by another shipment; they are picked in the
+    /// same transaction, so two shipments cannot take the same serial.
+    /// </summary>
+    [Authorize(Roles = Roles.Warehouse)]
+    public override Task<PartRequestProto> ShipPartRequest(ShipPartRequestRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var packaging = ToDomain(request.Packaging);
+        return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
+        {
+            r.Ship([.. request.Serials], packaging, request.Carrier, request.TrackingNo, caller.UserId, now);
+            var serials = r.Shipment!.Serials;
+            await ShelfSerialsTable.LockAsync(tx, r.CentreId, r.PartNumber, ct);
+            var known = await shelf.FindAsync(tx, r.CentreId, r.PartNumber, serials, ct);
+            foreach (var picked in ShelfSerial.Pick(serials, known, r.CentreId, r.PartNumber, r.RequestId))
+                await shelf.SaveAsync(tx, picked, ct);
+            await requests.UpdateAsync(tx, r, ct);
+            await RequestEvents.ShippedAsync(tx, r, ct);
+        });
+    }
+
+    [Authorize(Roles = Roles.Engineer)]
+    public override Task<PartRequestProto> InstallPart(InstallPartRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
+        {
+            r.Install(caller.UserId, request.InstalledSerial, request.RemovedSerial, request.EquipmentId, now);
+            await requests.UpdateAsync(tx, r, ct);
+            await RequestEvents.InstalledAsync(tx, r, ct);
+        });
+    }
+
+    /// <summary>A command on an existing request: load it locked, let <paramref name="change"/> change and store it, answer with it.</summary>
+    private Task<PartRequestProto> ChangeAsync(
+        ServerCallContext context, Google.Protobuf.IMessage request, string? requestId,
+        Func<Npgsql.NpgsqlTransaction, PartRequest, DateTimeOffset, CancellationToken, Task> change)
+    {
+        var id = RequestId(requestId);
+        return commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            var found = await requests.LoadForUpdateAsync(tx, id, ct);
+            var now = clock.GetUtcNow();
+            await change(tx, found, now, ct);
+            return ToProto(found, now);
+        });
+    }
+
+    /// <summary>
+    /// Advance replacement ships a serialized field-replaceable unit and gets the faulty unit back by its serial; a part
+    /// tracked by quantity (cables, screws) is not requested here.
+    /// </summary>
+    private async Task RequireRequestableAsync(string partNumber, CancellationToken ct)
+    {
+        var part = await requestableParts.FindAsync(partNumber, ct)
+            ?? throw new NotFoundException($"part {partNumber} is not in the catalogue known to requests (the catalogue may not have arrived yet)");
+        if (!part.Serialized)
+            throw new RuleViolationException($"part {partNumber} is not serialized; advance replacement is for serialized parts (field-replaceable units) only");
+    }
+
+    private static string RequestId(string? requestId) => Require.Code(requestId, "request_id", MaxRequestIdLength);
+
+    /// <summary>Warehouse and supervisors see every request; an engineer only their own.</summary>
+    private static bool SeesEveryRequest(Caller caller) => caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor);
+
+    private static RequestState ParseState(string text) =>
+        System.Enum.GetValues<RequestState>().Cast<RequestState?>().FirstOrDefault(s => string.Equals(s.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new InvalidFieldException("state", $"'{text}' is not a state ({string.Join(", ", System.Enum.GetNames<RequestState>())})");
+
+    /// <summary>Proto3 optional bools: left out is null (the domain then names the missing field).</summary>
+    private static Domain.EsdPackaging? ToDomain(EsdPackagingProto? p) => p is null ? null
+        : new Domain.EsdPackaging(p.HasEsdBagSealed ? p.EsdBagSealed : null, p.SealedWith, p.HasEsdSymbol ? p.EsdSymbol : null, p.PackageId);
+
+    private static PartRequestProto ToProto(PartRequest r, DateTimeOffset now)
+    {
+        var proto = new PartRequestProto
+        {
+            RequestId = r.RequestId,
+            TicketId = r.TicketId,
+            SiteId = r.SiteId,
+            CentreId = r.CentreId,
+            PartNumber = r.PartNumber,
+            Quantity = r.Quantity,
+            ServiceLevel = r.ServiceLevel.Code,
+            EngineerId = r.EngineerId,
+            FaultySerial = r.FaultySerial ?? "",
+            State = r.State.ToString(),
+            SubmittedAt = Timestamp.FromDateTimeOffset(r.SubmittedAt),
+            ShipBy = Timestamp.FromDateTimeOffset(r.ShipBy),
+            DeliverBy = Timestamp.FromDateTimeOffset(r.DeliverBy),
+            AutoApproved = r.AutoApproved,
+            AwaitingApprovalBecause = r.AwaitingApprovalBecause,
+            ApprovedBy = r.ApprovedBy ?? "",
+            RejectedBy = r.RejectedBy ?? "",
+            RejectionReason = r.RejectionReason ?? "",
+            CancelledBy = r.CancelledBy ?? "",
+            DeliveredSerials = { r.DeliveredSerials.Order(StringComparer.Ordinal) },
+            DiscrepancySerials = { r.DiscrepancySerials.Order(StringComparer.Ordinal) },
+            OutstandingSerials = { r.OutstandingSerials },
+            ReturnId = r.ReturnId ?? "",
+            DoaClaimId = r.DoaClaimId ?? "",
+            Late = r.IsLate(now),
+            History =
+            {
+                r.History.Select(t => new V1.RequestTransition
+                {
+                    From = t.From.ToString(), To = t.To.ToString(), By = t.By, At = Timestamp.FromDateTimeOffset(t.At), Note = t.Note,
+                }),
+            },
+        };
+        if (r.Shipment is { } s)
+        {
+            proto.Shipment = new V1.Shipment
+            {
+                Serials = { s.Serials },
+                Packaging = new EsdPackagingProto
+                {
+                    EsdBagSealed = s.Packaging.EsdBagSealed ?? false,
+                    SealedWith = s.Packaging.SealedWith ?? "",
+                    EsdSymbol = s.Packaging.EsdSymbol ?? false,
+                    PackageId = s.Packaging.PackageId ?? "",
+                },
+                Carrier = s.Carrier,
+                TrackingNo = s.TrackingNo,
+                ShippedBy = s.ShippedBy,
+                ShippedAt = Timestamp.FromDateTimeOffset(s.ShippedAt),
+            };
+        }
+        if (r.Installation is { } i)
+        {
+            proto.Installation = new V1.Installation
+            {
+                InstalledSerial = i.InstalledSerial,
+                RemovedSerial = i.RemovedSerial,
+                EquipmentId = i.EquipmentId,
+                InstalledBy = i.InstalledBy,
+                InstalledAt = Timestamp.FromDateTimeOffset(i.InstalledAt),
+            };
+        }
+        return proto;
     }
 }

@@ -6,6 +6,7 @@ namespace Logistics.Requests.Domain;
 /// Where a part request stands (domain.md "Part request"). The transitions, each made by one method of <see cref="PartRequest"/>:
 /// <list type="table">
 /// <item><term>(none) → Submitted | Approved</term><description><see cref="PartRequest.Submit"/>: approved at once (by "system") within the engineer's quota.</description></item>
+/// <item><term>(none) → Approved</term><description><see cref="PartRequest.ForDoaReplacement"/>: the replacement of an approved DOA claim.</description></item>
 /// <item><term>Submitted → Approved | Rejected</term><description><see cref="PartRequest.Approve"/>, <see cref="PartRequest.Reject"/>: a supervisor, never the requester.</description></item>
 /// <item><term>Approved → Reserved | Backordered, Backordered → Reserved</term><description><see cref="PartRequest.RecordReservation"/>.</description></item>
 /// <item><term>Reserved → Shipped</term><description><see cref="PartRequest.Ship"/>.</description></item>
@@ -49,7 +50,8 @@ public sealed class PartRequest
 
     private PartRequest(
         string requestId, string ticketId, string siteId, string centreId, string partNumber, int quantity,
-        ServiceLevel serviceLevel, Deadlines deadlines, string engineerId, string? faultySerial, DateTimeOffset submittedAt)
+        ServiceLevel serviceLevel, Deadlines deadlines, string engineerId, string? faultySerial, DateTimeOffset submittedAt,
+        string? doaClaimId = null)
     {
         RequestId = requestId;
         TicketId = ticketId;
@@ -63,6 +65,7 @@ public sealed class PartRequest
         EngineerId = engineerId;
         FaultySerial = faultySerial;
         SubmittedAt = submittedAt;
+        DoaClaimId = doaClaimId;
     }
 
     public string RequestId { get; }
@@ -79,6 +82,9 @@ public sealed class PartRequest
     public string EngineerId { get; }
     public string? FaultySerial { get; }
     public DateTimeOffset SubmittedAt { get; }
+
+    /// <summary>The approved DOA claim this request replaces a dead unit for; null for an engineer's own request.</summary>
+    public string? DoaClaimId { get; }
 
     public RequestState State { get; private set; } = RequestState.Submitted;
 
@@ -106,6 +112,9 @@ public sealed class PartRequest
         Shipment is null ? [] : Shipment.Serials.Where(s => !_delivered.Contains(s) && !_discrepancies.Contains(s)).ToList();
 
     public IReadOnlyList<RequestTransition> History => _history;
+
+    /// <summary>When it became Delivered (every shipped serial accounted for); null before.</summary>
+    public DateTimeOffset? DeliveredAt => _history.LastOrDefault(t => t.To == RequestState.Delivered)?.At;
 
     /// <summary>Counts against the engineer's quota: neither Rejected, Cancelled nor Closed.</summary>
     public bool IsOpen => State is not (RequestState.Rejected or RequestState.Cancelled or RequestState.Closed);
@@ -159,6 +168,37 @@ public sealed class PartRequest
         return request;
     }
 
+    /// <summary>
+    /// The replacement of a dead unit, created when a delivery manager approves the DOA claim (domain.md "DOA claim"):
+    /// one unit of the same part at the fastest service level (7x24x4), shipped to the engineer of the claim, approved by
+    /// the claim's approver (not automatically, and outside the engineer's quota). It is reserved and shipped like any request.
+    /// </summary>
+    public static PartRequest ForDoaReplacement(
+        string requestId, string doaClaimId, string ticketId, string siteId, string centreId, string partNumber, string engineerId,
+        string? deadSerial, string approvedBy, DateTimeOffset approvedAt, RequestPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var level = ServiceLevel.FourHoursAnyTime;
+        var claim = Require.Code(doaClaimId, "doa_claim_id", 64);
+        var approver = Require.Text(approvedBy, "approved_by");
+        var request = new PartRequest(
+            Require.Code(requestId, "request_id", 64),
+            Require.Code(ticketId, "ticket_id", 64),
+            Require.Code(siteId, "site_id"),
+            Require.Code(centreId, "centre_id"),
+            Require.Code(partNumber, "part_number"),
+            1,
+            level,
+            level.DeadlinesFor(approvedAt, policy.ServiceLevels),
+            Require.Text(engineerId, "engineer_id"),
+            string.IsNullOrWhiteSpace(deadSerial) ? null : Serials.Check(deadSerial, "serial"),
+            approvedAt,
+            claim);
+        request.ApprovedBy = approver;
+        request.Move(RequestState.Approved, approver, approvedAt, $"replacement for DOA claim {claim}");
+        return request;
+    }
+
     /// <summary>A supervisor approves a request waiting in Submitted. Nobody approves their own request.</summary>
     public void Approve(string approverId, DateTimeOffset at)
     {
@@ -180,6 +220,14 @@ public sealed class PartRequest
         RejectionReason = why;
         Move(RequestState.Rejected, rejecter, at, why);
     }
+
+    /// <summary>
+    /// Whether inventory's answer still applies: a reservation to an Approved or Backordered request, a backorder to an
+    /// Approved one. A late or repeated answer (backordered after reserved, anything after a cancel) does not.
+    /// </summary>
+    public bool AwaitsReservation(ReservationOutcome outcome) => outcome == ReservationOutcome.Reserved
+        ? State is RequestState.Approved or RequestState.Backordered
+        : State is RequestState.Approved;
 
     /// <summary>Inventory's answer: Approved → Reserved | Backordered; Backordered → Reserved when stock arrives.</summary>
     public void RecordReservation(ReservationOutcome outcome, DateTimeOffset at)
@@ -268,6 +316,9 @@ public sealed class PartRequest
         Move(RequestState.Installed, engineer, at);
     }
 
+    /// <summary>Installed, and <paramref name="serial"/> is the faulty part removed in its swap: its inspection closes the request.</summary>
+    public bool AwaitsReturnOf(string? serial) => State == RequestState.Installed && Installation!.RemovedSerial == serial;
+
     /// <summary>The faulty part's return was received and inspected at the centre: the request is Closed.</summary>
     public void CloseOnReturnInspected(string? returnId, string? inspectedSerial, DateTimeOffset at)
     {
@@ -295,6 +346,42 @@ public sealed class PartRequest
         CancelledBy = by;
         Move(RequestState.Cancelled, by, at, why);
         return cancellation;
+    }
+
+    /// <summary>Everything the request holds, for storing it; <see cref="Restore"/> gives it back.</summary>
+    public PartRequestSnapshot ToSnapshot() => new(
+        RequestId, TicketId, SiteId, CentreId, PartNumber, Quantity, ServiceLevel.Code, ShipBy, DeliverBy, EngineerId, FaultySerial,
+        SubmittedAt, DoaClaimId, State, AutoApproved, AwaitingApprovalBecause, ApprovedBy, RejectedBy, RejectionReason, CancelledBy,
+        Shipment, Installation, ReturnId,
+        [.. _delivered.Order(StringComparer.Ordinal)], [.. _discrepancies.Order(StringComparer.Ordinal)], [.. _history]);
+
+    /// <summary>
+    /// The request as it was stored. The snapshot was made by <see cref="ToSnapshot"/>, so it is taken as it is (the
+    /// deadlines too: they were computed with the settings of the day it was submitted); no rule is checked again.
+    /// </summary>
+    public static PartRequest Restore(PartRequestSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var request = new PartRequest(
+            snapshot.RequestId, snapshot.TicketId, snapshot.SiteId, snapshot.CentreId, snapshot.PartNumber, snapshot.Quantity,
+            ServiceLevel.Parse(snapshot.ServiceLevel), new Deadlines(snapshot.ShipBy, snapshot.DeliverBy), snapshot.EngineerId,
+            snapshot.FaultySerial, snapshot.SubmittedAt, snapshot.DoaClaimId)
+        {
+            State = snapshot.State,
+            AutoApproved = snapshot.AutoApproved,
+            AwaitingApprovalBecause = snapshot.AwaitingApprovalBecause,
+            ApprovedBy = snapshot.ApprovedBy,
+            RejectedBy = snapshot.RejectedBy,
+            RejectionReason = snapshot.RejectionReason,
+            CancelledBy = snapshot.CancelledBy,
+            Shipment = snapshot.Shipment,
+            Installation = snapshot.Installation,
+            ReturnId = snapshot.ReturnId,
+        };
+        request._delivered.UnionWith(snapshot.DeliveredSerials);
+        request._discrepancies.UnionWith(snapshot.DiscrepancySerials);
+        request._history.AddRange(snapshot.History);
+        return request;
     }
 
     private void CheckShippedAndUnaccounted(IReadOnlyList<string> serials)

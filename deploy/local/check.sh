@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Checks the invariants (domain.md) against the running local stack: outboxes drained, stock never negative,
+# Redis equal to the ledger replay for every centre, one holder per serial, every swap with its return, no event
+# applied twice, receipts unchanged. Prints each violation; exits 1 when any invariant is broken.
+# Against another deployment, set LOGISTICS_TOKEN (an auditor+admin token) and LOGISTICS_STACK_FILE.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+configuration="${LOGISTICS_CONFIGURATION:-Release}"
+launcher="$root/deploy/local/Logistics.LocalStack/bin/$configuration/net10.0/Logistics.LocalStack.dll"
+[ -f "$launcher" ] || { echo "The launcher is not built: start the stack with deploy/local/up.sh first." >&2; exit 2; }
+cd "$root"
+exec dotnet "$launcher" check

@@ -1,0 +1,41 @@
+using Google.Protobuf.WellKnownTypes;
+using Logistics.Events.V1;
+using Logistics.Receipts.Domain;
+
+namespace Logistics.Receipts.Events;
+
+/// <summary>The integration events receipts publishes (through the outbox, in the transaction that signs).</summary>
+public static class ReceiptEvents
+{
+    /// <summary>
+    /// Every new receipt, corrections included. <c>serials</c>/<c>quantity</c> carry only what this receipt newly signs
+    /// for, so a subscriber books stock once however often a receipt is corrected; <c>signed_by</c> is the receiving
+    /// party (on a correction still the one who received the goods; the corrector is on the receipt as corrected_by).
+    /// </summary>
+    public static ReceiptSigned Signed(Receipt r, Shipment s) => new()
+    {
+        ReceiptId = r.ReceiptId,
+        Kind = r.Kind.Code(),
+        Reference = r.Reference,
+        CentreId = s.CentreId,
+        PartNumber = s.PartNumber,
+        Serials = { r.NewlySignedSerials },
+        Quantity = r.NewlySignedQuantity,
+        Faulty = s.Faulty,
+        SignedBy = r.ReceivedBy,
+        SignedAt = Timestamp.FromDateTimeOffset(r.SignedAt),
+        HandedOverBy = r.HandedOverBy,
+        SiteId = s.SiteId,
+        OuterIntact = r.Packaging.OuterIntact,
+        EsdBagSealed = r.Packaging.EsdBagSealed,
+        Condition = r.Condition.Code(),
+        DeadOnArrival = r.DeadOnArrival,
+        FlaggedForDoa = r.FlaggedForDoa,
+        DeclaredSerials = { r.Serials },
+        DiscrepancySerials = { r.Discrepancies.Select(d => d.Serial) },
+        MissingSerials = { r.MissingSerials },
+        Supersedes = r.Supersedes ?? "",
+        WithdrawnSerials = { r.WithdrawnSerials },
+        DoaClaimId = s.DoaClaimId,
+    };
+}
