@@ -36,7 +36,9 @@ public sealed class TestStack : IAsyncLifetime
     public TimeSpan MoveClock(TimeSpan by)
     {
         var offset = TimeSpan.Parse(File.ReadAllText(ClockOffsetFile)) + by;
-        File.WriteAllText(ClockOffsetFile, offset.ToString());
+        var next = ClockOffsetFile + ".next";
+        File.WriteAllText(next, offset.ToString());
+        File.Move(next, ClockOffsetFile, overwrite: true); // services never read a half-written file
         return offset;
     }
 

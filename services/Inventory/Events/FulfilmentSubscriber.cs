@@ -53,6 +53,7 @@ public static class FulfilmentSubscriber
 
         app.MapIntegrationEvent<ReturnInspected>(EventTopics.ReturnInspected, async (e, inbox, _) =>
         {
+            if (e.DoaClaimId != "") return; // a DOA dead unit was quarantined on receipt; its inspection moves no stock
             var stock = inbox.Services.GetRequiredService<StockStore>();
             var outcome = InspectionResults.ToOutcome(e.Result);
             await stock.InspectAsync(EventCommands.For(e.CentreId, $"inspect-{e.ReturnId}", inbox.EventId, e.InspectedAt),

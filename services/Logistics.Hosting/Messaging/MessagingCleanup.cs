@@ -33,23 +33,24 @@ public sealed class MessagingCleanup(NpgsqlDataSource dataSource, MessagingOptio
 
     public async Task<(long Outbox, long Inbox, long IdempotencyKeys)> RunOnceAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        // The rows carry the database's time (now() when written), so age is measured by the same clock, never by the
+        // service's (which a test or a rehearsal may have moved forward).
         var outbox = await DeleteAsync(
-            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE published_at < $1 LIMIT $2)", now - options.OutboxRetention, ct);
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE published_at < now() - $1 LIMIT $2)", options.OutboxRetention, ct);
         var inbox = await DeleteAsync(
-            "DELETE FROM inbox WHERE (event_id, subscription) IN (SELECT event_id, subscription FROM inbox WHERE handled_at < $1 LIMIT $2)", now - options.InboxRetention, ct);
+            "DELETE FROM inbox WHERE (event_id, subscription) IN (SELECT event_id, subscription FROM inbox WHERE handled_at < now() - $1 LIMIT $2)", options.InboxRetention, ct);
         var keys = await DeleteAsync(
-            "DELETE FROM idempotency_keys WHERE (caller, key) IN (SELECT caller, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)", now - options.IdempotencyKeyRetention, ct);
+            "DELETE FROM idempotency_keys WHERE (caller, key) IN (SELECT caller, key FROM idempotency_keys WHERE created_at < now() - $1 LIMIT $2)", options.IdempotencyKeyRetention, ct);
         return (outbox, inbox, keys);
     }
 
-    private async Task<long> DeleteAsync(string sql, DateTimeOffset before, CancellationToken ct)
+    private async Task<long> DeleteAsync(string sql, TimeSpan olderThan, CancellationToken ct)
     {
         long total = 0;
         while (true)
         {
             await using var cmd = dataSource.CreateCommand(sql);
-            cmd.Parameters.Add(new() { Value = before });
+            cmd.Parameters.Add(new() { Value = olderThan });
             cmd.Parameters.Add(new() { Value = BatchSize });
             var deleted = await cmd.ExecuteNonQueryAsync(ct);
             total += deleted;

@@ -1,0 +1,170 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Logistics.Hosting.Auth;
+using Logistics.Hosting.Data;
+using Logistics.Returns.Data;
+using Logistics.Returns.Domain;
+using Logistics.Returns.V1;
+using Logistics.SharedKernel;
+using Microsoft.AspNetCore.Authorization;
+using FaultTagProto = Logistics.Returns.V1.FaultTag;
+using FaultyReturnProto = Logistics.Returns.V1.FaultyReturn;
+
+namespace Logistics.Returns.Api;
+
+/// <summary>
+/// Faulty-part returns (api.md "Faulty-part returns"): thin over the domain's <see cref="Domain.FaultyReturn"/> and the
+/// <see cref="ReturnStore"/>. Every change runs through <see cref="Commands"/> (one transaction with its outbox events, and
+/// the idempotency key); a refused command throws before anything is written.
+/// </summary>
+[Authorize]
+public sealed class ReturnsApi(Commands commands, ReturnStore store, TimeProvider clock) : ReturnsService.ReturnsServiceBase
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    public override async Task<FaultyReturnProto> GetReturn(GetReturnRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var returnId = ReturnIdOf(request.ReturnId);
+        var r = await store.FindAsync(returnId, context.CancellationToken) ?? throw NotFound(returnId);
+        r.EnsureVisibleTo(caller.UserId, SeesEveryReturn(caller));
+        return ToProto(r);
+    }
+
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    public override async Task<ListReturnsResponse> ListReturns(ListReturnsRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var filter = Filter(request, caller.UserId, SeesEveryReturn(caller));
+        var size = PageSize(request.PageSize);
+        var (page, next) = await store.ListAsync(filter, ReturnCursor.Parse(request.PageToken), size, context.CancellationToken);
+        return new ListReturnsResponse { Returns = { page.Select(ToProto) }, NextPageToken = next?.ToToken() ?? "" };
+    }
+
+    [Authorize(Roles = Roles.Engineer)]
+    public override Task<FaultyReturnProto> PackReturn(PackReturnRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var returnId = ReturnIdOf(request.ReturnId);
+        var entry = ToEntry(request);
+        return Change(context, request, returnId, r => r.Pack(caller.UserId, entry, clock.GetUtcNow()));
+    }
+
+    [Authorize(Roles = Roles.Engineer)]
+    public override Task<FaultyReturnProto> ShipReturn(ShipReturnRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var returnId = ReturnIdOf(request.ReturnId);
+        return Change(context, request, returnId, r => r.Ship(caller.UserId, request.Carrier, request.TrackingNo, clock.GetUtcNow()));
+    }
+
+    [Authorize(Roles = Roles.Warehouse)]
+    public override Task<FaultyReturnProto> InspectReturn(InspectReturnRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var returnId = ReturnIdOf(request.ReturnId);
+        return Change(context, request, returnId, r => r.Inspect(caller.UserId, request.Result, request.Bin, request.Note, clock.GetUtcNow()));
+    }
+
+    /// <summary>Load for update, apply the domain command, save with its events, answer with the return.</summary>
+    private Task<FaultyReturnProto> Change(ServerCallContext context, Google.Protobuf.IMessage request, string returnId, Action<Domain.FaultyReturn> command) =>
+        commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            var r = await store.FindForUpdateAsync(tx, returnId, ct) ?? throw NotFound(returnId);
+            command(r);
+            await store.SaveAsync(tx, r, ct);
+            return ToProto(r);
+        });
+
+    /// <summary>Warehouse and supervisors see every return; a caller who is only an engineer sees their own.</summary>
+    public static bool SeesEveryReturn(Caller caller) => caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor);
+
+    public static string ReturnIdOf(string? returnId) => Require.Code(returnId, "return_id", 64);
+
+    private static NotFoundException NotFound(string returnId) => new($"return {returnId} does not exist");
+
+    /// <summary>The list filter: an engineer's list is their own (asking for another engineer's is refused).</summary>
+    public static ReturnFilter Filter(ListReturnsRequest request, string userId, bool seesEveryReturn)
+    {
+        var engineer = string.IsNullOrWhiteSpace(request.EngineerId) ? null : Require.Text(request.EngineerId, "engineer_id");
+        if (!seesEveryReturn)
+        {
+            if (engineer is not null && engineer != userId)
+                throw new NotAllowedException($"an engineer sees only their own returns; {userId} cannot list those of {engineer}");
+            engineer = userId;
+        }
+        ReturnState? state = string.IsNullOrWhiteSpace(request.State) ? null : ReturnStates.Parse(request.State);
+        return new ReturnFilter(engineer, state, request.Overdue);
+    }
+
+    public static int PageSize(int requested) =>
+        requested == 0 ? DefaultPageSize
+        : requested < 0 || requested > MaxPageSize ? throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize} (was {requested})")
+        : requested;
+
+    public static PackingEntry ToEntry(PackReturnRequest request)
+    {
+        var tag = request.FaultTag;
+        return new PackingEntry(
+            request.HasInGoodPartPackaging ? request.InGoodPartPackaging : null,
+            request.HasEsdBagSealed ? request.EsdBagSealed : null,
+            request.SealedWith,
+            request.HasEsdSymbol ? request.EsdSymbol : null,
+            tag is null
+                ? null
+                : new FaultTagEntry(tag.Category, tag.Reference, tag.PartNumber, tag.Serial, tag.FaultDate?.ToDateTimeOffset(), tag.Symptom,
+                    tag.CategoryCode, tag.SoftwareVersion, tag.HasDataRemovalConfirmed ? tag.DataRemovalConfirmed : null, tag.TicketId));
+    }
+
+    public static FaultyReturnProto ToProto(Domain.FaultyReturn r)
+    {
+        var proto = new FaultyReturnProto
+        {
+            ReturnId = r.ReturnId,
+            RequestId = r.RequestId,
+            DoaClaimId = r.DoaClaimId,
+            EngineerId = r.EngineerId,
+            CentreId = r.CentreId,
+            PartNumber = r.PartNumber,
+            Serial = r.Serial,
+            ReplacementSerial = r.ReplacementSerial,
+            EquipmentId = r.EquipmentId,
+            TicketId = r.TicketId,
+            State = r.State.ToString(),
+            OpenedAt = Timestamp.FromDateTimeOffset(r.OpenedAt),
+            DueAt = Timestamp.FromDateTimeOffset(r.DueAt),
+            Overdue = r.Overdue,
+            Escalated = r.Escalated,
+            Unreturned = r.Unreturned,
+            Carrier = r.Carrier,
+            TrackingNo = r.TrackingNo,
+            ReceiptId = r.ReceiptId,
+            EsdNonCompliant = r.EsdNonCompliant,
+            InspectionResult = r.InspectionResult?.Code() ?? "",
+            InspectedBy = r.InspectedBy,
+            InspectionNote = r.InspectionNote,
+            ExpectedCategoryCode = r.ExpectedCategoryCode,
+        };
+        if (r.ShippedAt is { } shipped) proto.ShippedAt = Timestamp.FromDateTimeOffset(shipped);
+        if (r.ReceivedAt is { } received) proto.ReceivedAt = Timestamp.FromDateTimeOffset(received);
+        if (r.InspectedAt is { } inspected) proto.InspectedAt = Timestamp.FromDateTimeOffset(inspected);
+        if (r.FaultTag is { } tag)
+            proto.FaultTag = new FaultTagProto
+            {
+                Category = tag.Category,
+                Reference = tag.Reference,
+                PartNumber = tag.PartNumber,
+                Serial = tag.Serial,
+                FaultDate = Timestamp.FromDateTimeOffset(tag.FaultDate),
+                Symptom = tag.Symptom,
+                CategoryCode = tag.CategoryCode,
+                SoftwareVersion = tag.SoftwareVersion,
+                DataRemovalConfirmed = tag.DataRemovalConfirmed,
+                TicketId = tag.TicketId,
+            };
+        return proto;
+    }
+}

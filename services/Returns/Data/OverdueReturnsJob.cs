@@ -1,0 +1,54 @@
+using Npgsql;
+using Logistics.Returns.Domain;
+
+namespace Logistics.Returns.Data;
+
+/// <summary>
+/// Every <see cref="ReturnsSettings.OverdueScanInterval"/>, raises the deadline flags of returns not yet received
+/// (<see cref="FaultyReturn.MarkDeadlinesPassed"/>: overdue, escalated once, unreturned), one transaction per return, and
+/// publishes each raised flag as a ReturnChanged step. A return is locked FOR UPDATE SKIP LOCKED and re-read under the
+/// lock, so two replicas (or a scan and a command) never raise the same flag twice: the second finds it raised already,
+/// or skips the return until the next scan. "Now" is the injected <see cref="TimeProvider"/>'s.
+/// </summary>
+public sealed class OverdueReturnsJob(
+    NpgsqlDataSource dataSource, ReturnStore store, ReturnsSettings settings, TimeProvider clock, ILogger<OverdueReturnsJob> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var changed = await RunOnceAsync(ct);
+                if (changed > 0) logger.LogInformation("Raised deadline flags on {Count} returns", changed);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Overdue scan skipped this round: {Error}", e.Message);
+            }
+            await Task.Delay(settings.OverdueScanInterval, clock, ct);
+        }
+    }
+
+    /// <summary>One scan at the clock's now. Returns how many returns took a flag.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var changed = 0;
+        foreach (var returnId in await store.PastDeadlineAsync(now, settings.OverdueScanBatchSize, ct))
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var r = await store.TryLockAsync(tx, returnId, ct);
+            if (r is null) continue; // another replica or a command holds it: the next scan looks again
+            var steps = r.MarkDeadlinesPassed(now);
+            if (steps.Count == 0) continue;
+            await store.SaveAsync(tx, r, ct);
+            await tx.CommitAsync(ct);
+            logger.LogInformation("Return {ReturnId} of engineer {EngineerId} (due {DueAt:u}): {Steps}", r.ReturnId, r.EngineerId, r.DueAt, string.Join(", ", steps));
+            changed++;
+        }
+        return changed;
+    }
+}
