@@ -28,7 +28,7 @@ public static class GatewayPolicies
         ["return-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
         // doa
         ["doa-claim-filers"] = [Roles.DeliveryManager, Roles.Engineer],
-        ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor],
+        ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Engineer], // an engineer: only claims they filed or for units delivered to them (doa checks)
         // custody
         ["custody-anomaly-readers"] = [Roles.Auditor, Roles.Supervisor],
     };

@@ -1,0 +1,132 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Logistics.Doa.Data;
+using Logistics.Doa.Domain;
+using Logistics.Doa.V1;
+using Logistics.Hosting.Auth;
+using Logistics.Hosting.Data;
+using Logistics.SharedKernel;
+using Microsoft.AspNetCore.Authorization;
+using DoaClaimProto = Logistics.Doa.V1.DoaClaim;
+
+namespace Logistics.Doa.Api;
+
+/// <summary>
+/// DOA claims: thin over the domain's <see cref="Domain.DoaClaim"/> and the <see cref="ClaimStore"/>. Every change runs in
+/// <see cref="Commands.RunAsync"/> (one transaction, idempotency key honoured), its events in the same transaction.
+/// </summary>
+[Authorize]
+public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy policy, TimeProvider clock) : DoaClaimsService.DoaClaimsServiceBase
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    /// <summary>A delivery manager files for any delivered unit; an engineer only for a unit delivered to them.</summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
+    public override Task<DoaClaimProto> FileDoaClaim(FileDoaClaimRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var filing = new DoaFiling(
+            request.RequestId, request.Serial, request.DetectedAt, request.DetectedOn?.ToDateTimeOffset(), request.FirstPowerOnAt?.ToDateTimeOffset(),
+            request.Symptom, [.. request.EvidenceRefs], request.HasOuterPackagingIntact ? request.OuterPackagingIntact : null,
+            request.SiteAcceptedAt?.ToDateTimeOffset());
+        var filer = new Filer(caller.UserId, caller.IsIn(Roles.DeliveryManager));
+        var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
+        // With an idempotency key the id comes from it, so a retry names the same claim (Commands answers it again).
+        var claimId = "DOA-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Fingerprint.Hex(caller.UserId, key)[..16]);
+        return commands.RunAsync(context, request, async tx =>
+            ToProto(await claims.FileAsync(tx, claimId, filing, filer, policy, clock.GetUtcNow(), context.CancellationToken)));
+    }
+
+    /// <summary>Delivery managers and supervisors read every claim; an engineer reads the claims they filed or whose unit was delivered to them.</summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
+    public override async Task<DoaClaimProto> GetDoaClaim(GetDoaClaimRequest request, ServerCallContext context)
+    {
+        var claimId = Require.Code(request.ClaimId, "claim_id", 64);
+        var claim = await claims.FindAsync(claimId, context.CancellationToken) ?? throw new NotFoundException($"claim {claimId} does not exist");
+        var caller = Caller.From(context);
+        if (ReadsOnlyOwn(caller) && claim.FiledBy != caller.UserId && claim.EngineerId != caller.UserId)
+            throw new NotAllowedException($"claim {claimId} is neither filed by {caller.UserId} nor for a unit delivered to them");
+        return ToProto(claim);
+    }
+
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
+    public override async Task<ListDoaClaimsResponse> ListDoaClaims(ListDoaClaimsRequest request, ServerCallContext context)
+    {
+        DoaClaimState? state = string.IsNullOrWhiteSpace(request.State) ? null : DoaCodes.ParseState(request.State);
+        var size = request.PageSize == 0 ? DefaultPageSize
+            : request.PageSize < 0 || request.PageSize > MaxPageSize ? throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize}")
+            : request.PageSize;
+        var caller = Caller.From(context);
+        var page = await claims.ListAsync(state, ReadsOnlyOwn(caller) ? caller.UserId : null, request.PageToken, size, context.CancellationToken);
+        return new ListDoaClaimsResponse { Claims = { page.Claims.Select(ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    /// <summary>A delivery manager other than the filer approves (invariant 7); publishes DoaClaimApproved.</summary>
+    [Authorize(Roles = Roles.DeliveryManager)]
+    public override Task<DoaClaimProto> ApproveDoaClaim(ApproveDoaClaimRequest request, ServerCallContext context)
+    {
+        var claimId = Require.Code(request.ClaimId, "claim_id", 64);
+        var caller = Caller.From(context);
+        return commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
+            var transitions = claim.Approve(caller.UserId, clock.GetUtcNow());
+            await claims.SaveAsync(tx, claim, transitions, ct);
+            return ToProto(claim);
+        });
+    }
+
+    /// <summary>A delivery manager other than the filer rejects, with a reason.</summary>
+    [Authorize(Roles = Roles.DeliveryManager)]
+    public override Task<DoaClaimProto> RejectDoaClaim(RejectDoaClaimRequest request, ServerCallContext context)
+    {
+        var claimId = Require.Code(request.ClaimId, "claim_id", 64);
+        var caller = Caller.From(context);
+        return commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
+            var transitions = claim.Reject(caller.UserId, request.Reason, clock.GetUtcNow(), policy);
+            await claims.SaveAsync(tx, claim, transitions, ct);
+            return ToProto(claim);
+        });
+    }
+
+    /// <summary>The warehouse inspects the returned dead unit; the claim closes.</summary>
+    [Authorize(Roles = Roles.Warehouse)]
+    public override Task<DoaClaimProto> InspectDeadUnit(InspectDeadUnitRequest request, ServerCallContext context)
+    {
+        var claimId = Require.Code(request.ClaimId, "claim_id", 64);
+        var caller = Caller.From(context);
+        return commands.RunAsync(context, request, async tx =>
+        {
+            var ct = context.CancellationToken;
+            var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
+            var transitions = claim.Inspect(request.Result, request.Note, caller.UserId, clock.GetUtcNow(), policy);
+            await claims.SaveAsync(tx, claim, transitions, ct);
+            return ToProto(claim);
+        });
+    }
+
+    /// <summary>An engineer without a reader role sees only their own claims.</summary>
+    private static bool ReadsOnlyOwn(Caller caller) => !caller.IsIn(Roles.DeliveryManager) && !caller.IsIn(Roles.Supervisor);
+
+    private static DoaClaimProto ToProto(Domain.DoaClaim c)
+    {
+        var proto = new DoaClaimProto
+        {
+            ClaimId = c.ClaimId, RequestId = c.RequestId, Serial = c.Serial, PartNumber = c.PartNumber, CentreId = c.CentreId, SiteId = c.SiteId,
+            TicketId = c.TicketId, EngineerId = c.EngineerId, DetectedAt = c.DetectedAt.Code(), DetectedOn = Timestamp.FromDateTimeOffset(c.DetectedOn),
+            Symptom = c.Symptom, EvidenceRefs = { c.EvidenceRefs }, Cause = c.Cause.Code(), State = c.State.ToString(), FiledBy = c.FiledBy,
+            FiledAt = Timestamp.FromDateTimeOffset(c.FiledAt), DecidedBy = c.DecidedBy ?? "", RejectionReason = c.RejectionReason ?? "",
+            ReplacementRequestId = c.ReplacementRequestId ?? "", ReplacementSerial = c.ReplacementSerial ?? "", ReturnId = c.DeadUnitReturn?.ReturnId ?? "",
+            InspectionResult = c.Inspection?.Result.Code() ?? "", InspectedBy = c.Inspection?.By ?? "", DeliveredAt = Timestamp.FromDateTimeOffset(c.DeliveredAt),
+        };
+        if (c.FirstPowerOnAt is { } firstPowerOn) proto.FirstPowerOnAt = Timestamp.FromDateTimeOffset(firstPowerOn);
+        if (c.DecidedAt is { } decided) proto.DecidedAt = Timestamp.FromDateTimeOffset(decided);
+        if (c.Inspection is { } inspection) proto.InspectedAt = Timestamp.FromDateTimeOffset(inspection.At);
+        return proto;
+    }
+}

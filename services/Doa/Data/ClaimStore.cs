@@ -1,0 +1,155 @@
+using System.Globalization;
+using Logistics.Doa.Domain;
+using Logistics.Doa.Events;
+using Logistics.Hosting.Data;
+using Logistics.SharedKernel;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Logistics.Doa.Data;
+
+/// <summary>A page of claims and the token of the next page ("" on the last).</summary>
+public sealed record ClaimPage(IReadOnlyList<DoaClaim> Claims, string NextPageToken);
+
+/// <summary>
+/// Claims in Postgres: one row each, the whole claim in a jsonb document and the columns queries need beside it.
+/// Changes happen inside the caller's transaction (a command's or an event's), each publishing its transitions through
+/// the outbox in that same transaction; a claim is read FOR UPDATE before it is changed.
+/// </summary>
+public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deliveries, RequestTicketsTable tickets)
+{
+    private const string Columns = "claim_id, part_number, serial, request_id, state, filed_by, engineer_id, filed_at, replacement_request_id, document";
+
+    /// <summary>
+    /// Files a claim: under a lock on the serial (so two claims for one unit run one after the other and the second sees the
+    /// first), reads the unit's delivery on that request, the claims filed before for it and the request's ticket, lets the
+    /// domain decide, stores the claim and publishes "filed".
+    /// </summary>
+    public async Task<DoaClaim> FileAsync(
+        NpgsqlTransaction tx, string claimId, DoaFiling filing, Filer filer, DoaPolicy policy, DateTimeOffset now, CancellationToken ct)
+    {
+        var valid = filing.Validate(now, policy); // a malformed filing is refused before any lock or read
+        await tx.LockAsync("serial:" + valid.Serial, ct);
+        var delivery = await deliveries.FindAsync(tx, valid.Serial, valid.RequestId, ct);
+        var earlier = delivery is null ? [] : await EarlierClaimsAsync(tx, delivery.PartNumber, delivery.Serial, ct);
+        var ticket = delivery is null ? "" : await tickets.FindAsync(tx, delivery.RequestId, ct);
+        var claim = DoaClaim.File(claimId, filing, filer, delivery, ticket, earlier, policy, now);
+        await using (var cmd = new NpgsqlCommand($"INSERT INTO doa_claims ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", tx.Connection, tx))
+        {
+            AddRow(cmd, claim);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await DoaEvents.PublishAsync(tx, claim, claim.History, ct);
+        return claim;
+    }
+
+    /// <summary>Reads a claim for changing it (row locked until commit); null when there is none.</summary>
+    public Task<DoaClaim?> FindForUpdateAsync(NpgsqlTransaction tx, string claimId, CancellationToken ct) =>
+        ReadOneAsync(new NpgsqlCommand("SELECT document::text FROM doa_claims WHERE claim_id = $1 FOR UPDATE", tx.Connection, tx)
+            { Parameters = { new() { Value = claimId } } }, ct);
+
+    /// <summary>Reads the claim whose replacement request this is, for changing it; null when none is.</summary>
+    public Task<DoaClaim?> FindByReplacementRequestForUpdateAsync(NpgsqlTransaction tx, string replacementRequestId, CancellationToken ct) =>
+        ReadOneAsync(new NpgsqlCommand("SELECT document::text FROM doa_claims WHERE replacement_request_id = $1 FOR UPDATE", tx.Connection, tx)
+            { Parameters = { new() { Value = replacementRequestId } } }, ct);
+
+    /// <summary>Stores a changed claim and publishes the transitions it made (none for a fact kept early or ignored).</summary>
+    public async Task SaveAsync(NpgsqlTransaction tx, DoaClaim claim, IReadOnlyList<DoaTransition> transitions, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand(
+            """
+            UPDATE doa_claims SET part_number = $2, serial = $3, request_id = $4, state = $5, filed_by = $6, engineer_id = $7, filed_at = $8,
+                replacement_request_id = $9, document = $10
+            WHERE claim_id = $1
+            """, tx.Connection, tx))
+        {
+            AddRow(cmd, claim);
+            if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"claim {claim.ClaimId} is not stored");
+        }
+        await DoaEvents.PublishAsync(tx, claim, transitions, ct);
+    }
+
+    public async Task<DoaClaim?> FindAsync(string claimId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await ReadOneAsync(new NpgsqlCommand("SELECT document::text FROM doa_claims WHERE claim_id = $1", conn)
+            { Parameters = { new() { Value = claimId } } }, ct);
+    }
+
+    /// <summary>
+    /// Claims oldest first (by filing time, then id), optionally in one state and, for an engineer, only those they filed or
+    /// whose unit was delivered to them. The page token is the position of the last claim returned.
+    /// </summary>
+    public async Task<ClaimPage> ListAsync(DoaClaimState? state, string? onlyFor, string? pageToken, int pageSize, CancellationToken ct)
+    {
+        var after = ParseToken(pageToken);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT filed_at, document::text FROM doa_claims
+            WHERE ($1::text IS NULL OR state = $1)
+              AND ($2::text IS NULL OR filed_by = $2 OR engineer_id = $2)
+              AND ($3::timestamptz IS NULL OR (filed_at, claim_id) > ($3, $4))
+            ORDER BY filed_at, claim_id
+            LIMIT $5
+            """, conn)
+        {
+            Parameters =
+            {
+                new() { Value = (object?)state?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)onlyFor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)after?.FiledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new() { Value = after?.ClaimId ?? "", NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = pageSize + 1 },
+            },
+        };
+        var rows = new List<(DateTimeOffset FiledAt, DoaClaim Claim)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) rows.Add((reader.GetFieldValue<DateTimeOffset>(0), ClaimDocument.Read(reader.GetString(1))));
+        if (rows.Count <= pageSize) return new ClaimPage(rows.Select(r => r.Claim).ToList(), "");
+        var last = rows[pageSize - 1];
+        return new ClaimPage(rows.Take(pageSize).Select(r => r.Claim).ToList(),
+            last.FiledAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "~" + last.Claim.ClaimId);
+    }
+
+    private static (DateTimeOffset FiledAt, string ClaimId)? ParseToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        var cut = token.IndexOf('~', StringComparison.Ordinal);
+        if (cut > 0 && long.TryParse(token.AsSpan(0, cut), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTimeOffset.MaxValue.UtcTicks && cut < token.Length - 1)
+            return (new DateTimeOffset(ticks, TimeSpan.Zero), token[(cut + 1)..]);
+        throw new InvalidFieldException("page_token", "is not a token this API gave");
+    }
+
+    private static async Task<List<EarlierClaim>> EarlierClaimsAsync(NpgsqlTransaction tx, string partNumber, string serial, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT claim_id, state FROM doa_claims WHERE part_number = $1 AND serial = $2 ORDER BY filed_at, claim_id", tx.Connection, tx)
+        { Parameters = { new() { Value = partNumber }, new() { Value = serial } } };
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var claims = new List<EarlierClaim>();
+        while (await reader.ReadAsync(ct)) claims.Add(new EarlierClaim(reader.GetString(0), Enum.Parse<DoaClaimState>(reader.GetString(1))));
+        return claims;
+    }
+
+    private static void AddRow(NpgsqlCommand cmd, DoaClaim c)
+    {
+        cmd.Parameters.Add(new() { Value = c.ClaimId });
+        cmd.Parameters.Add(new() { Value = c.PartNumber });
+        cmd.Parameters.Add(new() { Value = c.Serial });
+        cmd.Parameters.Add(new() { Value = c.RequestId });
+        cmd.Parameters.Add(new() { Value = c.State.ToString() });
+        cmd.Parameters.Add(new() { Value = c.FiledBy });
+        cmd.Parameters.Add(new() { Value = c.EngineerId });
+        cmd.Parameters.Add(new() { Value = c.FiledAt });
+        cmd.Parameters.Add(new() { Value = (object?)c.ReplacementRequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = ClaimDocument.Write(c), NpgsqlDbType = NpgsqlDbType.Jsonb });
+    }
+
+    private static async Task<DoaClaim?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var cmd = command;
+        return await cmd.ExecuteScalarAsync(ct) is string document ? ClaimDocument.Read(document) : null;
+    }
+}
