@@ -27,6 +27,10 @@ public static class ServiceDefaults
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string appId)
     {
+        // The clock first: registrations below (authentication among them) add the system clock when none is there yet.
+        var offsetFile = builder.Configuration["Clock:OffsetFile"];
+        if (string.IsNullOrEmpty(offsetFile)) builder.Services.TryAddSingleton(TimeProvider.System);
+        else builder.Services.AddSingleton<TimeProvider>(new OffsetTimeProvider(offsetFile));
         builder.AddServicePorts();
         builder.AddTelemetry(appId);
 
@@ -48,8 +52,6 @@ public static class ServiceDefaults
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
         builder.Services.AddHostedService<OutboxRelay>();
-        var offsetFile = builder.Configuration["Clock:OffsetFile"];
-        builder.Services.TryAddSingleton(string.IsNullOrEmpty(offsetFile) ? TimeProvider.System : new OffsetTimeProvider(offsetFile));
         builder.Services.AddSingleton<MessagingCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagingCleanup>());
         return builder;

@@ -1,0 +1,54 @@
+using Logistics.Custody.Data;
+using Logistics.Custody.Domain;
+using Npgsql;
+
+namespace Logistics.Custody.Events;
+
+/// <summary>
+/// Flags swaps whose faulty part's return was not opened within <see cref="CustodyPolicy.ReturnOpenGrace"/>
+/// (swap-without-return), every <see cref="CustodyPolicy.ReturnCheckInterval"/>. Replicas share the work
+/// (SKIP LOCKED); each swap is flagged once.
+/// </summary>
+public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodyPolicy policy, TimeProvider clock, ILogger<SwapReturnWatch> logger)
+    : BackgroundService
+{
+    public const int BatchSize = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var flagged = await RunOnceAsync(ct);
+                if (flagged > 0) logger.LogInformation("Flagged {Count} swaps without a return", flagged);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Swap return check skipped this round: {Error}", e.Message);
+            }
+            await Task.Delay(policy.ReturnCheckInterval, clock, ct);
+        }
+    }
+
+    /// <summary>Flags every swap due now; returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var total = 0;
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var waiting = await CustodyLinks.TakeWaitingAsync(tx, now - policy.ReturnOpenGrace, BatchSize, ct);
+            foreach (var swap in waiting.Where(s => SwapReturns.IsMissing(s, null, now, policy.ReturnOpenGrace)))
+            {
+                await AnomaliesTable.RecordAsync(tx, SwapReturns.Anomaly(swap, policy.ReturnOpenGrace), now, ct);
+                await CustodyLinks.MarkFlaggedAsync(tx, swap, now, ct);
+            }
+            await tx.CommitAsync(ct);
+            total += waiting.Count;
+            if (waiting.Count < BatchSize) return total;
+        }
+    }
+}
