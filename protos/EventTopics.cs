@@ -4,6 +4,7 @@ namespace Logistics.Events.V1;
 public static class EventTopics
 {
     public const string PartCatalogued = "part-catalogued";
+    public const string CentreDefined = "centre-defined";
     public const string StockMovementRecorded = "stock-movement-recorded";
     public const string PartRequestApproved = "part-request-approved";
     public const string PartRequestCancelled = "part-request-cancelled";

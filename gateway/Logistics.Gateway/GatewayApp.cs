@@ -49,6 +49,7 @@ public static class GatewayApp
 
         var app = builder.Build();
 
+        app.UseGrpcRequestSizeLimit(gateway.MaxRequestBodyBytes);
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -79,6 +79,7 @@ public static class ServiceDefaults
         app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTranscodedRequestValidation();
         app.MapSubscribeHandler();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();

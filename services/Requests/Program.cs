@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("requests");
 builder.Services.AddSingleton(RequestSettings.PolicyFrom(builder.Configuration));
 builder.Services.AddSingleton<RequestablePartsTable>();
+builder.Services.AddSingleton<KnownCentresTable>();
 builder.Services.AddSingleton<PartRequestStore>();
 builder.Services.AddSingleton<ShelfSerialsTable>();
 builder.Services.AddSingleton<FaultyPartReturnsTable>();

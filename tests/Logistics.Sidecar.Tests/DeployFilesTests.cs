@@ -54,8 +54,8 @@ public sealed class DeployFilesTests(SidecarEnvironment env) : IClassFixture<Sid
 
         var log = sidecar.Log;
         Assert.Contains($"component {stack.PubsubName} (pubsub.redis) ready", log);
-        Assert.Contains("processingTimeout 15 s, redeliverInterval 5 s", log);
-        Assert.Contains("inbound retry subscriberDelivery (exponential, maxInterval 5s, maxRetries 5)", log);
+        Assert.Contains("processingTimeout 60 s, redeliverInterval 5 s", log);
+        Assert.Contains("inbound retry subscriberDelivery (exponential, maxInterval 5s, maxRetries 25)", log);
         Assert.DoesNotContain("resources:", log);
         Assert.DoesNotContain("WARN", log);
     }

@@ -73,6 +73,14 @@ public sealed class TestStack : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A client that retries transient failures with the same idempotency key (<see cref="RetryingHandler"/>).</summary>
+    public async Task<HttpClient> ResilientRestAsAsync(string userId, params string[] roles)
+    {
+        var client = new HttpClient(new RetryingHandler()) { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(120) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles));
+        return client;
+    }
+
     /// <summary>One value from the stack's database, for assertions on what a call wrote (or did not).</summary>
     public async Task<T?> ScalarAsync<T>(string sql, params object[] args)
     {

@@ -203,7 +203,8 @@ public sealed partial class LocalStack : IAsyncDisposable
     {
         foreach (var name in names)
         {
-            if (_processes.TryGetValue(name, out var old) && old.IsRunning) old.Stop();
+            // Postgres and Redis stop their own way (a fast shutdown: SIGTERM would make Postgres wait for every pooled client).
+            if (name is not "postgres" and not "redis" && _processes.TryGetValue(name, out var old) && old.IsRunning) old.Stop();
             switch (name)
             {
                 case "postgres": Postgres.Stop(); await StartPostgresAsync(); break;

@@ -55,6 +55,7 @@ public sealed partial class InventoryApi(
             var next = SparePartCentre.Apply(current, definition, clock.GetUtcNow());
             if (next is null) return ToProto(current!);
             await centres.SaveAsync(tx, next, ct);
+            await Outbox.EnqueueAsync(tx, EventTopics.CentreDefined, CatalogueEvents.CentreDefined(next), ct);
             return ToProto(next);
         });
     }

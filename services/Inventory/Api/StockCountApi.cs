@@ -16,7 +16,7 @@ namespace Logistics.Inventory.Api;
 /// <summary>Stock counts: thin over the domain's <see cref="Domain.Counts.StockCount"/> and the <see cref="CountStore"/>.</summary>
 [Authorize]
 public sealed class StockCountApi(
-    CountStore counts, CountSnapshots snapshots, CentresTable centres, CountAdjustmentPoster poster, MovementRelay relay, TimeProvider clock)
+    CountStore counts, CountSnapshots snapshots, CentresTable centres, PartsTable parts, CountAdjustmentPoster poster, MovementRelay relay, TimeProvider clock)
     : StockCountService.StockCountServiceBase
 {
     public const int DefaultPageSize = 500;
@@ -28,7 +28,12 @@ public sealed class StockCountApi(
         var ct = context.CancellationToken;
         var caller = Caller.From(context);
         var scope = CountScope.Define(request.CentreId, request.Bins, request.PartNumbers, CountStore.Policy);
-        _ = await centres.FindAsync(scope.CentreId, ct) ?? throw new NotFoundException($"centre {scope.CentreId} does not exist");
+        var centre = await centres.FindAsync(scope.CentreId, ct) ?? throw new NotFoundException($"centre {scope.CentreId} does not exist");
+        var unknownBin = scope.Bins.FirstOrDefault(b => !centre.Bins.Contains(b));
+        if (unknownBin is not null)
+            throw new InvalidFieldException("bins", $"centre {centre.CentreId} has no bin {unknownBin} (bins: {string.Join(", ", centre.Bins)})");
+        foreach (var partNumber in scope.PartNumbers)
+            _ = await parts.FindAsync(partNumber, ct) ?? throw new NotFoundException($"part {partNumber} is not in the catalogue");
         var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
         var countId = "CNT-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Fingerprint.Hex(caller.UserId, key)[..16]);
         if (key is not null)

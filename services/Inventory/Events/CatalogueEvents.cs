@@ -16,4 +16,13 @@ public static class CatalogueEvents
         Version = part.Version,
         OccurredAt = Timestamp.FromDateTimeOffset(part.UpdatedAt),
     };
+
+    public static CentreDefined CentreDefined(SparePartCentre centre) => new()
+    {
+        CentreId = centre.CentreId,
+        Name = centre.Name,
+        Bins = { centre.Bins },
+        Version = centre.Version,
+        OccurredAt = Timestamp.FromDateTimeOffset(centre.UpdatedAt),
+    };
 }

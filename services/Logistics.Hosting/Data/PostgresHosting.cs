@@ -17,7 +17,7 @@ public static class PostgresHosting
     public static WebApplicationBuilder AddPostgres(this WebApplicationBuilder builder, string schemaName, Assembly migrationsAssembly)
     {
         var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=logistics)");
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (e.g. Host=127.0.0.1;Port=25432;Username=postgres;Database=logistics)");
         var schema = new ServiceSchema(builder.Configuration["Postgres:Schema"] ?? schemaName.Replace('-', '_'));
         var csb = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema.Name };
         if (string.IsNullOrEmpty(csb.ApplicationName)) csb.ApplicationName = schemaName;

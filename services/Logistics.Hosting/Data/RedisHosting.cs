@@ -12,7 +12,7 @@ public static class RedisHosting
     public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Redis")
-            ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set (e.g. 127.0.0.1:56379)");
+            ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set (e.g. 127.0.0.1:26379)");
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false; // start even while Redis is restarting; readiness says so
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));

@@ -22,7 +22,7 @@ namespace Logistics.Requests.Api;
 /// </summary>
 [Authorize]
 public sealed class PartRequestsApi(
-    Commands commands, RequestablePartsTable requestableParts, PartRequestStore requests, ShelfSerialsTable shelf,
+    Commands commands, RequestablePartsTable requestableParts, KnownCentresTable centres, PartRequestStore requests, ShelfSerialsTable shelf,
     FaultyPartReturnsTable faultyReturns, RequestPolicy policy, TimeProvider clock)
     : PartRequestsService.PartRequestsServiceBase
 {
@@ -65,7 +65,7 @@ public sealed class PartRequestsApi(
             var submitted = PartRequest.Submit(
                 requestId, request.TicketId, request.SiteId, request.CentreId, request.PartNumber, request.Quantity, request.ServiceLevel,
                 caller.UserId, request.FaultySerial, now, standing, policy);
-            await RequireRequestableAsync(submitted.PartNumber, ct);
+            await RequireRequestableAsync(submitted.CentreId, submitted.PartNumber, ct);
             await requests.InsertAsync(tx, submitted, ct);
             if (submitted.State == RequestState.Approved) await RequestEvents.ApprovedAsync(tx, submitted, ct);
             return ToProto(submitted, now);
@@ -194,10 +194,12 @@ public sealed class PartRequestsApi(
 
     /// <summary>
     /// Advance replacement ships a serialized field-replaceable unit and gets the faulty unit back by its serial; a part
-    /// tracked by quantity (cables, screws) is not requested here.
+    /// tracked by quantity (cables, screws) is not requested here. The centre must be one inventory defined.
     /// </summary>
-    private async Task RequireRequestableAsync(string partNumber, CancellationToken ct)
+    private async Task RequireRequestableAsync(string centreId, string partNumber, CancellationToken ct)
     {
+        if (!await centres.ExistsAsync(centreId, ct))
+            throw new NotFoundException($"centre {centreId} is not known to requests (a new centre arrives a moment after inventory defines it)");
         var part = await requestableParts.FindAsync(partNumber, ct)
             ?? throw new NotFoundException($"part {partNumber} is not in the catalogue known to requests (the catalogue may not have arrived yet)");
         if (!part.Serialized)

@@ -5,10 +5,13 @@ using Logistics.Requests.Domain;
 
 namespace Logistics.Requests.Events;
 
-/// <summary>Keeps this service's copy of the parts catalogue from inventory's PartCatalogued events.</summary>
+/// <summary>Keeps this service's copy of the parts catalogue and the centres from inventory's PartCatalogued and CentreDefined events.</summary>
 public static class CatalogueSubscriber
 {
-    public static void MapCatalogueEvents(this IEndpointRouteBuilder app) =>
+    public static void MapCatalogueEvents(this IEndpointRouteBuilder app)
+    {
+        app.MapIntegrationEvent<CentreDefined>(EventTopics.CentreDefined, (e, inbox, ct) =>
+            inbox.Services.GetRequiredService<KnownCentresTable>().SaveAsync(inbox.Transaction, e.CentreId, e.Name, e.Version, ct));
         app.MapIntegrationEvent<PartCatalogued>(EventTopics.PartCatalogued, async (e, inbox, ct) =>
         {
             var table = inbox.Services.GetRequiredService<RequestablePartsTable>();
@@ -17,4 +20,5 @@ public static class CatalogueSubscriber
             var current = await table.FindForUpdateAsync(inbox.Transaction, e.PartNumber, ct);
             if (RequestablePart.Replaces(current, incoming)) await table.SaveAsync(inbox.Transaction, incoming, ct);
         });
+    }
 }

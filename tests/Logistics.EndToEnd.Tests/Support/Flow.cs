@@ -65,9 +65,11 @@ public sealed class Flow : IDisposable
         if (units > 0)
             await Ok(await flow.Warehouse.PostAsJsonAsync($"/api/v1/centres/{flow.Centre}/goods-in",
                 new { partNumber = flow.Part, bin = "A-01", serials = flow.Serials, reference = "PO-" + flow.Id }));
-        // The catalogue reaches the requests service as an event.
+        // The catalogue and the centre reach the requests service as events.
         await Eventually.Until(async () => (await flow.Eng.GetAsync($"/api/v1/requestable-parts/{flow.Part}")).IsSuccessStatusCode,
             Settle, $"part {flow.Part} requestable");
+        await Eventually.Until(async () => await stack.ScalarAsync<long>("SELECT count(*) FROM requests.known_centres WHERE centre_id = $1", flow.Centre) == 1,
+            Settle, $"centre {flow.Centre} known to requests");
         return flow;
     }
 

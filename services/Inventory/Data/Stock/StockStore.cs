@@ -151,14 +151,14 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     {
         var centre = StockFields.CentreId(centreId);
         if (pageSize < 1 || pageSize > MaxPageSize) throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize} (was {pageSize})");
-        var after = string.IsNullOrEmpty(cursor) ? RedisValue.Null : (RedisValue)StockFields.PartNumber(cursor);
+        var after = string.IsNullOrEmpty(cursor) ? RedisValue.Null : (RedisValue)PageTokens.PartAfter(cursor);
         var keys = new StockKeys(centre);
         var db = redis.GetDatabase();
         // One more than a page tells whether another page follows.
         var parts = await db.SortedSetRangeByValueAsync(keys.Parts, min: after, exclude: Exclude.Start, skip: 0, take: pageSize + 1);
         var page = parts.Take(pageSize).Select(p => (string)p!).ToList();
         var levels = await Task.WhenAll(page.Select(part => ReadLevelAsync(db, keys, centre, part)));
-        return new StockLevelPage(levels, parts.Length > pageSize ? page[^1] : "");
+        return new StockLevelPage(levels, parts.Length > pageSize ? PageTokens.After(page[^1]) : "");
     }
 
     /// <summary>The serials of a part the centre holds: on hand (with bin), faulty, quarantined, in transit (with reservation).</summary>
