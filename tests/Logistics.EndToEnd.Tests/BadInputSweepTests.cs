@@ -4,11 +4,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Logistics.EndToEnd.Tests.Support;
 using Logistics.LocalStack;
 using Logistics.Testing;
 using static Logistics.EndToEnd.Tests.JsonEdits;
-using static Logistics.EndToEnd.Tests.Support.Flow;
+using static Logistics.Testing.Flow;
 
 namespace Logistics.EndToEnd.Tests;
 

@@ -4,10 +4,9 @@ using System.Text.Json;
 using Dapr.Client;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Logistics.EndToEnd.Tests.Support;
 using Logistics.Events.V1;
 using Logistics.Testing;
-using static Logistics.EndToEnd.Tests.Support.Flow;
+using static Logistics.Testing.Flow;
 
 namespace Logistics.EndToEnd.Tests;
 

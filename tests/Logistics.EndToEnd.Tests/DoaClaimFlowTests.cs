@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Logistics.EndToEnd.Tests.Support;
 using Logistics.Testing;
-using static Logistics.EndToEnd.Tests.Support.Flow;
+using static Logistics.Testing.Flow;
 
 namespace Logistics.EndToEnd.Tests;
 

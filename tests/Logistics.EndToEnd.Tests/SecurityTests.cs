@@ -8,10 +8,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Logistics.EndToEnd.Tests.Support;
 using Logistics.Testing;
 using Xunit.Abstractions;
-using static Logistics.EndToEnd.Tests.Support.Flow;
+using static Logistics.Testing.Flow;
 
 namespace Logistics.EndToEnd.Tests;
 
@@ -358,7 +357,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         var limit = settings.GetProperty("TokenLimit").GetInt32();
         var budget = Math.Min(3 * limit, 300);
         var id = Guid.NewGuid().ToString("N")[..8];
-        using var burst = await stack.RestAsAsync($"burst-{id}", "engineer");
+        using var burst = await stack.RawRestAsAsync($"burst-{id}", "engineer");
         var path = $"/api/v1/requestable-parts/NO-PART-{id}";
 
         var statuses = new List<HttpStatusCode>();
@@ -415,7 +414,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         }
         Assert.Equal(StatusCode.ResourceExhausted, grpcStatus);
 
-        using var other = await stack.RestAsAsync($"calm-{id}", "engineer");
+        using var other = await stack.RawRestAsAsync($"calm-{id}", "engineer");
         using var calm = await other.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, calm.StatusCode);
     }

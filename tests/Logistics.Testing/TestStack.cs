@@ -66,7 +66,16 @@ public sealed class TestStack : IAsyncLifetime
         return body!.Token;
     }
 
+    /// <summary>A client for a user with these roles that waits out the rate limit (<see cref="RateLimitPatientHandler"/>).</summary>
     public async Task<HttpClient> RestAsAsync(string userId, params string[] roles)
+    {
+        var client = new HttpClient(new RateLimitPatientHandler()) { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles));
+        return client;
+    }
+
+    /// <summary>A client that shows every answer as it comes, 429 included (for tests of the rate limit itself).</summary>
+    public async Task<HttpClient> RawRestAsAsync(string userId, params string[] roles)
     {
         var client = new HttpClient { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles));

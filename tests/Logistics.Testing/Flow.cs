@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Logistics.Testing;
-
-namespace Logistics.EndToEnd.Tests.Support;
+using Xunit;
+namespace Logistics.Testing;
 
 /// <summary>
 /// One business world per test, entered through the gateway's REST API only: a fresh centre with a serialized part in
