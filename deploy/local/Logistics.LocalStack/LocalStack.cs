@@ -47,6 +47,9 @@ public sealed partial class LocalStack : IAsyncDisposable
     /// <summary>Settings added to every service's environment (e.g. a test's clock offset file); set before starting.</summary>
     public Dictionary<string, string> ServiceSettings { get; } = new();
 
+    /// <summary>Settings added to the gateway's environment (e.g. a benchmark's rate limits); set before starting.</summary>
+    public Dictionary<string, string> GatewaySettings { get; } = new();
+
     public string PostgresConnectionString => Postgres.ConnectionString(Layout.Postgres.Database);
 
     /// <summary>Starts everything (or only the named apps) and returns once every part answers its health check.</summary>
@@ -137,6 +140,7 @@ public sealed partial class LocalStack : IAsyncDisposable
             ["Auth__DevTokens__Enabled"] = "true", // the local stack only; off by default everywhere else
             ["DOTNET_gcServer"] = "0",
         };
+        foreach (var (name, value) in GatewaySettings) env[name] = value;
         // Cluster names contain '-', which the shell in front of the process drops from environment
         // variables, so the destinations go in as command-line configuration instead.
         var args = new List<string> { RepoLayout.BuiltDll(GatewayProject) };

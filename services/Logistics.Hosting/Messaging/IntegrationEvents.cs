@@ -26,8 +26,8 @@ public static class IntegrationEvents
     /// Subscribes to a topic on the Dapr pub/sub (through `/dapr/subscribe`) and applies each event once:
     /// its CloudEvent id goes into the inbox in the same transaction as the handler's effect, so a
     /// redelivered event changes nothing. A handler that throws rolls back and answers 500, which the
-    /// sidecar retries and finally dead-letters; a handler that throws a <see cref="DomainException"/> (the event's content
-    /// is wrong) answers DROP, which dead-letters it at once. Nothing is acknowledged that was not applied.
+    /// sidecar retries and finally dead-letters; a handler that throws an <see cref="InvalidFieldException"/> (the event's
+    /// content is malformed) answers DROP, which dead-letters it at once. Nothing is acknowledged that was not applied.
     /// </summary>
     public static RouteHandlerBuilder MapIntegrationEvent<TEvent>(this IEndpointRouteBuilder app, string topic,
         Func<TEvent, InboxContext, CancellationToken, Task> handle)
@@ -78,10 +78,11 @@ public static class IntegrationEvents
                     await handle(message, new InboxContext(eventId, tx, http.RequestServices), ct);
                     await tx.CommitAsync(ct);
                 }
-                catch (DomainException e)
+                catch (InvalidFieldException e)
                 {
-                    // The event itself is wrong (a field missing or invalid): no retry can mend it, and retrying would
+                    // The event itself is malformed (a field missing or invalid): no retry can mend it, and retrying would
                     // hold up every later event of the topic. DROP sends it to the dead-letter topic at once, kept for a person.
+                    // Other domain errors may only mean an event of another topic has not arrived yet: those are retried.
                     logger.LogError("Event {EventId} on {Topic} cannot be applied and goes to the dead-letter topic: {Problem}", eventId, topic, e.Message);
                     return Drop;
                 }

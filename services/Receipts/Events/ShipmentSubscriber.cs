@@ -8,7 +8,7 @@ namespace Logistics.Receipts.Events;
 /// <summary>
 /// Learns which handovers to expect from the senders' events: a part request shipped by a centre, a faulty part shipped
 /// back by an engineer. The first announcement of a reference is kept; a repeat (redelivery, republish) changes nothing.
-/// An event missing what a handover needs (reference, addressee, centre) throws a domain error, so it goes straight to
+/// An event missing what a handover needs (reference, addressee, centre) throws an invalid-field error, so it goes straight to
 /// the dead-letter topic for someone to look at.
 /// </summary>
 public static class ShipmentSubscriber

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace Logistics.Benchmarks;
+
+/// <summary>What one scenario measured: operations completed in the measured window and the latency of each.</summary>
+public sealed record LoadResult(string Scenario, int Concurrency, long Operations, long Errors, double Seconds, double[] LatenciesMs)
+{
+    public double PerSecond => Operations / Seconds;
+
+    /// <summary>The latency below which the given share of operations completed (exact: every sample is kept and sorted).</summary>
+    public double Percentile(double share) =>
+        LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(share * LatenciesMs.Length) - 1)];
+}
+
+/// <summary>
+/// A closed-loop load generator: <c>concurrency</c> workers each run the operation back to back, first for the warm-up
+/// (not recorded: JIT, connection pools, Redis scripts loaded), then for the measured duration.
+/// </summary>
+public static class Load
+{
+    public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<int, Task> operation)
+    {
+        await RunWorkersAsync(concurrency, warmUp, operation, record: null);
+        var samples = Enumerable.Range(0, concurrency).Select(_ => new List<double>(capacity: 100_000)).ToArray();
+        var errors = new long[concurrency];
+        var clock = Stopwatch.StartNew();
+        await RunWorkersAsync(concurrency, duration, operation, (worker, ms, ok) =>
+        {
+            if (ok) samples[worker].Add(ms);
+            else errors[worker]++;
+        });
+        var seconds = clock.Elapsed.TotalSeconds;
+        var all = samples.SelectMany(s => s).Order().ToArray();
+        return new LoadResult(scenario, concurrency, all.Length, errors.Sum(), seconds, all);
+    }
+
+    private static Task RunWorkersAsync(int concurrency, TimeSpan length, Func<int, Task> operation, Action<int, double, bool>? record)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var ok = true;
+                try
+                {
+                    await operation(worker);
+                }
+                catch (Exception)
+                {
+                    ok = false; // counted, not timed: an error is not a fast answer
+                }
+                record?.Invoke(worker, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ok);
+            }
+        })));
+    }
+}
