@@ -57,7 +57,7 @@ public sealed class SmallRulesTests
     [InlineData("SN-001_a")]
     [InlineData("  SN1  ")]
     public void A_serial_is_letters_digits_dashes_and_underscores(string serial) =>
-        Assert.Equal(serial.Trim(), Serials.Require(serial));
+        Assert.Equal(serial.Trim(), Serials.Check(serial));
 
     [Theory]
     [InlineData("")]
@@ -65,11 +65,11 @@ public sealed class SmallRulesTests
     [InlineData("SN.1")]
     [InlineData("SN/1")]
     public void Anything_else_is_refused_naming_the_serial(string serial) =>
-        Assert.Equal("serial", Assert.Throws<InvalidFieldException>(() => Serials.Require(serial)).Field);
+        Assert.Equal("serial", Assert.Throws<InvalidFieldException>(() => Serials.Check(serial)).Field);
 
     [Fact]
     public void A_serial_longer_than_64_characters_is_refused() =>
-        Assert.Throws<InvalidFieldException>(() => Serials.Require(new string('S', 65)));
+        Assert.Throws<InvalidFieldException>(() => Serials.Check(new string('S', 65)));
 
     [Fact]
     public void Page_tokens_round_trip_and_foreign_ones_are_refused_naming_the_field()

@@ -23,7 +23,7 @@ public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies) :
 
     public override async Task<CustodyHistory> GetCustodyHistory(GetCustodyHistoryRequest request, ServerCallContext context)
     {
-        var serial = Serials.Require(request.Serial);
+        var serial = Serials.Check(request.Serial);
         var size = PageSize(request.PageSize);
         var after = PageTokens.ParseHistory(request.PageToken);
         var page = await ledger.HistoryPageAsync(serial, after, size + 1, context.CancellationToken);
@@ -34,7 +34,7 @@ public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies) :
 
     public override async Task<SerialCustody> GetSerial(GetSerialRequest request, ServerCallContext context)
     {
-        var serial = Serials.Require(request.Serial);
+        var serial = Serials.Check(request.Serial);
         var view = await ledger.FindSerialAsync(serial, context.CancellationToken)
             ?? throw new NotFoundException($"serial {serial} has no chain of custody");
         var s = view.Row.State;
@@ -56,7 +56,7 @@ public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies) :
     public override async Task<ListAnomaliesResponse> ListAnomalies(ListAnomaliesRequest request, ServerCallContext context)
     {
         AnomalyKind? kind = string.IsNullOrEmpty(request.Kind) ? null : AnomalyKinds.Parse(request.Kind);
-        var serial = string.IsNullOrEmpty(request.Serial) ? "" : Serials.Require(request.Serial);
+        var serial = string.IsNullOrEmpty(request.Serial) ? "" : Serials.Check(request.Serial);
         var size = PageSize(request.PageSize);
         var before = PageTokens.ParseAnomalies(request.PageToken);
         var page = await anomalies.PageAsync(kind, serial, before, size + 1, context.CancellationToken);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Logistics.SharedKernel;
 
 namespace Logistics.Custody.Domain;
@@ -43,25 +42,4 @@ public static class CustodyEventIds
     /// <summary>The id of the event that declares <paramref name="wrongEventId"/> wrong, on behalf of <paramref name="sourceEventId"/>.</summary>
     public static string Correction(string sourceEventId, string serial, string wrongEventId) =>
         "CE-" + Fingerprint.Hex("custody-correction", sourceEventId, serial, wrongEventId)[..32];
-}
-
-/// <summary>Serial numbers as every service writes them: letters, digits, '-' and '_', 1 to 64 characters.</summary>
-public static partial class Serials
-{
-    public const int MaxLength = 64;
-
-    public static bool IsWellFormed(string? serial) => serial is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(serial);
-
-    /// <summary>For API input: the serial, or <see cref="InvalidFieldException"/> naming <paramref name="field"/>.</summary>
-    public static string Require(string? value, string field = "serial")
-    {
-        var text = value?.Trim() ?? "";
-        if (text.Length == 0) throw new InvalidFieldException(field, "is required");
-        if (!IsWellFormed(text))
-            throw new InvalidFieldException(field, $"'{text}' is not a serial number (letters, digits, '-' and '_', at most {MaxLength} characters)");
-        return text;
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
-    private static partial Regex Pattern();
 }

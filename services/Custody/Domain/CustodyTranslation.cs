@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
+using Logistics.SharedKernel;
 
 namespace Logistics.Custody.Domain;
 

@@ -1,3 +1,4 @@
+using Logistics.Hosting.Jobs;
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
 using Npgsql;
@@ -10,25 +11,18 @@ namespace Logistics.Custody.Events;
 /// (SKIP LOCKED); each swap is flagged once.
 /// </summary>
 public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodyPolicy policy, TimeProvider clock, ILogger<SwapReturnWatch> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
     public const int BatchSize = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override TimeSpan Interval => policy.ReturnCheckInterval;
+
+    protected override string Name => "Swap return check";
+
+    protected override async Task RunRoundAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var flagged = await RunOnceAsync(ct);
-                if (flagged > 0) logger.LogInformation("Flagged {Count} swaps without a return", flagged);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Swap return check skipped this round: {Error}", e.Message);
-            }
-            await Task.Delay(policy.ReturnCheckInterval, clock, ct);
-        }
+        var flagged = await RunOnceAsync(ct);
+        if (flagged > 0) logger.LogInformation("Flagged {Count} swaps without a return", flagged);
     }
 
     /// <summary>Flags every swap due now; returns how many.</summary>
@@ -37,7 +31,7 @@ public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodyPolicy p
         var total = 0;
         while (true)
         {
-            var now = clock.GetUtcNow();
+            var now = Clock.GetUtcNow();
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
             var waiting = await CustodyLinks.TakeWaitingAsync(tx, now - policy.ReturnOpenGrace, BatchSize, ct);

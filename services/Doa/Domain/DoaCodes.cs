@@ -82,21 +82,3 @@ public static class DoaCodes
         _ => "closed",
     };
 }
-
-/// <summary>Serial numbers: letters, digits, '-' and '_', at most 64 characters (as requests and receipts accept them).</summary>
-public static partial class Serials
-{
-    public const int MaxLength = 64;
-
-    public static string Check(string? serial, string field)
-    {
-        if (string.IsNullOrWhiteSpace(serial)) throw new InvalidFieldException(field, "a serial is required");
-        var text = serial.Trim();
-        if (!Pattern().IsMatch(text))
-            throw new InvalidFieldException(field, $"'{text}' is not a serial (letters, digits, '-' and '_', at most {MaxLength} characters)");
-        return text;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial System.Text.RegularExpressions.Regex Pattern();
-}

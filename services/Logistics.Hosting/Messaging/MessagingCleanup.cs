@@ -1,3 +1,4 @@
+using Logistics.Hosting.Jobs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,26 +10,19 @@ namespace Logistics.Hosting.Messaging;
 /// older than their retention, in small batches so it never holds long locks.
 /// </summary>
 public sealed class MessagingCleanup(NpgsqlDataSource dataSource, MessagingOptions options, TimeProvider clock, ILogger<MessagingCleanup> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
     private const int BatchSize = 5000;
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override TimeSpan Interval => options.CleanupInterval;
+
+    protected override string Name => "Messaging cleanup";
+
+    protected override async Task RunRoundAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var (outbox, inbox, keys) = await RunOnceAsync(ct);
-                if (outbox + inbox + keys > 0)
-                    logger.LogInformation("Deleted {Outbox} published outbox rows, {Inbox} inbox rows and {Keys} idempotency keys past retention", outbox, inbox, keys);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Messaging cleanup skipped this round: {Error}", e.Message);
-            }
-            await Task.Delay(options.CleanupInterval, clock, ct);
-        }
+        var (outbox, inbox, keys) = await RunOnceAsync(ct);
+        if (outbox + inbox + keys > 0)
+            logger.LogInformation("Deleted {Outbox} published outbox rows, {Inbox} inbox rows and {Keys} idempotency keys past retention", outbox, inbox, keys);
     }
 
     public async Task<(long Outbox, long Inbox, long IdempotencyKeys)> RunOnceAsync(CancellationToken ct)

@@ -177,7 +177,7 @@ public sealed class Receipt
         if (kind != expected.Kind)
             throw new InvalidFieldException("kind", $"the handover on {reference} is {expected.Kind.Code()}, not {kind.Code()}");
         var handedOver = Require.Text(handedOverBy, "handed_over_by");
-        var serials = Domain.Serials.CheckDistinct(content.Serials, "serials");
+        var serials = SharedKernel.Serials.CheckDistinct(content.Serials, "serials");
         if (content.Packaging is null) throw new InvalidFieldException("packaging", "the packaging check is required");
         if (!Enum.IsDefined(content.Condition)) throw new InvalidFieldException("condition", $"'{content.Condition}' is not a condition");
         var missing = content.Condition == GoodsCondition.Missing;

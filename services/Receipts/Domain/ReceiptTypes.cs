@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Logistics.SharedKernel;
 
 namespace Logistics.Receipts.Domain;
@@ -113,26 +112,4 @@ public sealed record ReceiptDiscrepancy(string Serial, string Problem);
 public sealed record ReceiptPolicy(TimeSpan ProblemReportWindow, int MaxNoteLength)
 {
     public static ReceiptPolicy Default { get; } = new(TimeSpan.FromDays(3), 1000);
-}
-
-/// <summary>Serial numbers: letters, digits, '-' and '_', at most 64 characters.</summary>
-public static partial class Serials
-{
-    public static IReadOnlyList<string> CheckDistinct(IEnumerable<string?>? serials, string field)
-    {
-        var list = new List<string>();
-        foreach (var raw in serials ?? [])
-        {
-            if (string.IsNullOrWhiteSpace(raw)) throw new InvalidFieldException(field, "a serial is required");
-            var serial = raw.Trim();
-            if (!Pattern().IsMatch(serial))
-                throw new InvalidFieldException(field, $"'{serial}' is not a serial (letters, digits, '-' and '_', at most 64 characters)");
-            if (list.Contains(serial)) throw new InvalidFieldException(field, $"serial '{serial}' is listed more than once");
-            list.Add(serial);
-        }
-        return list;
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex Pattern();
 }

@@ -27,7 +27,7 @@ public sealed record Shipment(
         var reference = Require.Code(requestId, "request_id", 64);
         var engineer = Require.Text(engineerId, "engineer_id");
         var centre = Require.Code(centreId, "centre_id", 64);
-        var shipped = Domain.Serials.CheckDistinct(serials, "serials");
+        var shipped = SharedKernel.Serials.CheckDistinct(serials, "serials");
         var doa = doaClaimId?.Trim() ?? "";
         return new Shipment(
             reference, doa.Length > 0 ? ReceiptKind.CarrierToSite : ReceiptKind.CentreToEngineer, Addressee.Engineer(engineer),
@@ -45,7 +45,7 @@ public sealed record Shipment(
         var reference = Require.Code(returnId, "return_id", 64);
         var engineer = Require.Text(engineerId, "engineer_id");
         var centre = Require.Code(centreId, "centre_id", 64);
-        var shipped = string.IsNullOrWhiteSpace(serial) ? [] : Domain.Serials.CheckDistinct([serial], "serial");
+        var shipped = string.IsNullOrWhiteSpace(serial) ? [] : SharedKernel.Serials.CheckDistinct([serial], "serial");
         return new Shipment(
             reference, ReceiptKind.EngineerToCentre, Addressee.Centre(centre), engineer, centre, partNumber?.Trim() ?? "", siteId?.Trim() ?? "",
             shipped, 1, true, doaClaimId?.Trim() ?? "", shippedAt);

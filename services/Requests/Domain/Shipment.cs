@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Logistics.SharedKernel;
 
 namespace Logistics.Requests.Domain;
@@ -52,31 +51,4 @@ public enum ReservationOutcome
 {
     Reserved,
     Backordered,
-}
-
-/// <summary>Serial numbers: letters, digits, '-' and '_', at most 64 characters.</summary>
-public static partial class Serials
-{
-    public const int MaxLength = 64;
-
-    public static string Check(string? serial, string field)
-    {
-        if (string.IsNullOrWhiteSpace(serial)) throw new InvalidFieldException(field, "a serial is required");
-        var text = serial.Trim();
-        if (!Pattern().IsMatch(text))
-            throw new InvalidFieldException(field, $"'{text}' is not a serial (letters, digits, '-' and '_', at most {MaxLength} characters)");
-        return text;
-    }
-
-    /// <summary>Checks each serial and that none repeats.</summary>
-    public static IReadOnlyList<string> CheckDistinct(IEnumerable<string?>? serials, string field)
-    {
-        var list = (serials ?? []).Select(s => Check(s, field)).ToList();
-        var repeated = list.GroupBy(s => s, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null) throw new InvalidFieldException(field, $"serial '{repeated.Key}' is listed more than once");
-        return list;
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex Pattern();
 }

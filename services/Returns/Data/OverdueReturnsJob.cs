@@ -1,3 +1,4 @@
+using Logistics.Hosting.Jobs;
 using Npgsql;
 using Logistics.Returns.Domain;
 
@@ -12,29 +13,22 @@ namespace Logistics.Returns.Data;
 /// </summary>
 public sealed class OverdueReturnsJob(
     NpgsqlDataSource dataSource, ReturnStore store, ReturnsSettings settings, TimeProvider clock, ILogger<OverdueReturnsJob> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override TimeSpan Interval => settings.OverdueScanInterval;
+
+    protected override string Name => "Overdue scan";
+
+    protected override async Task RunRoundAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var changed = await RunOnceAsync(ct);
-                if (changed > 0) logger.LogInformation("Raised deadline flags on {Count} returns", changed);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Overdue scan skipped this round: {Error}", e.Message);
-            }
-            await Task.Delay(settings.OverdueScanInterval, clock, ct);
-        }
+        var changed = await RunOnceAsync(ct);
+        if (changed > 0) logger.LogInformation("Raised deadline flags on {Count} returns", changed);
     }
 
     /// <summary>One scan at the clock's now. Returns how many returns took a flag.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var changed = 0;
         foreach (var returnId in await store.PastDeadlineAsync(now, settings.OverdueScanBatchSize, ct))
         {
