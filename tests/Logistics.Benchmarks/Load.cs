@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Logistics.Benchmarks;
 
 /// <summary>What one scenario measured: operations completed in the measured window and the latency of each.</summary>
-public sealed record LoadResult(string Scenario, int Concurrency, long Operations, long Errors, double Seconds, double[] LatenciesMs)
+public sealed record LoadResult(string Scenario, int Concurrency, long Operations, long Errors, double Seconds, double[] LatenciesMs, string? FirstError = null)
 {
     public double PerSecond => Operations / Seconds;
 
@@ -23,18 +23,24 @@ public static class Load
         await RunWorkersAsync(concurrency, warmUp, operation, record: null);
         var samples = Enumerable.Range(0, concurrency).Select(_ => new List<double>(capacity: 100_000)).ToArray();
         var errors = new long[concurrency];
+        string? firstError = null;
         var clock = Stopwatch.StartNew();
-        await RunWorkersAsync(concurrency, duration, operation, (worker, ms, ok) =>
+        await RunWorkersAsync(concurrency, duration, operation, (worker, ms, error) =>
         {
-            if (ok) samples[worker].Add(ms);
-            else errors[worker]++;
+            if (error is null) samples[worker].Add(ms);
+            else
+            {
+                errors[worker]++;
+                Interlocked.CompareExchange(ref firstError, error.Message, null);
+            }
         });
         var seconds = clock.Elapsed.TotalSeconds;
         var all = samples.SelectMany(s => s).Order().ToArray();
-        return new LoadResult(scenario, concurrency, all.Length, errors.Sum(), seconds, all);
+        if (firstError is not null) Console.Error.WriteLine($"  {scenario}: {errors.Sum()} errors, the first: {firstError}");
+        return new LoadResult(scenario, concurrency, all.Length, errors.Sum(), seconds, all, firstError);
     }
 
-    private static Task RunWorkersAsync(int concurrency, TimeSpan length, Func<int, Task> operation, Action<int, double, bool>? record)
+    private static Task RunWorkersAsync(int concurrency, TimeSpan length, Func<int, Task> operation, Action<int, double, Exception?>? record)
     {
         var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
         return Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
@@ -42,16 +48,16 @@ public static class Load
             while (Stopwatch.GetTimestamp() < until)
             {
                 var start = Stopwatch.GetTimestamp();
-                var ok = true;
+                Exception? error = null;
                 try
                 {
                     await operation(worker);
                 }
-                catch (Exception)
+                catch (Exception e)
                 {
-                    ok = false; // counted, not timed: an error is not a fast answer
+                    error = e; // counted, not timed: an error is not a fast answer
                 }
-                record?.Invoke(worker, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ok);
+                record?.Invoke(worker, Stopwatch.GetElapsedTime(start).TotalMilliseconds, error);
             }
         })));
     }

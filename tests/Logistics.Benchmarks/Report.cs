@@ -1,43 +1,62 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Logistics.Benchmarks;
 
-/// <summary>The markdown table (with the ratios the targets are stated in) and the JSON of a run.</summary>
-internal static class Report
+/// <summary>One benchmark's outcome: its markdown (tables, ratios, targets met or missed) and its figures for the JSON.</summary>
+public sealed record Section(string Title, string Markdown, object Figures);
+
+/// <summary>Builds a section's markdown: a heading, a line saying how it was measured, tables.</summary>
+public sealed class Markdown(string title, string how)
 {
-    public static void Print(IReadOnlyList<LoadResult> results, Options options, TextWriter output)
+    private readonly StringBuilder _text = new($"## {title}\n\n{how}\n");
+
+    public Markdown Table(string[] header, IEnumerable<string[]> rows)
     {
-        string F(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
-        output.WriteLine($"Reservation + release pairs, {options.Concurrency} concurrent callers, {options.Duration.TotalSeconds:0} s each after {options.WarmUp.TotalSeconds:0} s warm-up, {Environment.ProcessorCount} cores");
-        output.WriteLine();
-        output.WriteLine("| scenario | pairs/s | p50 ms | p99 ms | errors |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-        foreach (var r in results)
-            output.WriteLine($"| {r.Scenario} | {r.PerSecond:0} | {F(r.Percentile(0.50))} | {F(r.Percentile(0.99))} | {r.Errors} |");
-        var noOp = results[0].PerSecond;
-        var raw = results[1].PerSecond;
-        var direct = results[2].PerSecond;
-        var gateway = results[3].PerSecond;
-        output.WriteLine();
-        output.WriteLine("| ratio (throughput) | value | target |");
-        output.WriteLine("| --- | ---: | ---: |");
-        output.WriteLine($"| gateway / direct | {gateway / direct:0.00} | ≥ 0.6 |");
-        output.WriteLine($"| direct / no-op gRPC | {direct / noOp:0.00} | ≥ 0.7 |");
-        output.WriteLine($"| direct / raw Redis | {direct / raw:0.00} | (ceiling) |");
+        _text.Append('\n').Append("| ").AppendJoin(" | ", header).Append(" |\n");
+        _text.Append("| --- |").Append(string.Concat(Enumerable.Repeat(" ---: |", header.Length - 1))).Append('\n');
+        foreach (var row in rows) _text.Append("| ").AppendJoin(" | ", row).Append(" |\n");
+        return this;
     }
 
-    public static string Json(IReadOnlyList<LoadResult> results, Options options) => JsonSerializer.Serialize(new
+    public Markdown Line(string line)
+    {
+        _text.Append('\n').Append(line).Append('\n');
+        return this;
+    }
+
+    public Section Done(object figures) => new(title, _text.ToString(), figures);
+
+    public static string Ms(double value) => double.IsNaN(value) ? "–" : value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    public static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string Count(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>"target — met" or "target — **missed**".</summary>
+    public static string Target(string target, bool met) => met ? $"{target} — met" : $"{target} — **missed**";
+}
+
+/// <summary>The JSON of a run: the options and every section's figures.</summary>
+internal static class Report
+{
+    public static string Json(IReadOnlyList<Section> sections, BenchmarkOptions options) => JsonSerializer.Serialize(new
     {
         at = DateTimeOffset.UtcNow,
         cores = Environment.ProcessorCount,
-        concurrency = options.Concurrency,
-        durationSeconds = options.Duration.TotalSeconds,
-        warmUpSeconds = options.WarmUp.TotalSeconds,
-        scenarios = results.Select(r => new
+        options = new
         {
-            r.Scenario, perSecond = r.PerSecond, p50Ms = r.Percentile(0.50), p90Ms = r.Percentile(0.90), p99Ms = r.Percentile(0.99),
-            p999Ms = r.Percentile(0.999), operations = r.Operations, errors = r.Errors,
-        }),
-    }, new JsonSerializerOptions { WriteIndented = true });
+            concurrency = options.Concurrency, warmUpSeconds = options.WarmUp.TotalSeconds, durationSeconds = options.Duration.TotalSeconds,
+            flowConcurrency = options.FlowConcurrency, eventRate = options.EventRate, custodyEvents = options.CustodyEvents, countLines = options.CountLines,
+        },
+        benchmarks = sections.ToDictionary(s => s.Title, s => s.Figures),
+    }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    /// <summary>A load result's figures for the JSON.</summary>
+    public static object Figures(LoadResult r) => new
+    {
+        r.Scenario, perSecond = r.PerSecond, p50Ms = r.Percentile(0.50), p90Ms = r.Percentile(0.90), p99Ms = r.Percentile(0.99),
+        p999Ms = r.Percentile(0.999), operations = r.Operations, errors = r.Errors,
+    };
 }

@@ -1,45 +1,48 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
-using StackExchange.Redis;
 
 namespace Logistics.Benchmarks;
 
 /// <summary>
-/// Benchmark 1: a reservation and its release (one pair = two calls), the same work four ways in one run: through the
-/// gateway's gRPC port, straight to inventory's gRPC port, the same Lua scripts called straight on Redis (the ceiling),
-/// and two calls of a gRPC method on inventory that is refused at validation (the server's own ceiling: transport,
-/// authentication, interceptors, no storage).
+/// Benchmark 1: a reservation and its release (one pair = two calls), the same work four ways in one run: two calls
+/// of a gRPC method on inventory refused at validation (the server's own ceiling: transport, authentication,
+/// interceptors, no storage), the same Lua scripts called straight on Redis (the storage ceiling), straight to
+/// inventory's gRPC port, and through the gateway's gRPC port. The event cascade of one scenario settles before the next.
 /// </summary>
-public sealed class ReservationBenchmark(string gatewayGrpc, string inventoryGrpc, string redis, string token, string centre, string part)
+public sealed class ReservationBenchmark(BenchmarkStack bench, BenchmarkOptions options)
 {
-    public async Task<IReadOnlyList<LoadResult>> RunAsync(int concurrency, TimeSpan warmUp, TimeSpan duration)
+    public const string Centre = "BENCH-C1", Part = "BENCH-CABLE";
+
+    public async Task<Section> RunAsync()
     {
-        var headers = new Metadata { { "authorization", "Bearer " + token } };
-        using var gatewayChannel = GrpcChannel.ForAddress(gatewayGrpc);
-        using var inventoryChannel = GrpcChannel.ForAddress(inventoryGrpc);
-        var viaGateway = new InventoryService.InventoryServiceClient(gatewayChannel);
-        var direct = new InventoryService.InventoryServiceClient(inventoryChannel);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
-        var stock = new StockStore(connection);
+        Console.Error.WriteLine("Benchmark 1: reservation + release pairs");
+        await bench.SendAsync(HttpMethod.Put, $"/api/v1/centres/{Centre}", "bench-admin", "admin", new { name = "Benchmark centre", bins = new[] { "A-01" } });
+        await bench.SendAsync(HttpMethod.Put, $"/api/v1/parts/{Part}", "bench-admin", "admin", new { description = "Patch cable", serialized = false, unit = "pcs" });
+        await bench.SendAsync(HttpMethod.Post, $"/api/v1/centres/{Centre}/goods-in", "bench-warehouse", "warehouse", new { partNumber = Part, bin = "A-01", quantity = 10_000_000 });
+        await bench.SettleAsync("setup");
+
+        var headers = bench.As("bench-warehouse", "warehouse");
+        var viaGateway = new InventoryService.InventoryServiceClient(bench.Gateway);
+        var direct = new InventoryService.InventoryServiceClient(bench.Direct("inventory"));
+        var stock = new StockStore(bench.Redis);
 
         async Task PairAsync(InventoryService.InventoryServiceClient client)
         {
-            var reservation = await client.ReserveAsync(new ReserveRequest { CentreId = centre, PartNumber = part, Quantity = 1, Reference = "bench" }, headers);
+            var reservation = await client.ReserveAsync(new ReserveRequest { CentreId = Centre, PartNumber = Part, Quantity = 1, Reference = "bench" }, headers);
             await client.ReleaseAsync(new ReleaseRequest { ReservationId = reservation.ReservationId }, headers);
         }
 
         async Task RawPairAsync()
         {
             var key = Guid.NewGuid().ToString("N");
-            var reservationId = ReservationIds.New(centre, key);
+            var reservationId = ReservationIds.New(Centre, key);
             var now = DateTimeOffset.UtcNow;
-            await stock.ReserveAsync(new StockCommand(centre, key, Guid.NewGuid(), now), part, 1, "bench", reservationId,
+            await stock.ReserveAsync(new StockCommand(Centre, key, Guid.NewGuid(), now), Part, 1, "bench", reservationId,
                 ServiceLevel.FourHoursAnyTime, now, backorderIfShort: false);
-            await stock.ReleaseAsync(new StockCommand(centre, key + "-release", Guid.NewGuid(), now), reservationId);
+            await stock.ReleaseAsync(new StockCommand(Centre, key + "-release", Guid.NewGuid(), now), reservationId);
         }
 
         async Task NoOpPairAsync()
@@ -48,7 +51,7 @@ public sealed class ReservationBenchmark(string gatewayGrpc, string inventoryGrp
             {
                 try
                 {
-                    await direct.GetStockAsync(new GetStockRequest { CentreId = "", PartNumber = part }, headers);
+                    await direct.GetStockAsync(new GetStockRequest { CentreId = "", PartNumber = Part }, headers);
                     throw new InvalidOperationException("the no-op call was expected to be refused at validation");
                 }
                 catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
@@ -66,9 +69,25 @@ public sealed class ReservationBenchmark(string gatewayGrpc, string inventoryGrp
             ("through the gateway (reserve + release)", _ => PairAsync(viaGateway)),
         })
         {
-            Console.Error.WriteLine($"  {name}: {warmUp.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s at {concurrency} callers");
-            results.Add(await Load.RunAsync(name, concurrency, warmUp, duration, operation));
+            Console.Error.WriteLine($"  {name}: {options.WarmUp.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s at {options.Concurrency} callers");
+            results.Add(await Load.RunAsync(name, options.Concurrency, options.WarmUp, options.Duration, operation));
+            await bench.SettleAsync(name);
         }
-        return results;
+
+        var (noOp, raw, directPairs, gateway) = (results[0], results[1], results[2], results[3]);
+        return new Markdown("1. Reservation + release pairs",
+                $"{options.Concurrency} concurrent callers, {options.Duration.TotalSeconds:0} s each after {options.WarmUp.TotalSeconds:0} s warm-up; " +
+                "the event cascade of each scenario settles before the next starts.")
+            .Table(["scenario", "pairs/s", "p50 ms", "p99 ms", "errors"],
+                results.Select(r => new[] { r.Scenario, Markdown.Count(r.PerSecond), Markdown.Ms(r.Percentile(0.5)), Markdown.Ms(r.Percentile(0.99)), r.Errors.ToString() }))
+            .Table(["ratio (throughput)", "value", "target"],
+            [
+                ["gateway / direct", Markdown.Ratio(gateway.PerSecond / directPairs.PerSecond), Markdown.Target("≥ 0.6", gateway.PerSecond / directPairs.PerSecond >= 0.6)],
+                ["direct / no-op gRPC", Markdown.Ratio(directPairs.PerSecond / noOp.PerSecond), Markdown.Target("≥ 0.7", directPairs.PerSecond / noOp.PerSecond >= 0.7)],
+                ["direct / raw Redis", Markdown.Ratio(directPairs.PerSecond / raw.PerSecond), "(the storage ceiling)"],
+                ["through the gateway: pairs/s, p99", $"{Markdown.Count(gateway.PerSecond)}, {Markdown.Ms(gateway.Percentile(0.99))} ms",
+                    Markdown.Target("≥ 3,000, ≤ 25 ms", gateway.PerSecond >= 3000 && gateway.Percentile(0.99) <= 25)],
+            ])
+            .Done(results.Select(Report.Figures).ToList());
     }
 }

@@ -33,6 +33,31 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     }
 
     [Fact]
+    public async Task New_events_are_awaited_with_a_blocking_read_on_a_connection_of_their_own()
+    {
+        // pubsub.redis waits for new entries with XREADGROUP ... BLOCK (no polling interval): an idle subscription
+        // holds a connection blocked in XREADGROUP, and an event published then is read by that blocked call.
+        var topic = Unique("blocking");
+        await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.Success);
+        await subscriber.StartAsync();
+        await using var sidecar = env.StartSidecar(Unique("app"), subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        static bool BlockedReader(string client) =>
+            client.Contains("name=local-sidecar-reader", StringComparison.Ordinal) && client.Contains("cmd=xreadgroup", StringComparison.Ordinal)
+            && System.Text.RegularExpressions.Regex.IsMatch(client, @"\bflags=\w*b");
+        var deadline = DateTime.UtcNow + WaitTimeout;
+        while (!(await env.ClientsAsync()).Any(BlockedReader))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no sidecar connection blocked in XREADGROUP; clients:\n{string.Join('\n', await env.ClientsAsync())}");
+            await Task.Delay(50);
+        }
+
+        await PublishAsync(sidecar, topic);
+        await Waits.ForDeliveriesAsync(subscriber, topic, 1, sidecar);
+    }
+
+    [Fact]
     public async Task Retry_status_is_delivered_again_until_the_app_succeeds()
     {
         // Dapr rule: {"status":"RETRY"} asks for redelivery; the inbound resiliency retry policy spaces the

@@ -86,6 +86,10 @@ public sealed class SidecarEnvironment : IAsyncLifetime
     public async Task<long> PendingAsync(string topic, string appId) =>
         (await _redisClient!.GetDatabase().StreamPendingAsync(topic, appId)).PendingMessageCount;
 
+    /// <summary>CLIENT LIST: one line per connection to the test Redis (name, flags, the command it runs).</summary>
+    public async Task<IReadOnlyList<string>> ClientsAsync() =>
+        (await _redisClient!.GetServers()[0].ClientListAsync()).Select(c => c.Raw ?? "").ToList();
+
     public async Task DisposeAsync()
     {
         if (_redisClient is not null) await _redisClient.DisposeAsync();

@@ -9,16 +9,15 @@ using StackExchange.Redis;
 namespace Logistics.LocalSidecar.Delivery;
 
 /// <summary>
-/// Delivers one subscription's events to the app, as daprd with pubsub.redis does: new entries are read with
-/// XREADGROUP, reclaimed ones come from the reclaim loop, and both go through one queue to `concurrency`
-/// workers (1 by default: one event at a time, in stream order). An event is acknowledged (XACK) once the app
+/// Delivers one subscription's events to the app, as daprd with pubsub.redis does: new entries are read with a
+/// blocking XREADGROUP (up to queueDepth at a time, the moment they are added), reclaimed ones come from the reclaim
+/// loop, and both go through one queue of queueDepth to `concurrency` workers (1 by default: one event at a time, in
+/// stream order). An event is acknowledged (XACK) once the app
 /// took it or dropped it, or once it went to the dead-letter topic; otherwise it stays pending and the reclaim
 /// loop delivers it again after processingTimeout, in this process or in the next one for the same app id.
 /// </summary>
 public sealed class SubscriptionRunner
 {
-    // XREADGROUP ... BLOCK would hold a connection StackExchange.Redis shares; a short poll costs little locally.
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RedisDownPause = TimeSpan.FromSeconds(1);
 
     private enum Outcome { Ack, DeadLetter, LeavePending }
@@ -42,7 +41,7 @@ public sealed class SubscriptionRunner
         _app = app;
         _publisher = publisher;
         _log = log;
-        _queue = Channel.CreateBounded<StreamEntry>(pubsub.Component.Concurrency);
+        _queue = Channel.CreateBounded<StreamEntry>(pubsub.Component.QueueDepth);
     }
 
     private string Topic => _subscription.Topic;
@@ -85,12 +84,14 @@ public sealed class SubscriptionRunner
 
     private async Task PollAsync(CancellationToken stopping)
     {
+        await using var reader = await _pubsub.OpenBlockingReaderAsync();
         while (true)
         {
             StreamEntry[] entries;
             try
             {
-                entries = await _pubsub.ReadNewAsync(Topic, Component.Concurrency);
+                // Stopping abandons a blocked read; what it took stays pending for the next sidecar of the app id.
+                entries = await reader.ReadNewAsync(Topic, Component.QueueDepth).WaitAsync(stopping);
                 ReportRedisBack();
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
@@ -104,11 +105,6 @@ public sealed class SubscriptionRunner
             {
                 ReportRedisDown("reading new events", e);
                 await Task.Delay(RedisDownPause, stopping);
-                continue;
-            }
-            if (entries.Length == 0)
-            {
-                await Task.Delay(PollInterval, stopping);
                 continue;
             }
             foreach (var entry in entries)

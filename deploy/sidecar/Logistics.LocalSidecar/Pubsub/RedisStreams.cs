@@ -24,7 +24,22 @@ public sealed class RedisStreams : IAsyncDisposable
         _redis = redis;
     }
 
-    public static async Task<RedisStreams> ConnectAsync(PubsubComponent component)
+    public static async Task<RedisStreams> ConnectAsync(PubsubComponent component) =>
+        new(component, await ConnectionMultiplexer.ConnectAsync(Configuration(component, "local-sidecar")));
+
+    /// <summary>
+    /// A connection of its own for one subscription's blocking reads: XREADGROUP … BLOCK holds the connection
+    /// until an entry arrives, which would stall every other command on a shared one.
+    /// </summary>
+    public async Task<BlockingReader> OpenBlockingReaderAsync()
+    {
+        var config = Configuration(Component, "local-sidecar-reader");
+        config.Protocol = RedisProtocol.Resp2; // the reply is parsed below as RESP2 arrays
+        config.AsyncTimeout = config.SyncTimeout = (int)(BlockingReader.Block + TimeSpan.FromSeconds(5)).TotalMilliseconds;
+        return new BlockingReader(await ConnectionMultiplexer.ConnectAsync(config), Component.ConsumerId);
+    }
+
+    private static ConfigurationOptions Configuration(PubsubComponent component, string clientName)
     {
         var config = new ConfigurationOptions
         {
@@ -33,7 +48,7 @@ public sealed class RedisStreams : IAsyncDisposable
             Password = component.RedisPassword,
             DefaultDatabase = component.RedisDb,
             Ssl = component.EnableTls,
-            ClientName = "local-sidecar",
+            ClientName = clientName,
             // Keep running and reconnect in the background when Redis is not up yet or restarts.
             AbortOnConnectFail = false,
             ConnectTimeout = 2000,
@@ -41,7 +56,7 @@ public sealed class RedisStreams : IAsyncDisposable
             // rather than queueing it behind a reconnect the caller cannot see.
             BacklogPolicy = BacklogPolicy.FailFast,
         };
-        return new RedisStreams(component, await ConnectionMultiplexer.ConnectAsync(config));
+        return config;
     }
 
     private IDatabase Db => _redis.GetDatabase();
@@ -75,10 +90,6 @@ public sealed class RedisStreams : IAsyncDisposable
             // The group already exists: keep its position and its pending list.
         }
     }
-
-    /// <summary>XREADGROUP GROUP g g COUNT n STREAMS topic &gt; (new entries only; they become pending for this group).</summary>
-    public Task<StreamEntry[]> ReadNewAsync(string topic, int count) =>
-        Db.StreamReadGroupAsync(topic, Group, Group, StreamPosition.NewMessages, count);
 
     /// <summary>
     /// pubsub.redis' reclaim: XPENDING for entries idle at least processingTimeout, then XCLAIM them (the claim
