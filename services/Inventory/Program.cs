@@ -10,6 +10,8 @@ builder.AddServiceDefaults("inventory");
 builder.AddRedis();
 builder.Services.AddSingleton<PartsTable>();
 builder.Services.AddSingleton<CentresTable>();
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<CatalogueCache>();
 builder.Services.AddSingleton<StockStore>();
 builder.Services.AddSingleton<MovementLedger>();
 builder.Services.AddSingleton<MovementRelay>();

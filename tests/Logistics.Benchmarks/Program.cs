@@ -39,4 +39,13 @@ try
 finally
 {
     stack.Stop();
+    // The processes' logs outlive the run's temp folder, for a look at what a figure hides.
+    var logs = RepoLayout.PathOf(".local/benchmark-logs");
+    if (Directory.Exists(logs)) Directory.Delete(logs, recursive: true);
+    if (Directory.Exists(stack.LogsDir))
+    {
+        Directory.CreateDirectory(logs);
+        foreach (var file in Directory.GetFiles(stack.LogsDir)) File.Copy(file, Path.Combine(logs, Path.GetFileName(file)));
+        Console.Error.WriteLine($"Logs of the run: {logs}");
+    }
 }

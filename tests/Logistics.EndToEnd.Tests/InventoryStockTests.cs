@@ -50,6 +50,27 @@ public sealed class InventoryStockTests(TestStack stack)
     private async Task<JsonElement> ReconcileAsync(Setup s) => await Json(await s.Admin.PostAsJsonAsync($"/api/v1/centres/{s.Centre}:reconcile", new { }));
 
     [Fact]
+    public async Task A_changed_centre_or_part_is_used_by_the_next_stock_call_at_once()
+    {
+        // The stock calls remember centres and parts for a moment (CatalogueCache); a change through the API is
+        // forgotten as soon as it commits, so the very next call sees the new bins and the new unit.
+        using var s = await CentreWithPartsAsync();
+        await Json(await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Bulk, bin = "A-01", quantity = 5 }));
+        var refused = await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Bulk, bin = "B-07", quantity = 5 });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        await Json(await s.Admin.PutAsJsonAsync($"/api/v1/centres/{s.Centre}", new { name = "Shenzhen", bins = new[] { "A-01", "A-02", "B-07" } }));
+        var received = await Json(await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Bulk, bin = "B-07", quantity = 5 }));
+        Assert.Equal(10, Measure(received.GetProperty("level"), "onHand"));
+
+        var unknown = $"NEW-{s.Bulk}";
+        var notYet = await s.Warehouse.GetAsync($"/api/v1/centres/{s.Centre}/stock/{unknown}");
+        Assert.Equal(HttpStatusCode.NotFound, notYet.StatusCode);
+        await Json(await s.Admin.PutAsJsonAsync($"/api/v1/parts/{unknown}", new { description = "Fibre cable, 5 m", serialized = false, unit = "pcs" }));
+        Assert.Equal(0, Measure(await Stock(s, unknown), "onHand"));
+    }
+
+    [Fact]
     public async Task Goods_in_reserve_and_release_move_the_levels_and_the_ledger_agrees()
     {
         using var s = await CentreWithPartsAsync();

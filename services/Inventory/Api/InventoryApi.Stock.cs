@@ -126,7 +126,7 @@ public sealed partial class InventoryApi
     private async Task<CataloguePart> RequirePartAsync(string? partNumber, CancellationToken ct)
     {
         var number = StockFields.PartNumber(partNumber);
-        return await parts.FindAsync(number, ct) ?? throw new NotFoundException($"part {number} is not in the catalogue");
+        return await catalogue.PartAsync(number, ct) ?? throw new NotFoundException($"part {number} is not in the catalogue");
     }
 
     private async Task<ReservationProto> ReservationAsync(string centreId, string reservationId)

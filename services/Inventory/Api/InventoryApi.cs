@@ -16,15 +16,15 @@ namespace Logistics.Inventory.Api;
 
 [Authorize]
 public sealed partial class InventoryApi(
-    Commands commands, PartsTable parts, CentresTable centres, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
+    Commands commands, PartsTable parts, CentresTable centres, CatalogueCache catalogue, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
     StockRebuilder rebuilder, TimeProvider clock)
     : InventoryService.InventoryServiceBase
 {
     [Authorize(Roles = Roles.Admin)]
-    public override Task<Part> PutPart(PutPartRequest request, ServerCallContext context)
+    public override async Task<Part> PutPart(PutPartRequest request, ServerCallContext context)
     {
         var definition = CataloguePart.Define(request.PartNumber, request.Description, request.Serialized, request.Unit);
-        return commands.RunAsync(context, request, async tx =>
+        var part = await commands.RunAsync(context, request, async tx =>
         {
             var ct = context.CancellationToken;
             var current = await parts.FindForUpdateAsync(tx, definition.PartNumber, ct);
@@ -34,6 +34,8 @@ public sealed partial class InventoryApi(
             await Outbox.EnqueueAsync(tx, EventTopics.PartCatalogued, CatalogueEvents.PartCatalogued(next), ct);
             return ToProto(next);
         });
+        catalogue.ForgetPart(definition.PartNumber); // committed: the stock calls read the new definition from now on
+        return part;
     }
 
     public override async Task<Part> GetPart(GetPartRequest request, ServerCallContext context)
@@ -45,10 +47,10 @@ public sealed partial class InventoryApi(
     }
 
     [Authorize(Roles = Roles.Admin)]
-    public override Task<Centre> PutCentre(PutCentreRequest request, ServerCallContext context)
+    public override async Task<Centre> PutCentre(PutCentreRequest request, ServerCallContext context)
     {
         var definition = SparePartCentre.Define(request.CentreId, request.Name, request.Bins);
-        return commands.RunAsync(context, request, async tx =>
+        var centre = await commands.RunAsync(context, request, async tx =>
         {
             var ct = context.CancellationToken;
             var current = await centres.FindForUpdateAsync(tx, definition.CentreId, ct);
@@ -58,6 +60,8 @@ public sealed partial class InventoryApi(
             await Outbox.EnqueueAsync(tx, EventTopics.CentreDefined, CatalogueEvents.CentreDefined(next), ct);
             return ToProto(next);
         });
+        catalogue.ForgetCentre(definition.CentreId); // committed: the stock calls see the new bins from now on
+        return centre;
     }
 
     public override async Task<Centre> GetCentre(GetCentreRequest request, ServerCallContext context) =>
@@ -66,7 +70,7 @@ public sealed partial class InventoryApi(
     private async Task<SparePartCentre> RequireCentreAsync(string? centreId, CancellationToken ct)
     {
         var id = Require.Code(centreId, "centre_id");
-        return await centres.FindAsync(id, ct) ?? throw new NotFoundException($"centre {id} does not exist");
+        return await catalogue.CentreAsync(id, ct) ?? throw new NotFoundException($"centre {id} does not exist");
     }
 
     private static Centre ToProto(SparePartCentre centre) => new()
