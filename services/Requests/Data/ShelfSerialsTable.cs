@@ -1,3 +1,4 @@
+using Logistics.Hosting.Data;
 using Logistics.Requests.Domain;
 using Npgsql;
 
@@ -5,20 +6,19 @@ namespace Logistics.Requests.Data;
 
 /// <summary>
 /// Table <c>shelf_serials</c>: the serials on the shelf of each centre as inventory's movements tell it, and the request
-/// that picked each. The movement subscriber and a shipment both read the serials they change with row locks
-/// (<see cref="FindAsync"/>, in serial order), so a movement and a pick of the same serial, or two picks, run one after
-/// the other, while work on other serials of the same part goes on (a lock on the centre's whole part made every
-/// shipment of a busy part wait for the one before, and the movement subscriber behind them: benchmark 2).
-/// A serial not on the shelf yet has no row to lock: only a movement adds one, and a pick refuses an unknown serial.
+/// that picked each. The movement subscriber and a shipment both lock the centre's part first
+/// (<see cref="LockAsync"/>), so a movement and a pick of the same serial, or two picks, run one after the other.
 /// </summary>
 public sealed class ShelfSerialsTable
 {
-    /// <summary>The shelf rows of these serials, locked until the transaction ends.</summary>
+    public static Task LockAsync(NpgsqlTransaction tx, string centreId, string partNumber, CancellationToken ct) =>
+        tx.LockAsync($"shelf:{centreId}:{partNumber}", ct);
+
     public async Task<IReadOnlyDictionary<string, ShelfSerial>> FindAsync(
         NpgsqlTransaction tx, string centreId, string partNumber, IReadOnlyCollection<string> serials, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT serial, on_hand, sequence, picked_by FROM shelf_serials WHERE centre_id = $1 AND part_number = $2 AND serial = ANY($3) ORDER BY serial FOR UPDATE",
+            "SELECT serial, on_hand, sequence, picked_by FROM shelf_serials WHERE centre_id = $1 AND part_number = $2 AND serial = ANY($3)",
             tx.Connection, tx)
         { Parameters = { new() { Value = centreId }, new() { Value = partNumber }, new() { Value = serials.ToArray() } } };
         var found = new Dictionary<string, ShelfSerial>(StringComparer.Ordinal);

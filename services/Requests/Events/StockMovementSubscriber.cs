@@ -25,6 +25,7 @@ public static class StockMovementSubscriber
         if (placements.Count == 0 || string.IsNullOrEmpty(e.CentreId) || string.IsNullOrEmpty(e.PartNumber)) return;
         var shelf = inbox.Services.GetRequiredService<ShelfSerialsTable>();
         var tx = inbox.Transaction;
+        await ShelfSerialsTable.LockAsync(tx, e.CentreId, e.PartNumber, ct);
         var known = await shelf.FindAsync(tx, e.CentreId, e.PartNumber, placements.Select(p => p.Serial).ToList(), ct);
         foreach (var placement in placements)
         {
