@@ -58,6 +58,26 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     }
 
     [Fact]
+    public async Task Only_what_the_workers_can_take_is_read_so_little_is_pending_when_the_app_is_slow()
+    {
+        // An entry read is pending until acknowledged, and a killed sidecar's pending entries wait processingTimeout
+        // for the next one. So the sidecar reads new entries only when a worker is free (concurrency 1: the one in
+        // hand and one queued), never queueDepth ahead: ten events behind a hung delivery stay unread.
+        var topic = Unique("no-read-ahead");
+        await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.Hangs);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        for (var i = 0; i < 10; i++) await PublishAsync(sidecar, topic);
+        await Waits.ForDeliveriesAsync(subscriber, topic, 1, sidecar);
+        await Task.Delay(500); // time for a read-ahead to show, well inside the 2 s processingTimeout of the hung delivery
+
+        Assert.InRange(await env.PendingAsync(topic, appId), 1, 2);
+    }
+
+    [Fact]
     public async Task Retry_status_is_delivered_again_until_the_app_succeeds()
     {
         // Dapr rule: {"status":"RETRY"} asks for redelivery; the inbound resiliency retry policy spaces the

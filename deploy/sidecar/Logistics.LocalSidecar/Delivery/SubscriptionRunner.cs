@@ -10,9 +10,10 @@ namespace Logistics.LocalSidecar.Delivery;
 
 /// <summary>
 /// Delivers one subscription's events to the app, as daprd with pubsub.redis does: new entries are read with a
-/// blocking XREADGROUP (up to queueDepth at a time, the moment they are added), reclaimed ones come from the reclaim
-/// loop, and both go through one queue of queueDepth to `concurrency` workers (1 by default: one event at a time, in
-/// stream order). An event is acknowledged (XACK) once the app
+/// blocking XREADGROUP the moment they are added, reclaimed ones come from the reclaim loop, and both go through one
+/// queue to `concurrency` workers (1 by default: one event at a time, in stream order). Unlike pubsub.redis it reads
+/// only as many as the workers can take (not queueDepth ahead): an entry read becomes pending, and the pending
+/// entries of a sidecar killed with a full queue would wait processingTimeout to be delivered again. An event is acknowledged (XACK) once the app
 /// took it or dropped it, or once it went to the dead-letter topic; otherwise it stays pending and the reclaim
 /// loop delivers it again after processingTimeout, in this process or in the next one for the same app id.
 /// </summary>
@@ -41,7 +42,7 @@ public sealed class SubscriptionRunner
         _app = app;
         _publisher = publisher;
         _log = log;
-        _queue = Channel.CreateBounded<StreamEntry>(pubsub.Component.QueueDepth);
+        _queue = Channel.CreateBounded<StreamEntry>(pubsub.Component.Concurrency);
     }
 
     private string Topic => _subscription.Topic;
@@ -90,8 +91,10 @@ public sealed class SubscriptionRunner
             StreamEntry[] entries;
             try
             {
-                // Stopping abandons a blocked read; what it took stays pending for the next sidecar of the app id.
-                entries = await reader.ReadNewAsync(Topic, Component.QueueDepth).WaitAsync(stopping);
+                // Read only when a worker can take the entries; stopping abandons a blocked read, and what it took
+                // stays pending for the next sidecar of the app id.
+                if (!await _queue.Writer.WaitToWriteAsync(stopping)) return;
+                entries = await reader.ReadNewAsync(Topic, Component.Concurrency).WaitAsync(stopping);
                 ReportRedisBack();
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
