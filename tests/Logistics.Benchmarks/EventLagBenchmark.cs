@@ -160,9 +160,8 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
             .Select(n => Stopwatch.GetElapsedTime(scheduled[n], handled[n]).TotalMilliseconds).Order().ToArray();
         var publishing = Enumerable.Range(warmUpEvents, total - warmUpEvents)
             .Select(n => Stopwatch.GetElapsedTime(scheduled[n], published[n]).TotalMilliseconds).Order().ToArray();
-        static double P(double[] sorted, double share) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(share * sorted.Length) - 1)];
-        return new LagResult(lags.Length, P(lags, 0.5), P(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1], total - warmUpEvents - lags.Length,
-            P(publishing, 0.5), P(publishing, 0.99));
+        return new LagResult(lags.Length, Percentiles.OfSorted(lags, 0.5), Percentiles.OfSorted(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1], total - warmUpEvents - lags.Length,
+            Percentiles.OfSorted(publishing, 0.5), Percentiles.OfSorted(publishing, 0.99));
     }
 
     private static async Task WaitReadyAsync(int httpPort, ChildProcess sidecar)

@@ -34,8 +34,7 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
             var id = Guid.NewGuid().ToString("N")[..12];
             var engineer = bench.As("bench-eng-" + id, "engineer");
             double calls = 0;
-            var flowStart = Stopwatch.GetTimestamp();
-            var stepStart = flowStart;
+            var stepStart = Stopwatch.GetTimestamp();
             async Task<T> CallAsync<T>(string step, Func<Task<T>> call)
             {
                 var start = Stopwatch.GetTimestamp();
@@ -103,7 +102,7 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
             var flows = await Load.RunAsync($"{concurrency} concurrent flows", concurrency, options.WarmUp, options.Duration, _ => FlowAsync());
             var end = await EventLag.DatabaseNowAsync(bench);
             await bench.SettleAsync($"{concurrency} concurrent flows");
-            rounds.Add((flows, Percentile(callMs, 0.5), await EventLag.InsideAsync(bench, end - options.Duration, end)));
+            rounds.Add((flows, Percentiles.Of(callMs, 0.5), await EventLag.InsideAsync(bench, end - options.Duration, end)));
         }
 
         var (busiest, _, lag) = rounds[^1];
@@ -118,13 +117,13 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
                     r.Flows.Errors.ToString(),
                 }))
             .Table([$"step at {busiest.Concurrency} flows (warm-up included)", "p50 ms", "p99 ms"],
-                stepMs.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new[] { s.Key, Markdown.Ms(Percentile(s.Value, 0.5)), Markdown.Ms(Percentile(s.Value, 0.99)) }))
+                stepMs.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new[] { s.Key, Markdown.Ms(Percentiles.Of(s.Value, 0.5)), Markdown.Ms(Percentiles.Of(s.Value, 0.99)) }))
             .Table([$"event hop at {busiest.Concurrency} flows (topic → subscriber)", "events", "p50 ms", "p99 ms"],
                 lag.Hops.Select(h => new[] { $"{h.Topic} → {h.Subscriber}", Markdown.Count(h.Events), Markdown.Ms(h.P50Ms), Markdown.Ms(h.P99Ms) }))
             .Done(new
             {
                 rounds = rounds.Select(r => new { flows = Report.Figures(r.Flows), callsP50Ms = r.CallsP50, eventLag = r.Lag }).ToList(),
-                steps = stepMs.ToDictionary(s => s.Key, s => new { p50Ms = Percentile(s.Value, 0.5), p99Ms = Percentile(s.Value, 0.99) }),
+                steps = stepMs.ToDictionary(s => s.Key, s => new { p50Ms = Percentiles.Of(s.Value, 0.5), p99Ms = Percentiles.Of(s.Value, 0.99) }),
             });
     }
 
@@ -141,12 +140,6 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
         var onShelf = await bench.ScalarAsync<long>("SELECT count(*) FROM requests.shelf_serials WHERE centre_id = $1 AND on_hand", Centre);
         if (onShelf != units) throw new InvalidOperationException($"requests sees {onShelf} of {units} serials on the shelf of {Centre}");
         return new ConcurrentQueue<string>(serials);
-    }
-
-    private static double Percentile(IEnumerable<double> samples, double share)
-    {
-        var sorted = samples.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(share * sorted.Length) - 1)];
     }
 
     private static async Task StateAsync(PartRequestsService.PartRequestsServiceClient requests, string requestId, string state, Metadata engineer)

@@ -8,8 +8,16 @@ public sealed record LoadResult(string Scenario, int Concurrency, long Operation
     public double PerSecond => Operations / Seconds;
 
     /// <summary>The latency below which the given share of operations completed (exact: every sample is kept and sorted).</summary>
-    public double Percentile(double share) =>
-        LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(share * LatenciesMs.Length) - 1)];
+    public double Percentile(double share) => Percentiles.OfSorted(LatenciesMs, share);
+}
+
+/// <summary>Exact percentiles: every sample kept and sorted (nearest rank).</summary>
+public static class Percentiles
+{
+    public static double OfSorted(IReadOnlyList<double> sorted, double share) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
+
+    public static double Of(IEnumerable<double> samples, double share) => OfSorted(samples.Order().ToArray(), share);
 }
 
 /// <summary>
