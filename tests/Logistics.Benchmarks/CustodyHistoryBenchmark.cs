@@ -71,12 +71,12 @@ public sealed class CustodyHistoryBenchmark(BenchmarkStack bench, BenchmarkOptio
         var results = new List<LoadResult>();
         foreach (var concurrency in new[] { 1, options.Concurrency })
         {
-            foreach (var (name, operation) in new (string, Func<int, Task>)[]
+            foreach (var (name, operation) in new (string, Func<Task>)[]
             {
-                ("no-op gRPC on custody (refused at validation)", _ => NoOpAsync()),
-                ("history statement on Postgres", _ => SqlAsync()),
-                ("direct to custody (gRPC)", _ => GrpcAsync(direct)),
-                ("through the gateway (gRPC)", _ => GrpcAsync(viaGateway)),
+                ("no-op gRPC on custody (refused at validation)", NoOpAsync),
+                ("history statement on Postgres", SqlAsync),
+                ("direct to custody (gRPC)", () => GrpcAsync(direct)),
+                ("through the gateway (gRPC)", () => GrpcAsync(viaGateway)),
             })
             {
                 Console.Error.WriteLine($"  {name}, {concurrency} caller(s)");

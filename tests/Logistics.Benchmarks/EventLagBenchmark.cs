@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using Dapr;
 using Dapr.Client;
@@ -21,7 +20,7 @@ namespace Logistics.Benchmarks;
 /// </summary>
 public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions options)
 {
-    public sealed record Probe(long Sequence, long SentAt);
+    public sealed record Probe(long Sequence);
 
     public async Task<Section> RunAsync()
     {
@@ -52,11 +51,9 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
         {
             // The stack's settings (concurrency 1: one event at a time per subscription), then daprd's default concurrency.
             var daprdDefault = DaprdDefaultComponents();
-            var viaSidecar = await ThroughSidecarAsync("bench-lag-1", bench.Stack.ComponentsDir, port, handled[topics[0]],
-                dapr => p => dapr.PublishEventAsync(pubsub, topics[0], p));
+            var viaSidecar = await ThroughSidecarAsync("bench-lag-1", bench.Stack.ComponentsDir, port, topics[0], handled[topics[0]]);
             await bench.Redis.GetDatabase().KeyDeleteAsync(topics[0]); // the next sidecar's new group would replay it
-            var concurrent = await ThroughSidecarAsync("bench-lag-2", daprdDefault, port, handled[topics[1]],
-                dapr => p => dapr.PublishEventAsync(pubsub, topics[1], p));
+            var concurrent = await ThroughSidecarAsync("bench-lag-2", daprdDefault, port, topics[1], handled[topics[1]]);
             Console.Error.WriteLine("  straight to the subscriber (baseline)");
             Array.Clear(handled[topics[0]]);
             using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -104,19 +101,17 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
     }
 
     /// <summary>Starts a probe sidecar with these component files, runs the rate through it, stops it.</summary>
-    private async Task<LagResult> ThroughSidecarAsync(string appId, string components, int appPort, long[] handled, Func<DaprClient, Func<Probe, Task>> publisher)
+    private async Task<LagResult> ThroughSidecarAsync(string appId, string components, int appPort, string topic, long[] handled)
     {
         Console.Error.WriteLine($"  through the sidecar ({appId}, components {components})");
         var (httpPort, grpcPort) = (FreePort.Next(), FreePort.Next());
-        var sidecar = ChildProcess.Start($"{appId}-sidecar", "dotnet",
-            [RepoLayout.BuiltDll(LocalStack.LocalStack.SidecarProject), "--app-id", appId, "--app-port", appPort.ToString(),
-             "--dapr-http-port", httpPort.ToString(), "--dapr-grpc-port", grpcPort.ToString(), "--resources-path", components],
-            Path.Combine(bench.Stack.LogsDir, $"{appId}-sidecar.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        var sidecar = bench.Stack.StartSidecar(appId, appPort, httpPort, grpcPort, components);
         try
         {
             using var dapr = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}").Build();
-            await WaitReadyAsync(httpPort, sidecar);
-            return await RunAtRateAsync(handled, publisher(dapr));
+            // Healthy once the probe's subscriptions are discovered and running.
+            await LocalStack.LocalStack.WaitHealthyAsync(sidecar, $"http://127.0.0.1:{httpPort}/v1.0/healthz", TimeSpan.FromSeconds(30));
+            return await RunAtRateAsync(handled, p => dapr.PublishEventAsync(bench.Stack.Layout.PubsubName, topic, p));
         }
         finally
         {
@@ -148,7 +143,7 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
             var sequence = n;
             sends.Add(Task.Run(async () =>
             {
-                await publish(new Probe(sequence, at));
+                await publish(new Probe(sequence));
                 published[sequence] = Stopwatch.GetTimestamp();
             }));
         }
@@ -162,25 +157,5 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
             .Select(n => Stopwatch.GetElapsedTime(scheduled[n], published[n]).TotalMilliseconds).Order().ToArray();
         return new LagResult(lags.Length, Percentiles.OfSorted(lags, 0.5), Percentiles.OfSorted(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1], total - warmUpEvents - lags.Length,
             Percentiles.OfSorted(publishing, 0.5), Percentiles.OfSorted(publishing, 0.99));
-    }
-
-    private static async Task WaitReadyAsync(int httpPort, ChildProcess sidecar)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
-        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            if (!sidecar.IsRunning) throw new InvalidOperationException($"the probe's sidecar exited:\n{sidecar.LogTail()}");
-            try
-            {
-                using var response = await http.GetAsync("/v1.0/healthz");
-                if (response.StatusCode == HttpStatusCode.NoContent) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the probe's sidecar was not ready after 30 s:\n{sidecar.LogTail()}");
     }
 }

@@ -99,7 +99,7 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
             callMs.Clear();
             stepMs.Clear();
             Console.Error.WriteLine($"  {options.WarmUp.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s at {concurrency} concurrent flows");
-            var flows = await Load.RunAsync($"{concurrency} concurrent flows", concurrency, options.WarmUp, options.Duration, _ => FlowAsync());
+            var flows = await Load.RunAsync($"{concurrency} concurrent flows", concurrency, options.WarmUp, options.Duration, FlowAsync);
             var end = await EventLag.DatabaseNowAsync(bench);
             await bench.SettleAsync($"{concurrency} concurrent flows");
             rounds.Add((flows, Percentiles.Of(callMs, 0.5), await EventLag.InsideAsync(bench, end - options.Duration, end)));

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Logistics.Benchmarks;
 
 /// <summary>What one scenario measured: operations completed in the measured window and the latency of each.</summary>
-public sealed record LoadResult(string Scenario, int Concurrency, long Operations, long Errors, double Seconds, double[] LatenciesMs, string? FirstError = null)
+public sealed record LoadResult(string Scenario, int Concurrency, long Operations, long Errors, double Seconds, double[] LatenciesMs)
 {
     public double PerSecond => Operations / Seconds;
 
@@ -26,7 +26,7 @@ public static class Percentiles
 /// </summary>
 public static class Load
 {
-    public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<int, Task> operation)
+    public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<Task> operation)
     {
         await RunWorkersAsync(concurrency, warmUp, operation, record: null);
         var samples = Enumerable.Range(0, concurrency).Select(_ => new List<double>(capacity: 100_000)).ToArray();
@@ -45,10 +45,10 @@ public static class Load
         var seconds = clock.Elapsed.TotalSeconds;
         var all = samples.SelectMany(s => s).Order().ToArray();
         if (firstError is not null) Console.Error.WriteLine($"  {scenario}: {errors.Sum()} errors, the first: {firstError}");
-        return new LoadResult(scenario, concurrency, all.Length, errors.Sum(), seconds, all, firstError);
+        return new LoadResult(scenario, concurrency, all.Length, errors.Sum(), seconds, all);
     }
 
-    private static Task RunWorkersAsync(int concurrency, TimeSpan length, Func<int, Task> operation, Action<int, double, Exception?>? record)
+    private static Task RunWorkersAsync(int concurrency, TimeSpan length, Func<Task> operation, Action<int, double, Exception?>? record)
     {
         var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
         return Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
@@ -59,7 +59,7 @@ public static class Load
                 Exception? error = null;
                 try
                 {
-                    await operation(worker);
+                    await operation();
                 }
                 catch (Exception e)
                 {

@@ -20,12 +20,6 @@ public sealed class Markdown(string title, string how)
         return this;
     }
 
-    public Markdown Line(string line)
-    {
-        _text.Append('\n').Append(line).Append('\n');
-        return this;
-    }
-
     public Section Done(object figures) => new(title, _text.ToString(), figures);
 
     public static string Ms(double value) => double.IsNaN(value) ? "–" : value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);

@@ -61,12 +61,12 @@ public sealed class ReservationBenchmark(BenchmarkStack bench, BenchmarkOptions 
         }
 
         var results = new List<LoadResult>();
-        foreach (var (name, operation) in new (string, Func<int, Task>)[]
+        foreach (var (name, operation) in new (string, Func<Task>)[]
         {
-            ("no-op gRPC on inventory (2 calls)", _ => NoOpPairAsync()),
-            ("raw Redis Lua (reserve + release)", _ => RawPairAsync()),
-            ("direct to inventory (reserve + release)", _ => PairAsync(direct)),
-            ("through the gateway (reserve + release)", _ => PairAsync(viaGateway)),
+            ("no-op gRPC on inventory (2 calls)", NoOpPairAsync),
+            ("raw Redis Lua (reserve + release)", RawPairAsync),
+            ("direct to inventory (reserve + release)", () => PairAsync(direct)),
+            ("through the gateway (reserve + release)", () => PairAsync(viaGateway)),
         })
         {
             Console.Error.WriteLine($"  {name}: {options.WarmUp.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s at {options.Concurrency} callers");

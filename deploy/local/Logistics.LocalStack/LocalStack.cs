@@ -122,12 +122,15 @@ public sealed partial class LocalStack : IAsyncDisposable
     public ChildProcess StartSidecar(string appId)
     {
         var app = Layout.App(appId);
-        return Track(ChildProcess.Start($"{appId}-sidecar", "dotnet",
-            [RepoLayout.BuiltDll(SidecarProject), "--app-id", appId, "--app-port", app.HttpPort.ToString(),
-             "--dapr-http-port", app.DaprHttpPort.ToString(), "--dapr-grpc-port", app.DaprGrpcPort.ToString(),
-             "--resources-path", ComponentsDir],
-            Path.Combine(LogsDir, $"{appId}-sidecar.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }));
+        return Track(StartSidecar(appId, app.HttpPort, app.DaprHttpPort, app.DaprGrpcPort, ComponentsDir));
     }
+
+    /// <summary>A sidecar for an app outside the layout (a benchmark's probe), logging next to the stack's; the caller stops it.</summary>
+    public ChildProcess StartSidecar(string appId, int appPort, int daprHttpPort, int daprGrpcPort, string componentsDir) =>
+        ChildProcess.Start($"{appId}-sidecar", "dotnet",
+            [RepoLayout.BuiltDll(SidecarProject), "--app-id", appId, "--app-port", appPort.ToString(),
+             "--dapr-http-port", daprHttpPort.ToString(), "--dapr-grpc-port", daprGrpcPort.ToString(), "--resources-path", componentsDir],
+            Path.Combine(LogsDir, $"{appId}-sidecar.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
 
     public ChildProcess StartGateway()
     {
@@ -175,23 +178,25 @@ public sealed partial class LocalStack : IAsyncDisposable
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
-    public async Task WaitHealthyAsync(string name, CancellationToken ct = default, TimeSpan? timeout = null)
+    public Task WaitHealthyAsync(string name, CancellationToken ct = default, TimeSpan? timeout = null) =>
+        WaitHealthyAsync(_processes[name], HealthUrl(name), timeout ?? TimeSpan.FromSeconds(120), ct);
+
+    /// <summary>Waits until <paramref name="url"/> answers 2xx; fails at once, with the log's tail, if the process exits.</summary>
+    public static async Task WaitHealthyAsync(ChildProcess process, string url, TimeSpan limit, CancellationToken ct = default)
     {
-        var process = _processes[name];
         var clock = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(120);
         while (true)
         {
             if (!process.IsRunning)
-                throw new InvalidOperationException($"{name} exited during start; last lines of {process.LogPath}:\n{process.LogTail()}");
+                throw new InvalidOperationException($"{process.Name} exited during start; last lines of {process.LogPath}:\n{process.LogTail()}");
             try
             {
-                using var response = await Http.GetAsync(HealthUrl(name), ct);
+                using var response = await Http.GetAsync(url, ct);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
             if (clock.Elapsed > limit)
-                throw new TimeoutException($"{name} not healthy at {HealthUrl(name)} after {limit.TotalSeconds} s; last lines of {process.LogPath}:\n{process.LogTail()}");
+                throw new TimeoutException($"{process.Name} not healthy at {url} after {limit.TotalSeconds} s; last lines of {process.LogPath}:\n{process.LogTail()}");
             await Task.Delay(100, ct);
         }
     }

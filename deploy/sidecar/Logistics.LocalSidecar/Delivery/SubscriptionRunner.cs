@@ -13,9 +13,10 @@ namespace Logistics.LocalSidecar.Delivery;
 /// blocking XREADGROUP the moment they are added, reclaimed ones come from the reclaim loop, and both go through one
 /// queue to `concurrency` workers (1 by default: one event at a time, in stream order). Unlike pubsub.redis it reads
 /// only as many as the workers can take (not queueDepth ahead): an entry read becomes pending, and the pending
-/// entries of a sidecar killed with a full queue would wait processingTimeout to be delivered again. An event is acknowledged (XACK) once the app
-/// took it or dropped it, or once it went to the dead-letter topic; otherwise it stays pending and the reclaim
-/// loop delivers it again after processingTimeout, in this process or in the next one for the same app id.
+/// entries of a sidecar killed with a full queue would wait processingTimeout to be delivered again. An event is
+/// acknowledged (XACK) once the app took it or dropped it, or once it went to the dead-letter topic; otherwise it
+/// stays pending and the reclaim loop delivers it again after processingTimeout, in this process or in the next one
+/// for the same app id.
 /// </summary>
 public sealed class SubscriptionRunner
 {

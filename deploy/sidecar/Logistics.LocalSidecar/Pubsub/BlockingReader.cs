@@ -3,9 +3,9 @@ using StackExchange.Redis;
 namespace Logistics.LocalSidecar.Pubsub;
 
 /// <summary>
-/// Reads a subscription's new entries as pubsub.redis does: XREADGROUP GROUP g g COUNT queueDepth BLOCK t STREAMS
-/// topic &gt;, so an entry is handed over the moment it is added instead of at the next poll. The block is bounded so
-/// a lost connection shows within seconds. The entries read become pending for the group.
+/// Reads a subscription's new entries with a blocking read, as pubsub.redis does: XREADGROUP GROUP g g COUNT n BLOCK t
+/// STREAMS topic &gt;, so an entry is handed over the moment it is added instead of at the next poll. The block is
+/// bounded so a lost connection shows within seconds. The entries read become pending for the group.
 /// </summary>
 public sealed class BlockingReader(ConnectionMultiplexer redis, string group) : IAsyncDisposable
 {
