@@ -15,16 +15,17 @@ declare -A groups=(
   [service]="tests/Logistics.Hosting.Tests tests/Logistics.Gateway.Tests"
   [messaging]="tests/Logistics.Sidecar.Tests"
   [end-to-end]="tests/Logistics.EndToEnd.Tests"
+  [security]="tests/Logistics.Security.Tests"
   [faults]="tests/Logistics.Faults.Tests"
 )
-order=(unit service messaging end-to-end faults)
+order=(unit service messaging end-to-end security faults)
 [ $# -gt 0 ] && order=("$@")
 
 results="$root/.local/test-results"
 mkdir -p "$results"
 passed=0; failed=0; skipped=0; status=0
 for group in "${order[@]}"; do
-  [ -n "${groups[$group]:-}" ] || { echo "unknown group: $group (unit service messaging end-to-end faults)"; exit 2; }
+  [ -n "${groups[$group]:-}" ] || { echo "unknown group: $group (unit service messaging end-to-end security faults)"; exit 2; }
   for project in ${groups[$group]}; do
     name="$(basename "$project")"
     echo "== [$group] $name"
