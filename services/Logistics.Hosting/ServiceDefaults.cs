@@ -21,9 +21,10 @@ public static class ServiceDefaults
 {
     /// <summary>
     /// Kestrel on two ports (`Ports:Http`: HTTP/1.1 for REST, the sidecar and health; `Ports:Grpc`: HTTP/2
-    /// cleartext for gRPC), telemetry, health, JWT authentication, gRPC with JSON transcoding, reflection and
-    /// the domain error mapping, the Dapr client, Postgres in the service's own schema with migrations,
-    /// the outbox relay and command idempotency.
+    /// cleartext for gRPC) with the gateway's body limit, telemetry, health, JWT authentication, gRPC with JSON
+    /// transcoding and the domain error mapping (reflection only when `Grpc:Reflection` is true), the app API token
+    /// on the subscriber endpoints, the Dapr client, Postgres in the service's own schema with migrations, the outbox
+    /// relay and command idempotency.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string appId)
     {
@@ -39,15 +40,17 @@ public static class ServiceDefaults
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<DomainErrorInterceptor>();
-            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.MaxReceiveMessageSize = ServiceLimits.MaxRequestBodyBytes;
         }).AddJsonTranscoding();
-        builder.Services.AddGrpcReflection();
+        if (ReflectionOn(builder.Configuration)) builder.Services.AddGrpcReflection();
+        builder.AddSidecarOnly();
         builder.Services.AddGrpcHealthChecks(o => o.Services.Map("", r => r.Tags.Contains(HealthTags.Ready)));
 
         var messaging = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
         messaging.AppId = appId;
         builder.Services.AddSingleton(messaging);
-        builder.Services.AddDaprClient(); // finds the sidecar through DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT
+        // Finds the sidecar through DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT and sends DAPR_API_TOKEN (when set) as dapr-api-token.
+        builder.Services.AddDaprClient();
 
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
@@ -69,22 +72,26 @@ public static class ServiceDefaults
             var address = System.Net.IPAddress.Parse(host);
             k.Listen(address, http, o => o.Protocols = HttpProtocols.Http1);
             k.Listen(address, grpc, o => o.Protocols = HttpProtocols.Http2);
-            k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = ServiceLimits.MaxRequestBodyBytes;
         });
     }
 
-    /// <summary>Middleware and endpoints every service has: CloudEvents, auth, subscriptions, health, reflection.</summary>
+    /// <summary>gRPC server reflection lists every method of the service: a local convenience, off unless `Grpc:Reflection` is true.</summary>
+    private static bool ReflectionOn(IConfiguration configuration) => configuration.GetValue<bool>("Grpc:Reflection");
+
+    /// <summary>Middleware and endpoints every service has: the app API token, CloudEvents, auth, subscriptions, health, reflection.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseSidecarOnly();
         app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTranscodedRequestValidation();
-        app.MapSubscribeHandler();
+        app.MapSubscribeHandler().WithMetadata(new SidecarOnlyAttribute());
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
-        app.MapGrpcReflectionService().AllowAnonymous();
+        if (ReflectionOn(app.Configuration)) app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
 }

@@ -25,6 +25,13 @@ public sealed partial class LocalStack : IAsyncDisposable
     public PostgresServer Postgres { get; }
     public RedisServer Redis { get; }
 
+    /// <summary>
+    /// Per app, new random tokens for this stack (Dapr's two tokens): the app API token the sidecar sends to its app
+    /// (APP_API_TOKEN; the service refuses subscriber calls without it) and the Dapr API token the app sends to its
+    /// sidecar (DAPR_API_TOKEN; the sidecar refuses API calls without it).
+    /// </summary>
+    public IReadOnlyDictionary<string, AppTokens> Tokens { get; }
+
     public LocalStack(StackLayout layout, string stateDir, Action<string>? progress = null, bool writePidFiles = false)
     {
         Layout = layout;
@@ -35,6 +42,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         SigningKey = LoadOrCreateSigningKey(Path.Combine(StateDir, "signing-key"));
         Postgres = new PostgresServer(Path.Combine(StateDir, "postgres"), layout.Postgres.Port);
         Redis = new RedisServer(Path.Combine(StateDir, "redis"), layout.Redis.Port);
+        Tokens = layout.Apps.ToDictionary(a => a.AppId, _ => AppTokens.New());
     }
 
     public string LogsDir => Path.Combine(StateDir, "logs");
@@ -112,6 +120,9 @@ public sealed partial class LocalStack : IAsyncDisposable
             ["Messaging__PubsubName"] = Layout.PubsubName,
             ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{app.DaprGrpcPort}",
             ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{app.DaprHttpPort}",
+            ["APP_API_TOKEN"] = Tokens[appId].AppApiToken,
+            ["DAPR_API_TOKEN"] = Tokens[appId].DaprApiToken,
+            ["Grpc__Reflection"] = "true", // grpcurl against a service's own port; off by default everywhere else
             ["DOTNET_gcServer"] = "0", // thirteen processes share two cores: keep each one's heap small
         };
         foreach (var (name, value) in ServiceSettings) env[name] = value;
@@ -122,15 +133,26 @@ public sealed partial class LocalStack : IAsyncDisposable
     public ChildProcess StartSidecar(string appId)
     {
         var app = Layout.App(appId);
-        return Track(StartSidecar(appId, app.HttpPort, app.DaprHttpPort, app.DaprGrpcPort, ComponentsDir));
+        return Track(StartSidecar(appId, app.HttpPort, app.DaprHttpPort, app.DaprGrpcPort, ComponentsDir, Tokens[appId]));
     }
 
-    /// <summary>A sidecar for an app outside the layout (a benchmark's probe), logging next to the stack's; the caller stops it.</summary>
-    public ChildProcess StartSidecar(string appId, int appPort, int daprHttpPort, int daprGrpcPort, string componentsDir) =>
-        ChildProcess.Start($"{appId}-sidecar", "dotnet",
+    /// <summary>
+    /// A sidecar for an app outside the layout (a benchmark's probe), logging next to the stack's; the caller stops it.
+    /// Without <paramref name="tokens"/> it sends no app token and its APIs are open (daprd without the two variables).
+    /// </summary>
+    public ChildProcess StartSidecar(string appId, int appPort, int daprHttpPort, int daprGrpcPort, string componentsDir, AppTokens? tokens = null)
+    {
+        var env = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" };
+        if (tokens is not null)
+        {
+            env["APP_API_TOKEN"] = tokens.AppApiToken;
+            env["DAPR_API_TOKEN"] = tokens.DaprApiToken;
+        }
+        return ChildProcess.Start($"{appId}-sidecar", "dotnet",
             [RepoLayout.BuiltDll(SidecarProject), "--app-id", appId, "--app-port", appPort.ToString(),
              "--dapr-http-port", daprHttpPort.ToString(), "--dapr-grpc-port", daprGrpcPort.ToString(), "--resources-path", componentsDir],
-            Path.Combine(LogsDir, $"{appId}-sidecar.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+            Path.Combine(LogsDir, $"{appId}-sidecar.log"), env);
+    }
 
     public ChildProcess StartGateway()
     {

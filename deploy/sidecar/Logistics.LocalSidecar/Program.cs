@@ -47,11 +47,12 @@ builder.Services.AddSingleton<Publisher>();
 builder.Services.AddSingleton<AppChannel>();
 builder.Services.AddHostedService<SidecarRuntime>();
 
-builder.Services.AddGrpc();
+builder.Services.AddGrpc(o => o.Interceptors.Add<GrpcApiTokenInterceptor>());
 builder.Services.AddSingleton<DaprGrpcApi>();
 builder.Services.AddSingleton<IServiceMethodProvider<DaprGrpcApi>, DaprGrpcMethods>();
 
 var app = builder.Build();
+app.UseDaprApiToken(options);
 app.MapGrpcService<DaprGrpcApi>().RequireHost($"*:{options.GrpcPort}");
 app.MapDaprHttpApi(options.HttpPort);
 

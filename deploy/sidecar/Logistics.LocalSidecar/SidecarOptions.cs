@@ -16,6 +16,12 @@ public sealed record SidecarOptions(
 
     public string AppBaseAddress => $"http://{AppChannelAddress}:{AppPort}";
 
+    /// <summary>daprd's APP_API_TOKEN: sent as dapr-api-token on every call to the app.</summary>
+    public string? AppApiToken { get; init; }
+
+    /// <summary>daprd's DAPR_API_TOKEN: when set, every call to the sidecar's APIs (health aside) must carry it as dapr-api-token.</summary>
+    public string? DaprApiToken { get; init; }
+
     public static SidecarOptions Parse(IReadOnlyList<string> args, Action<string> warn)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -63,12 +69,19 @@ public sealed record SidecarOptions(
             HttpPort: Port(Take("dapr-http-port") ?? "3500", "dapr-http-port"),
             GrpcPort: Port(Take("dapr-grpc-port") ?? "50001", "dapr-grpc-port"),
             ResourcesPath: Path.GetFullPath(resources),
-            LogLevel: ParseLogLevel(Take("log-level") ?? "info"));
+            LogLevel: ParseLogLevel(Take("log-level") ?? "info"))
+        {
+            // From the environment, as daprd reads them (never from the command line, where any user sees them).
+            AppApiToken = NullIfEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")),
+            DaprApiToken = NullIfEmpty(Environment.GetEnvironmentVariable("DAPR_API_TOKEN")),
+        };
 
         // daprd has many more flags (metrics, placement, mTLS...); `dapr run` passes some of them. They have no meaning here.
         foreach (var ignored in values.Keys) warn($"ignoring unsupported flag --{ignored}");
         return options;
     }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private static int Port(string value, string flag) =>
         int.TryParse(value, out var port) && port is > 0 and < 65536

@@ -84,9 +84,15 @@ public sealed class SidecarRuntime(
         var known = new List<Subscription>();
         foreach (var subscription in found)
         {
-            if (!pubsubs.Components.ContainsKey(subscription.PubsubName))
+            if (!pubsubs.Components.TryGetValue(subscription.PubsubName, out var pubsub))
             {
                 _log.LogWarning("discovery: {Subscription} names an unknown pubsub; skipped", subscription);
+                continue;
+            }
+            // daprd leaves out a subscription outside the app's subscription scope: its events are never delivered.
+            if (!pubsub.Component.Scopes.MaySubscribe(options.AppId, subscription.Topic))
+            {
+                _log.LogWarning("discovery: {Subscription} is outside app {AppId}'s subscription scope; skipped", subscription, options.AppId);
                 continue;
             }
             _log.LogInformation("discovery: {Subscription}", subscription);

@@ -95,6 +95,7 @@ public static class IntegrationEvents
                 return Success;
             })
             .WithTopic(new TopicOptions { PubsubName = options.PubsubName, Name = topic, DeadLetterTopic = options.DeadLetterTopic })
-            .AllowAnonymous(); // the sidecar calls it; the app port is reachable only from the sidecar (loopback / pod network)
+            .WithMetadata(new SidecarOnlyAttribute())
+            .AllowAnonymous(); // no user token: only the sidecar calls it, proven by the app API token (SidecarOnly)
     }
 }

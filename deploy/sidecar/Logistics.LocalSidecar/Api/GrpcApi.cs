@@ -38,6 +38,10 @@ public sealed class DaprGrpcApi(Publisher publisher)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
+        catch (PublishForbiddenException e)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, e.Message));
+        }
         catch (PublishFailedException e)
         {
             throw new RpcException(new Status(StatusCode.Internal, e.Message));

@@ -50,6 +50,10 @@ public static class HttpApi
         {
             return Error(StatusCodes.Status400BadRequest, "ERR_PUBSUB_REQUEST_METADATA", e.Message);
         }
+        catch (PublishForbiddenException e)
+        {
+            return Error(StatusCodes.Status403Forbidden, "ERR_PUBSUB_FORBIDDEN", e.Message);
+        }
         catch (InvalidCloudEventException e)
         {
             return Error(StatusCodes.Status400BadRequest, "ERR_PUBSUB_CLOUD_EVENTS_SER", e.Message);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Logistics.LocalSidecar.Api;
 using Logistics.LocalSidecar.Pubsub;
 
 namespace Logistics.LocalSidecar.Delivery;
@@ -27,6 +28,8 @@ public sealed class AppChannel : IDisposable
             // Each delivery is bounded by its own token (processingTimeout), as pubsub.redis bounds its handler.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        // daprd with APP_API_TOKEN sends it on every call to the app: discovery and every delivery.
+        if (options.AppApiToken is not null) _http.DefaultRequestHeaders.TryAddWithoutValidation(ApiToken.Header, options.AppApiToken);
     }
 
     /// <summary>

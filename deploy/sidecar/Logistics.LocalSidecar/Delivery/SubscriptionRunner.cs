@@ -281,7 +281,7 @@ public sealed class SubscriptionRunner
         {
             await _publisher.PublishUnchangedAsync(_pubsub, topic, bytes, stopping);
         }
-        catch (PublishFailedException e)
+        catch (Exception e) when (e is PublishFailedException or PublishForbiddenException)
         {
             _log.LogError("dead-letter {Subscription}: event {Id} could not go to {DeadLetterTopic} ({Error}); left pending", Name, eventId, topic, e.Message);
             return;

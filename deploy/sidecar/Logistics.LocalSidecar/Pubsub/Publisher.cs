@@ -11,6 +11,9 @@ public sealed class PubsubNotFoundException(string pubsubName) : Exception($"pub
 
 public sealed class PublishRejectedException(string message) : Exception(message);
 
+/// <summary>The topic is outside the app's publishing scope (daprd: HTTP 403 ERR_PUBSUB_FORBIDDEN, gRPC PERMISSION_DENIED).</summary>
+public sealed class PublishForbiddenException(string topic, string appId) : Exception($"topic {topic} is not allowed for app id {appId}");
+
 public sealed class PublishFailedException(string pubsub, string topic, Exception inner)
     : Exception($"error when publishing to topic {topic} in pubsub {pubsub}: {inner.Message}", inner);
 
@@ -48,6 +51,8 @@ public sealed class Publisher(PubsubRegistry registry, SidecarResources resource
         if (request.Metadata.TryGetValue("rawPayload", out var raw) && bool.TryParse(raw, out var isRaw) && isRaw)
             throw new PublishRejectedException("rawPayload is not supported by the local sidecar");
 
+        EnsureInScope(pubsub, request.Topic);
+
         var ce = CloudEvents.Create(request, options.AppId);
         var id = CloudEvents.StringField(ce, "id") ?? "?";
         await AddAsync(pubsub, request.Topic, JsonSerializer.SerializeToUtf8Bytes(ce), request.Metadata, ct);
@@ -56,9 +61,22 @@ public sealed class Publisher(PubsubRegistry registry, SidecarResources resource
         return id;
     }
 
-    /// <summary>As daprd does for a dead letter: the original event, unchanged (same id), to another topic of the same component.</summary>
-    public Task PublishUnchangedAsync(RedisStreams pubsub, string topic, byte[] cloudEvent, CancellationToken ct) =>
-        AddAsync(pubsub, topic, cloudEvent, null, ct);
+    /// <summary>
+    /// As daprd does for a dead letter: the original event, unchanged (same id), to another topic of the same component.
+    /// daprd sends it through its publish path, so the app's publishing scope applies to the dead-letter topic too.
+    /// </summary>
+    public Task PublishUnchangedAsync(RedisStreams pubsub, string topic, byte[] cloudEvent, CancellationToken ct)
+    {
+        EnsureInScope(pubsub, topic);
+        return AddAsync(pubsub, topic, cloudEvent, null, ct);
+    }
+
+    private void EnsureInScope(RedisStreams pubsub, string topic)
+    {
+        if (pubsub.Component.Scopes.MayPublish(options.AppId, topic)) return;
+        log.LogWarning("publish {Pubsub}/{Topic} refused: the topic is outside app {AppId}'s publishing scope", pubsub.Component.Name, topic, options.AppId);
+        throw new PublishForbiddenException(topic, options.AppId);
+    }
 
     private async Task AddAsync(RedisStreams pubsub, string topic, byte[] data, IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
     {

@@ -13,7 +13,8 @@ public sealed record PubsubComponent(
     TimeSpan RedeliverInterval,
     int Concurrency,
     int QueueDepth,
-    long? MaxLenApprox)
+    long? MaxLenApprox,
+    TopicScopes Scopes)
 {
     public const string Type = "pubsub.redis";
 
@@ -53,7 +54,8 @@ public sealed record PubsubComponent(
             // pubsub.redis defaults to 10 workers; one keeps a topic's order and is easier to reason about locally.
             Concurrency: Math.Max(1, Int("concurrency", 1)),
             QueueDepth: Math.Max(1, Int("queueDepth", 100)),
-            MaxLenApprox: maxLen);
+            MaxLenApprox: maxLen,
+            Scopes: TopicScopes.From(metadata));
     }
 
     private static InvalidDataException Bad(string name, string key, string value) =>
