@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Dapr;
 using Dapr.Client;
 using Logistics.LocalStack;
@@ -18,7 +19,7 @@ namespace Logistics.Benchmarks;
 /// redelivery settings) and publishes with <see cref="DaprClient"/>, as the outbox relay does. Baseline: the same
 /// events at the same rate posted straight to the probe's subscription route (the lag without sidecar and broker).
 /// </summary>
-public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions options)
+public sealed partial class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions options)
 {
     public sealed record Probe(long Sequence);
 
@@ -50,10 +51,9 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
         try
         {
             // The stack's settings (concurrency 1: one event at a time per subscription), then daprd's default concurrency.
-            var daprdDefault = DaprdDefaultComponents();
-            var viaSidecar = await ThroughSidecarAsync("bench-lag-1", bench.Stack.ComponentsDir, port, topics[0], handled[topics[0]]);
+            var viaSidecar = await ThroughSidecarAsync("bench-lag-1", ProbeComponents("bench-lag-1", topics[0], concurrency10: false), port, topics[0], handled[topics[0]]);
             await bench.Redis.GetDatabase().KeyDeleteAsync(topics[0]); // the next sidecar's new group would replay it
-            var concurrent = await ThroughSidecarAsync("bench-lag-2", daprdDefault, port, topics[1], handled[topics[1]]);
+            var concurrent = await ThroughSidecarAsync("bench-lag-2", ProbeComponents("bench-lag-2", topics[1], concurrency10: true), port, topics[1], handled[topics[1]]);
             Console.Error.WriteLine("  straight to the subscriber (baseline)");
             Array.Clear(handled[topics[0]]);
             using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -85,20 +85,34 @@ public sealed class EventLagBenchmark(BenchmarkStack bench, BenchmarkOptions opt
         }
     }
 
-    /// <summary>The stack's component files with the pub/sub's delivery concurrency set to daprd's default, 10.</summary>
-    private string DaprdDefaultComponents()
+    /// <summary>
+    /// The stack's component files with the probe app added to the topic scopes (its one topic, to publish and to
+    /// subscribe: one line each, as for any new app), and with concurrency 10 (daprd's default) when asked.
+    /// </summary>
+    private string ProbeComponents(string appId, string topic, bool concurrency10)
     {
-        var folder = bench.Folder.Sub("components-concurrency-10");
+        var folder = bench.Folder.Sub("components-" + appId);
         Directory.CreateDirectory(folder);
         foreach (var file in Directory.GetFiles(bench.Stack.ComponentsDir))
         {
             var text = File.ReadAllText(file);
             if (text.Contains("pubsub.redis", StringComparison.Ordinal))
-                text = text.Replace("\n  metadata:\n", "\n  metadata:\n    - name: concurrency\n      value: \"10\"\n", StringComparison.Ordinal);
+            {
+                text = ScopeValue().Replace(text, m => m.Value + $"        {appId}={topic};\n");
+                text = TopicListValue().Replace(text, m => m.Value + $"        {topic},\n");
+                if (concurrency10)
+                    text = text.Replace("\n  metadata:\n", "\n  metadata:\n    - name: concurrency\n      value: \"10\"\n", StringComparison.Ordinal);
+            }
             File.WriteAllText(Path.Combine(folder, Path.GetFileName(file)), text);
         }
         return folder;
     }
+
+    [GeneratedRegex(@"name: (publishingScopes|subscriptionScopes)\n\s*value: >-\n")]
+    private static partial Regex ScopeValue();
+
+    [GeneratedRegex(@"name: (allowedTopics|protectedTopics)\n\s*value: >-\n")]
+    private static partial Regex TopicListValue();
 
     /// <summary>Starts a probe sidecar with these component files, runs the rate through it, stops it.</summary>
     private async Task<LagResult> ThroughSidecarAsync(string appId, string components, int appPort, string topic, long[] handled)

@@ -29,8 +29,8 @@ public sealed class CustodyFlowTests(TestStack stack)
 
     private async Task PublishAsync(string topic, IMessage message, string eventId)
     {
-        var app = stack.Stack.Layout.App("custody");
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{app.DaprGrpcPort}").Build();
+        // Through the sidecar of the app that publishes the topic: the topic scopes refuse it on any other.
+        using var dapr = stack.SidecarOf(stack.PublisherOf(topic));
         await dapr.PublishEventAsync(stack.Stack.Layout.PubsubName, topic, JsonDocument.Parse(JsonFormatter.Default.Format(message)).RootElement,
             new Dictionary<string, string> { ["cloudevent.id"] = eventId });
     }

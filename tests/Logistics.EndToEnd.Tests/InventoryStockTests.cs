@@ -181,12 +181,14 @@ public sealed class InventoryStockTests(TestStack stack)
     {
         using var s = await CentreWithPartsAsync();
         (await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Bulk, bin = "A-01", quantity = 2 })).EnsureSuccessStatusCode();
-        var app = stack.Stack.Layout.App("requests");
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{app.DaprGrpcPort}").Build();
         var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
-        async Task Publish(string topic, Google.Protobuf.IMessage message, string eventId) =>
+        // Each topic through the sidecar of the app that publishes it: the topic scopes refuse it on any other.
+        async Task Publish(string topic, Google.Protobuf.IMessage message, string eventId)
+        {
+            using var dapr = stack.SidecarOf(stack.PublisherOf(topic));
             await dapr.PublishEventAsync("logistics-pubsub", topic, JsonDocument.Parse(Google.Protobuf.JsonFormatter.Default.Format(message)).RootElement,
                 new Dictionary<string, string> { ["cloudevent.id"] = eventId });
+        }
 
         var first = new PartRequestApproved { RequestId = "REQ-A-" + s.Centre, CentreId = s.Centre, PartNumber = s.Bulk, Quantity = 2, ServiceLevel = "5x9xNBD", RequestedAt = now, ApprovedAt = now };
         await Publish(EventTopics.PartRequestApproved, first, "evt-a-" + s.Centre);
@@ -213,13 +215,15 @@ public sealed class InventoryStockTests(TestStack stack)
     {
         using var s = await CentreWithPartsAsync();
         (await s.Warehouse.PostAsJsonAsync($"/api/v1/centres/{s.Centre}/goods-in", new { partNumber = s.Serialized, bin = "A-01", serials = new[] { "G-1", "G-2" } })).EnsureSuccessStatusCode();
-        var app = stack.Stack.Layout.App("requests");
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{app.DaprGrpcPort}").Build();
         var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
         var request = "REQ-F-" + s.Centre;
-        async Task Publish(string topic, Google.Protobuf.IMessage message, string eventId) =>
+        // Each topic through the sidecar of the app that publishes it: the topic scopes refuse it on any other.
+        async Task Publish(string topic, Google.Protobuf.IMessage message, string eventId)
+        {
+            using var dapr = stack.SidecarOf(stack.PublisherOf(topic));
             await dapr.PublishEventAsync("logistics-pubsub", topic, JsonDocument.Parse(Google.Protobuf.JsonFormatter.Default.Format(message)).RootElement,
                 new Dictionary<string, string> { ["cloudevent.id"] = eventId + s.Centre });
+        }
         async Task Expect(string what, long onHand, long reserved, long inTransit, long faulty, long quarantined) =>
             await Eventually.Until(async () =>
             {

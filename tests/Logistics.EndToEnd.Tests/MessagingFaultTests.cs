@@ -86,11 +86,7 @@ public sealed class MessagingFaultTests(TestStack stack)
     {
         var partNumber = NewPartNumber();
         using var engineer = await stack.RestAsAsync("e1", "engineer");
-        var inventory = stack.Stack.Layout.App("inventory");
-        using var dapr = new DaprClientBuilder()
-            .UseGrpcEndpoint($"http://127.0.0.1:{inventory.DaprGrpcPort}")
-            .UseHttpEndpoint($"http://127.0.0.1:{inventory.DaprHttpPort}")
-            .Build();
+        using var dapr = stack.SidecarOf("inventory"); // inventory publishes part-catalogued
         var eventId = Guid.NewGuid().ToString();
         var metadata = new Dictionary<string, string> { ["cloudevent.id"] = eventId, ["cloudevent.type"] = PartCatalogued.Descriptor.FullName };
 

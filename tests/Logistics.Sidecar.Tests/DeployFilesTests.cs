@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Logistics.LocalStack;
 using Logistics.Sidecar.Tests.Harness;
 using YamlDotNet.RepresentationModel;
@@ -6,7 +7,7 @@ using static Logistics.Sidecar.Tests.Harness.SidecarEnvironment;
 namespace Logistics.Sidecar.Tests;
 
 /// <summary>deploy/dapr holds the files for real daprd; the local sidecar must read the same ones.</summary>
-public sealed class DeployFilesTests(SidecarEnvironment env) : IClassFixture<SidecarEnvironment>
+public sealed partial class DeployFilesTests(SidecarEnvironment env) : IClassFixture<SidecarEnvironment>
 {
     [Fact]
     public void The_dapr_run_file_gives_every_app_the_ports_of_the_stack_layout()
@@ -47,9 +48,10 @@ public sealed class DeployFilesTests(SidecarEnvironment env) : IClassFixture<Sid
             await File.WriteAllTextAsync(Path.Combine(components, Path.GetFileName(file)), text);
         }
 
-        await using var subscriber = new TestSubscriber().Subscribe(Unique("deploy"), Reply.Success);
+        // An app and a topic of the topic scopes (any other subscription would be left out, with a warning).
+        await using var subscriber = new TestSubscriber().Subscribe("return-changed", Reply.Success);
         await subscriber.StartAsync();
-        await using var sidecar = env.StartSidecar(Unique("app"), subscriber.Port, components);
+        await using var sidecar = env.StartSidecar("custody", subscriber.Port, components);
         await sidecar.WaitReadyAsync();
 
         var log = sidecar.Log;
@@ -59,4 +61,59 @@ public sealed class DeployFilesTests(SidecarEnvironment env) : IClassFixture<Sid
         Assert.DoesNotContain("resources:", log);
         Assert.DoesNotContain("WARN", log);
     }
+
+    [Fact]
+    public void The_topic_scopes_give_each_app_exactly_what_its_code_publishes_and_subscribes_to()
+    {
+        // Derived from the code: a service publishes the topics it puts in its outbox (Outbox.EnqueueAsync) and its
+        // dead-letter topic (the sidecar publishes dead letters under the app's scope); it subscribes to the topics of its
+        // MapIntegrationEvent calls. deploy/dapr/components/pubsub.yaml must say exactly that; every topic is allowed and
+        // protected (so an app missing from the scopes may use none).
+        var topics = TopicConstant().Matches(File.ReadAllText(RepoLayout.PathOf("protos/EventTopics.cs")))
+            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["topic"].Value);
+        Assert.NotEmpty(topics);
+        var metadata = ((YamlSequenceNode)LoadComponent()["spec"]["metadata"]).Cast<YamlMappingNode>()
+            .ToDictionary(m => m["name"].ToString(), m => m["value"].ToString().Replace(" ", "", StringComparison.Ordinal));
+        var publishing = Scopes(metadata["publishingScopes"]);
+        var subscribing = Scopes(metadata["subscriptionScopes"]);
+
+        foreach (var app in StackLayout.Load().Apps)
+        {
+            var folder = Path.GetDirectoryName(RepoLayout.PathOf(app.Project))!;
+            var sources = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                    && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                .Select(File.ReadAllText).ToList();
+            var published = sources.SelectMany(s => Enqueued().Matches(s)).Select(m => topics[m.Groups["name"].Value])
+                .Append($"dead-letter.{app.AppId}").ToHashSet();
+            var subscribed = sources.SelectMany(s => Subscribed().Matches(s)).Select(m => topics[m.Groups["name"].Value]).ToHashSet();
+            Assert.True(subscribed.Count > 0, $"{app.AppId}: no subscription found in its code");
+            Assert.Equal(published.Order(), publishing.GetValueOrDefault(app.AppId, []).Order());
+            Assert.Equal(subscribed.Order(), subscribing.GetValueOrDefault(app.AppId, []).Order());
+        }
+        var every = topics.Values.Concat(StackLayout.Load().Apps.Select(a => $"dead-letter.{a.AppId}")).Order().ToList();
+        Assert.Equal(every, metadata["allowedTopics"].Split(',').Order());
+        Assert.Equal(every, metadata["protectedTopics"].Split(',').Order());
+    }
+
+    private static YamlMappingNode LoadComponent()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(RepoLayout.PathOf("deploy/dapr/components/pubsub.yaml"))));
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    private static Dictionary<string, string[]> Scopes(string value) =>
+        value.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('='))
+            .ToDictionary(p => p[0], p => p[1].Split(',', StringSplitOptions.RemoveEmptyEntries));
+
+    [GeneratedRegex("""const string (?<name>\w+) = "(?<topic>[^"]+)";""")]
+    private static partial Regex TopicConstant();
+
+    [GeneratedRegex(@"EnqueueAsync\(\s*\w+\s*,\s*EventTopics\.(?<name>\w+)")]
+    private static partial Regex Enqueued();
+
+    // MapIntegrationEvent<T>(EventTopics.X, ...) and custody's Map<T>(app, EventTopics.X, ...) helper around it.
+    [GeneratedRegex(@"Map(?:IntegrationEvent)?<\w+>\((?:\w+\s*,\s*)?EventTopics\.(?<name>\w+)")]
+    private static partial Regex Subscribed();
 }

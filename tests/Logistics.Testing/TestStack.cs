@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Dapr.Client;
 using System.Net.Http.Json;
 using Logistics.LocalStack;
 using Logistics.LocalStack.Invariants;
@@ -12,7 +14,7 @@ namespace Logistics.Testing;
 /// loopback ports in a temp folder, started by the same launcher code as deploy/local/up.sh.
 /// Use as an xunit collection fixture; it stops every process it started.
 /// </summary>
-public sealed class TestStack : IAsyncLifetime
+public sealed partial class TestStack : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
     private NpgsqlDataSource? _database;
@@ -98,6 +100,37 @@ public sealed class TestStack : IAsyncLifetime
         var value = await cmd.ExecuteScalarAsync();
         return value is null or DBNull ? default : (T)value;
     }
+
+    /// <summary>A DaprClient that publishes as the app: through its sidecar, with its Dapr API token (as the app's own client does).</summary>
+    public DaprClient SidecarOf(string appId)
+    {
+        var app = Stack.Layout.App(appId);
+        return new DaprClientBuilder()
+            .UseGrpcEndpoint($"http://127.0.0.1:{app.DaprGrpcPort}")
+            .UseHttpEndpoint($"http://127.0.0.1:{app.DaprHttpPort}")
+            .UseDaprApiToken(Stack.Tokens[appId].DaprApiToken)
+            .Build();
+    }
+
+    /// <summary>
+    /// The app allowed to publish the topic (publishingScopes of deploy/dapr/components/pubsub.yaml): a test standing in
+    /// for a publisher publishes through that app's sidecar, since every other sidecar refuses the topic.
+    /// </summary>
+    public string PublisherOf(string topic)
+    {
+        var yaml = File.ReadAllText(Path.Combine(Stack.ComponentsDir, "pubsub.yaml"));
+        var scopes = PublishingScopes().Match(yaml);
+        if (!scopes.Success) throw new InvalidOperationException("pubsub.yaml has no publishingScopes");
+        foreach (Match line in ScopeLine().Matches(scopes.Groups["lines"].Value))
+            if (line.Groups["topics"].Value.Split(',').Contains(topic)) return line.Groups["app"].Value;
+        throw new InvalidOperationException($"no app may publish {topic}");
+    }
+
+    [GeneratedRegex(@"name:\s*publishingScopes\s*\n\s*value:\s*>-\s*\n(?<lines>(?:[ ]{6,}\S+\n)+)")]
+    private static partial Regex PublishingScopes();
+
+    [GeneratedRegex(@"(?<app>[a-z0-9-]+)=(?<topics>[^;\s]*);?")]
+    private static partial Regex ScopeLine();
 
     /// <summary>Runs the invariant checker (the one deploy/local/check.sh runs) and fails listing every violation.</summary>
     public async Task AssertInvariantsAsync(TimeSpan? quiescence = null)

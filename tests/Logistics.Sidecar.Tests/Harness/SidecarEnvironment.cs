@@ -76,15 +76,33 @@ public sealed class SidecarEnvironment : IAsyncLifetime
     }
 
     /// <summary>Starts a sidecar process (not waiting for it); dispose it to stop it.</summary>
-    public SidecarProcess StartSidecar(string appId, int? appPort = null, string? resourcesPath = null) =>
+    public SidecarProcess StartSidecar(string appId, int? appPort = null, string? resourcesPath = null, IReadOnlyDictionary<string, string>? environment = null) =>
         SidecarProcess.Start(SidecarDll, appId, appPort, resourcesPath ?? ResourcesPath,
-            _folder.Sub($"logs/sidecar-{Interlocked.Increment(ref _sidecars)}-{appId}.log"));
+            _folder.Sub($"logs/sidecar-{Interlocked.Increment(ref _sidecars)}-{appId}.log"), environment);
 
     public string TempPath(string name) => _folder.Sub(name);
 
     /// <summary>Entries of the topic that the app id's consumer group has read but not acknowledged.</summary>
     public async Task<long> PendingAsync(string topic, string appId) =>
         (await _redisClient!.GetDatabase().StreamPendingAsync(topic, appId)).PendingMessageCount;
+
+    /// <summary>How many entries the topic's stream holds (0 when nothing was ever published to it).</summary>
+    public async Task<long> StreamLengthAsync(string topic) => await _redisClient!.GetDatabase().StreamLengthAsync(topic);
+
+    /// <summary>
+    /// A resources folder like the default one whose pub/sub component also carries topic-scoping metadata
+    /// (publishingScopes, subscriptionScopes, allowedTopics, protectedTopics), each written as a folded YAML value.
+    /// </summary>
+    public string ScopedResources(IReadOnlyDictionary<string, string> scoping)
+    {
+        var folder = TempPath("scoped-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(ResourcesPath, "resiliency.yaml"), Path.Combine(folder, "resiliency.yaml"));
+        var extra = string.Concat(scoping.Select(s =>
+            $"\n    - name: {s.Key}\n      value: >-\n        {s.Value.Replace(";", ";\n        ", StringComparison.Ordinal)}"));
+        File.WriteAllText(Path.Combine(folder, "pubsub.yaml"), File.ReadAllText(Path.Combine(ResourcesPath, "pubsub.yaml")).TrimEnd() + extra + "\n");
+        return folder;
+    }
 
     /// <summary>CLIENT LIST: one line per connection to the test Redis (name, flags, the command it runs).</summary>
     public async Task<IReadOnlyList<string>> ClientsAsync() =>

@@ -24,7 +24,8 @@ public sealed class SidecarProcess : IAsyncDisposable
     public int GrpcPort { get; }
     public HttpClient Http { get; }
 
-    public static SidecarProcess Start(string dll, string appId, int? appPort, string resourcesPath, string logPath)
+    public static SidecarProcess Start(string dll, string appId, int? appPort, string resourcesPath, string logPath,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var httpPort = FreePort.Next();
         var grpcPort = FreePort.Next();
@@ -34,15 +35,20 @@ public sealed class SidecarProcess : IAsyncDisposable
             "--resources-path", resourcesPath, "--log-level", "debug",
         };
         if (appPort is not null) args.AddRange(["--app-port", appPort.Value.ToString()]);
-        var process = ChildProcess.Start($"sidecar-{appId}", "dotnet", args, logPath);
+        var process = ChildProcess.Start($"sidecar-{appId}", "dotnet", args, logPath, environment);
         return new SidecarProcess(process, appId, httpPort, grpcPort);
     }
 
     /// <summary>The real .NET SDK client, pointed at this sidecar the way DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT point a service at it.</summary>
-    public DaprClient CreateDaprClient() => new DaprClientBuilder()
-        .UseGrpcEndpoint($"http://127.0.0.1:{GrpcPort}")
-        .UseHttpEndpoint($"http://127.0.0.1:{HttpPort}")
-        .Build();
+    public DaprClient CreateDaprClient(string? daprApiToken = null)
+    {
+        var builder = new DaprClientBuilder()
+            .UseGrpcEndpoint($"http://127.0.0.1:{GrpcPort}")
+            .UseHttpEndpoint($"http://127.0.0.1:{HttpPort}");
+        // The SDK would also take DAPR_API_TOKEN from the environment; the test host has none, so it sends nothing unless told.
+        if (daprApiToken is not null) builder.UseDaprApiToken(daprApiToken);
+        return builder.Build();
+    }
 
     /// <summary>Waits for GET /v1.0/healthz/outbound = 204 (components up: publishing works).</summary>
     public Task WaitOutboundReadyAsync() => WaitHealthAsync("/v1.0/healthz/outbound");

@@ -52,6 +52,7 @@ public sealed class TestSubscriber : IAsyncDisposable
     private readonly List<(string Topic, string? DeadLetterTopic, Func<int, Reply> Script)> _topics = [];
     private readonly ConcurrentDictionary<(string Topic, string Id), int> _attempts = new();
     private readonly ConcurrentQueue<Delivery> _deliveries = new();
+    private readonly ConcurrentQueue<(string Path, string? ApiToken)> _calls = new();
     private WebApplication? _app;
     private int _inHandler;
 
@@ -73,6 +74,9 @@ public sealed class TestSubscriber : IAsyncDisposable
 
     public IReadOnlyList<Delivery> DeliveriesOf(string topic) => _deliveries.Where(d => d.Topic == topic).ToList();
 
+    /// <summary>Every call the app got (discovery and deliveries): its path and the dapr-api-token header it carried.</summary>
+    public IReadOnlyList<(string Path, string? ApiToken)> Calls => _calls.ToList();
+
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -85,6 +89,7 @@ public sealed class TestSubscriber : IAsyncDisposable
         // Keep the CloudEvent as posted: UseCloudEvents replaces the body with its `data` and the content type with its datacontenttype.
         app.Use(async (context, next) =>
         {
+            _calls.Enqueue((context.Request.Path.Value ?? "", context.Request.Headers["dapr-api-token"].FirstOrDefault()));
             context.Items["contenttype"] = context.Request.ContentType;
             context.Request.EnableBuffering();
             using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
