@@ -254,6 +254,124 @@ public sealed partial class KubernetesManifestTests
         }
     }
 
+    [Fact]
+    public void The_pubsub_component_has_the_local_topic_scopes()
+    {
+        // The scopes are security, not tuning: they must be the very lists the local stack runs (and DeployFilesTests
+        // checks against the code).
+        var metadata = Assert.Single(Of("Component")).Root.Map("spec").Seq("metadata").ToDictionary(m => m.Str("name"));
+        var local = LoadYaml("deploy/dapr/components/pubsub.yaml").Single().Map("spec").Seq("metadata").ToDictionary(m => m.Str("name"));
+        foreach (var name in new[] { "publishingScopes", "subscriptionScopes", "allowedTopics", "protectedTopics" })
+            Assert.Equal(Value(local, name).Replace(" ", "", StringComparison.Ordinal), Value(metadata, name).Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_service_and_its_sidecar_share_the_apps_own_app_token_and_api_token_secrets()
+    {
+        // daprd gets the tokens from the annotations; the service from the same secrets (APP_API_TOKEN to check what
+        // daprd sends, DAPR_API_TOKEN for its Dapr client). One pair of secrets per app: one app's token opens nothing of
+        // another's.
+        var secrets = Of("Secret").ToDictionary(s => s.Name, SecretData);
+        foreach (var app in Stack.Apps)
+        {
+            var template = Single("Deployment", app.AppId).Root.Map("spec").Map("template");
+            var annotations = template.Map("metadata").Map("annotations");
+            var env = Env(Container(template, app.AppId));
+            foreach (var (annotation, variable, secret) in new[]
+                     {
+                         ("dapr.io/app-token-secret", "APP_API_TOKEN", $"{app.AppId}-app-api-token"),
+                         ("dapr.io/api-token-secret", "DAPR_API_TOKEN", $"{app.AppId}-dapr-api-token"),
+                     })
+            {
+                Assert.Equal(secret, annotations.Str(annotation));
+                Assert.Equal((secret, "token"), SecretRef(env, variable));
+                Assert.True(secrets.TryGetValue(secret, out var data) && data.ContainsKey("token"), $"{SecretsTemplate}: no secret {secret} with key token");
+            }
+        }
+        var gateway = Single("Deployment", Gateway).Root.Map("spec").Map("template");
+        Assert.DoesNotContain("APP_API_TOKEN", Env(Container(gateway, Gateway)).Keys);
+    }
+
+    [Fact]
+    public void Network_policies_let_only_the_gateway_reach_the_services_and_only_sidecars_reach_daprds_internal_port()
+    {
+        var policies = Of("NetworkPolicy").ToList();
+        Assert.All(policies, p => Assert.Equal("network-policies.yaml", p.File));
+        // Everything not allowed below is denied: an empty pod selector and no ingress rule.
+        Assert.Contains(policies, p => p.Root.Map("spec").Map("podSelector").Children.Count == 0
+            && p.Root.Map("spec").Strings("policyTypes").Contains("Ingress") && p.Root.Map("spec").Get("ingress") is null);
+
+        var services = Stack.Apps.Select(a => a.AppId).ToHashSet();
+        const int DaprdInternalGrpc = 50002;
+        foreach (var pod in Stack.Apps.Select(a => a.AppId).Append(Gateway))
+        {
+            var labels = Single("Deployment", pod).Root.Map("spec").Map("template").Map("metadata").Map("labels");
+            var allowed = new HashSet<(string From, int Port)>();
+            foreach (var policy in policies.Where(p => Selects(p.Root.Map("spec").Map("podSelector"), labels)))
+            {
+                Assert.True(policy.Root.Map("spec").Strings("policyTypes").SequenceEqual(["Ingress"]), $"{policy.Name}: policyTypes");
+                foreach (var rule in policy.Root.Map("spec").Seq("ingress"))
+                {
+                    var sources = rule.Seq("from");
+                    var from = new List<string>();
+                    if (sources.Count == 0) from.Add("anywhere");
+                    foreach (var peer in sources)
+                    {
+                        Assert.True(peer.Children.Count == 1 && peer.Get("podSelector") is YamlMappingNode, $"{policy.Name}: a peer other than a pod selector of the namespace");
+                        from.AddRange(Stack.Apps.Select(a => a.AppId).Append(Gateway).Where(source =>
+                            Selects(peer.Map("podSelector"), Single("Deployment", source).Root.Map("spec").Map("template").Map("metadata").Map("labels"))));
+                    }
+                    var ports = rule.Seq("ports");
+                    Assert.True(ports.Count > 0, $"{policy.Name}: a rule open on every port");
+                    foreach (var port in ports)
+                    {
+                        Assert.Equal("TCP", port.Str("protocol"));
+                        foreach (var source in from) allowed.Add((source, int.Parse(port.Str("port"))));
+                    }
+                }
+            }
+
+            var expected = new HashSet<(string, int)>();
+            if (pod == Gateway)
+            {
+                expected.Add(("anywhere", Stack.Gateway.HttpPort));
+                expected.Add(("anywhere", Stack.Gateway.GrpcPort));
+            }
+            else
+            {
+                var app = Stack.Apps.Single(a => a.AppId == pod);
+                expected.Add((Gateway, app.HttpPort));
+                expected.Add((Gateway, app.GrpcPort));
+                foreach (var other in services) expected.Add((other, DaprdInternalGrpc));
+            }
+            Assert.True(expected.SetEquals(allowed), $"{pod}: allowed {string.Join(", ", allowed.Order())}; expected {string.Join(", ", expected.Order())}");
+        }
+    }
+
+    /// <summary>A label selector (matchLabels, matchExpressions with In / NotIn / Exists) against a pod's labels.</summary>
+    private static bool Selects(YamlMappingNode selector, YamlMappingNode labels)
+    {
+        string? Label(string key) => (labels.Get(key) as YamlScalarNode)?.Value;
+        if (selector.Get("matchLabels") is YamlMappingNode match
+            && match.Children.Any(kv => Label(((YamlScalarNode)kv.Key).Value!) != ((YamlScalarNode)kv.Value).Value))
+            return false;
+        foreach (var expression in selector.Seq("matchExpressions"))
+        {
+            var value = Label(expression.Str("key"));
+            var values = expression.Strings("values");
+            var ok = expression.Str("operator") switch
+            {
+                "In" => value is not null && values.Contains(value),
+                "NotIn" => value is null || !values.Contains(value),
+                "Exists" => value is not null,
+                "DoesNotExist" => value is null,
+                var op => throw new InvalidOperationException($"operator {op}"),
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+
     // ---- helpers ----
 
     private sealed record Manifest(string File, YamlMappingNode Root)
