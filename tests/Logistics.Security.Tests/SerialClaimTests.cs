@@ -56,7 +56,7 @@ public sealed class SerialClaimTests(TestStack stack)
             var holders = new List<string>();
             foreach (var centre in new[] { a.Centre, b.Centre })
                 if (await db.HashExistsAsync($"inv:{{{centre}}}:serials:{a.Part}", serial)) holders.Add(centre);
-            Assert.Equal([holder], holders);
+            Assert.Equal(new[] { holder }, holders);
         }
 
         var levelA = await Flow.Ok(await a.Warehouse.GetAsync($"/api/v1/centres/{a.Centre}/stock/{a.Part}"));
