@@ -110,6 +110,39 @@ public sealed class InvariantCheckerTests(TestStack stack)
         await WithRequestAsync("Installed", id => AssertReportedAsync("every swap has a return", $"{id} (Installed) has no return"));
 
     [Fact]
+    public async Task A_return_past_due_and_not_flagged_overdue_is_reported()
+    {
+        // The overdue job skips a locked return (FOR UPDATE SKIP LOCKED): holding its lock keeps the flag down while the checker looks.
+        await using var conn = await stack.Database.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        string id;
+        for (var attempt = 1; ; attempt++)
+        {
+            id = $"RET-PLANT-{_id}-{attempt}";
+            await Execute(
+                """
+                INSERT INTO returns.returns (return_id, kind, request_id, doa_claim_id, engineer_id, centre_id, part_number, serial, state,
+                    opened_at, due_at, unreturned_at, overdue, escalated, unreturned, version, document)
+                VALUES ($1, 'swap', $2, '', 'eng-plant', $3, $4, $5, 'Open', now() - interval '11 days', now() - interval '1 day',
+                    now() + interval '19 days', false, false, false, 1, '{}')
+                """, id, $"REQ-PLANT-{_id}", PlantCentre, $"BRD-{_id}", $"SN-{_id}");
+            await using var lockRow = new NpgsqlCommand("SELECT 1 FROM returns.returns WHERE return_id = $1 AND NOT overdue FOR UPDATE", conn, tx) { Parameters = { new() { Value = id } } };
+            if (await lockRow.ExecuteScalarAsync() is not null) break;
+            await Execute("DELETE FROM returns.returns WHERE return_id = $1", id); // the job was quicker: plant another
+        }
+        try
+        {
+            await AssertReportedAsync("every swap has a return received or flagged", $"{id} due ");
+        }
+        finally
+        {
+            await using var delete = new NpgsqlCommand("DELETE FROM returns.returns WHERE return_id = $1", conn, tx) { Parameters = { new() { Value = id } } };
+            await delete.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_delivered_request_without_a_signed_receipt_is_reported() =>
         await WithRequestAsync("Delivered", id => AssertReportedAsync("every Delivered or later request has a current signed receipt", $"{id} (Delivered)"));
 
