@@ -32,7 +32,7 @@ public sealed partial class InventoryApi
         var command = Command(centre.CentreId, context);
         // A serial is unique within its part number: claimed for this centre across all centres before its script runs.
         var serials = part.Serialized ? StockFields.Serials(request.Serials) : [];
-        var change = await claims.ClaimWhileAsync(centre.CentreId, part.PartNumber, serials, request.Reference ?? "",
+        var change = await claims.ClaimWhileAsync(command, part.PartNumber, serials, request.Reference ?? "",
             () => stock.GoodsInAsync(command, part.PartNumber, part.Serialized, bin, request.Serials, request.Quantity, request.Reference),
             context.CancellationToken);
         return ToProto(change);

@@ -28,10 +28,12 @@ public sealed class SerialClaims(NpgsqlDataSource dataSource, StockStore stock, 
     /// Runs <paramref name="goodsIn"/> holding a claim of every serial for <paramref name="centreId"/>; refuses
     /// (<see cref="AlreadyExistsException"/> naming the holder) a serial held, claimed or out in the field elsewhere.
     /// </summary>
-    public async Task<T> ClaimWhileAsync<T>(string centreId, string partNumber, IReadOnlyList<string> serials, string reference,
+    public async Task<T> ClaimWhileAsync<T>(StockCommand command, string partNumber, IReadOnlyList<string> serials, string reference,
         Func<Task<T>> goodsIn, CancellationToken ct)
     {
-        if (serials.Count == 0) return await goodsIn();
+        // A retried goods-in gets its first result even after the serial moved on; it claims nothing.
+        if (serials.Count == 0 || await stock.IsRetryAsync(command)) return await goodsIn();
+        var centreId = command.CentreId;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {

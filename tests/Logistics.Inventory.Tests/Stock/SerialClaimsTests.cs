@@ -129,6 +129,23 @@ public sealed class SerialClaimsTests(TestPostgres postgres, TestRedis redis) : 
     }
 
     [Fact]
+    public async Task A_retried_goods_in_gets_its_first_result_after_the_serial_left_for_the_field()
+    {
+        var centre = NewCentre();
+        var first = Command(centre);
+        var booked = await GoodsInAsync(first, "SN-1");
+        await _stock.ReserveAsync(Command(centre), _part, 1, "REQ-1", "R-1", ServiceLevel.FourHoursAnyTime, T0, backorderIfShort: false);
+        var shipped = await _stock.ShipAsync(Command(centre), "R-1", ["SN-1"]);
+        var received = await _stock.ReceiveAtDestinationAsync(Command(centre), _part, ["SN-1"], 0, "REQ-1");
+        await RelayAsync(shipped.Movement, received.Movement);
+
+        var retried = await GoodsInAsync(first with { MovementId = Guid.NewGuid() }, "SN-1");
+        Assert.Equal(booked.Movement.MovementId, retried.Movement.MovementId);
+        Assert.Empty(await _stock.ListSerialsAsync(centre, _part));
+        Assert.Equal((centre, "field"), await HolderAsync("SN-1"));
+    }
+
+    [Fact]
     public async Task A_scrapped_serial_may_be_taken_in_again()
     {
         var (centre, other) = (NewCentre(), NewCentre());
@@ -158,9 +175,11 @@ public sealed class SerialClaimsTests(TestPostgres postgres, TestRedis redis) : 
 
     private static StockCommand Command(string centre) => new(centre, "k-" + Guid.NewGuid().ToString("N"), Guid.NewGuid(), T0);
 
-    private Task<StockChange> GoodsInAsync(string centre, string serial) =>
-        _claims.ClaimWhileAsync(centre, _part, [serial], "PO-1",
-            () => _stock.GoodsInAsync(Command(centre), _part, serialized: true, "A-01", [serial], 0, "PO-1"), CancellationToken.None);
+    private Task<StockChange> GoodsInAsync(string centre, string serial) => GoodsInAsync(Command(centre), serial);
+
+    private Task<StockChange> GoodsInAsync(StockCommand command, string serial) =>
+        _claims.ClaimWhileAsync(command, _part, [serial], "PO-1",
+            () => _stock.GoodsInAsync(command, _part, serialized: true, "A-01", [serial], 0, "PO-1"), CancellationToken.None);
 
     private async Task<IReadOnlyList<string>> HoldersInRedisAsync(string serial, params string[] centres)
     {
