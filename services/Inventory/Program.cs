@@ -14,6 +14,7 @@ builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<CatalogueCache>();
 builder.Services.AddSingleton<StockStore>();
 builder.Services.AddSingleton<MovementLedger>();
+builder.Services.AddSingleton<SerialClaims>();
 builder.Services.AddSingleton<MovementRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MovementRelay>());
 builder.Services.AddSingleton<StockReconciler>();

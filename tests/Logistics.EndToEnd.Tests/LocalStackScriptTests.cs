@@ -64,6 +64,10 @@ public sealed class LocalStackScriptTests
             Assert.Contains("SZ-01: ledger and Redis agree", reconcile.Output);
             var unknown = await RunAsync("deploy/local/reconcile.sh", env, "NO-SUCH-CENTRE");
             Assert.Equal(1, unknown.ExitCode);
+            // The invariant checker reaches this stack's Postgres, Redis and gateway from the stack file alone.
+            var check = await RunAsync("deploy/local/check.sh", env);
+            Assert.True(check.ExitCode == 0, check.Output);
+            Assert.Contains("every invariant holds (1 centres)", check.Output);
 
             var again = await RunAsync("deploy/local/up.sh", env);
             Assert.True(again.ExitCode == 0, again.Output);

@@ -136,7 +136,7 @@ public sealed partial class TestStack : IAsyncLifetime
     public async Task AssertInvariantsAsync(TimeSpan? quiescence = null)
     {
         var token = await InvariantChecker.DevTokenAsync(Stack.GatewayHttp);
-        var violations = await new InvariantChecker(Stack.PostgresConnectionString, Stack.GatewayHttp, token, Console.WriteLine)
+        var violations = await new InvariantChecker(Stack.PostgresConnectionString, Stack.Redis.ConnectionString, Stack.GatewayHttp, token, Console.WriteLine)
             .CheckAsync(quiescence ?? TimeSpan.FromSeconds(30));
         Assert.True(violations.Count == 0, "invariants violated:\n" + string.Join("\n", violations));
     }

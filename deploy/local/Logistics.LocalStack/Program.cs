@@ -52,7 +52,7 @@ switch (command)
         var local = new LocalStack(layout, stateDir);
         var gateway = $"http://127.0.0.1:{layout.Gateway.HttpPort}";
         var token = Environment.GetEnvironmentVariable("LOGISTICS_TOKEN") ?? await InvariantChecker.DevTokenAsync(gateway);
-        var violations = await new InvariantChecker(local.PostgresConnectionString, gateway, token, Console.WriteLine).CheckAsync(TimeSpan.FromSeconds(30));
+        var violations = await new InvariantChecker(local.PostgresConnectionString, local.Redis.ConnectionString, gateway, token, Console.WriteLine).CheckAsync(TimeSpan.FromSeconds(30));
         foreach (var violation in violations) Console.WriteLine("  VIOLATED " + violation);
         return violations.Count == 0 ? 0 : 1;
 

@@ -29,12 +29,12 @@ public sealed partial class InventoryApi
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
         var bin = centre.RequireBin(request.Bin);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
-        // A serial is unique within its part number: one held at another centre cannot be received here too.
-        // (The holders table follows the ledger a moment behind Redis; within the same centre the script decides.)
-        if (await ledger.HeldElsewhereAsync(part.PartNumber, StockFields.Serials(request.Serials), centre.CentreId, context.CancellationToken) is { } held)
-            throw new AlreadyExistsException($"serial {held.Serial} of part {part.PartNumber} is already held at centre {held.CentreId}");
-        var change = await stock.GoodsInAsync(Command(centre.CentreId, context), part.PartNumber, part.Serialized, bin,
-            request.Serials, request.Quantity, request.Reference);
+        var command = Command(centre.CentreId, context);
+        // A serial is unique within its part number: claimed for this centre across all centres before its script runs.
+        var serials = part.Serialized ? StockFields.Serials(request.Serials) : [];
+        var change = await claims.ClaimWhileAsync(command, part.PartNumber, serials, request.Reference ?? "",
+            () => stock.GoodsInAsync(command, part.PartNumber, part.Serialized, bin, request.Serials, request.Quantity, request.Reference),
+            context.CancellationToken);
         return ToProto(change);
     }
 

@@ -17,7 +17,7 @@ namespace Logistics.Inventory.Api;
 [Authorize]
 public sealed partial class InventoryApi(
     Commands commands, PartsTable parts, CentresTable centres, CatalogueCache catalogue, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
-    StockRebuilder rebuilder, TimeProvider clock)
+    StockRebuilder rebuilder, SerialClaims claims, TimeProvider clock)
     : InventoryService.InventoryServiceBase
 {
     [Authorize(Roles = Roles.Admin)]

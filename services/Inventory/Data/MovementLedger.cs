@@ -50,38 +50,37 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(ct) as long?;
     }
 
-    /// <summary>The stream documents of a centre's movements in ledger order (for replay), optionally after a sequence.</summary>
-    /// <summary>Keeps <c>serial_holders</c> in step with a movement's serial moves.</summary>
+    /// <summary>
+    /// Keeps <c>serial_holders</c> in step with a movement's serial moves: a serial the centre now holds is held there
+    /// (a goods-in's claim becomes its place); one received at its destination is in the field, shipped by this centre;
+    /// one that otherwise leaves the books (scrapped, counted missing) has no holder.
+    /// </summary>
     public static async Task ApplySerialMovesAsync(NpgsqlTransaction tx, Movement m, CancellationToken ct)
     {
         foreach (var move in m.SerialMoves)
         {
-            await using var cmd = move.To == SerialPlace.None
-                ? new NpgsqlCommand("DELETE FROM serial_holders WHERE part_number = $1 AND serial = $2 AND centre_id = $3", tx.Connection, tx)
-                : new NpgsqlCommand(
+            await using var cmd = move.To != SerialPlace.None
+                ? new NpgsqlCommand(
                     """
-                    INSERT INTO serial_holders (part_number, serial, centre_id, place) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (part_number, serial) DO UPDATE SET centre_id = $3, place = $4
-                    """, tx.Connection, tx);
+                    INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (part_number, serial) DO UPDATE SET centre_id = $3, reference = $4, place = $5, claimed_at = NULL
+                    """, tx.Connection, tx)
+                : m.Kind == MovementKind.Received
+                    ? new NpgsqlCommand(
+                        """
+                        INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, 'field')
+                        ON CONFLICT (part_number, serial) DO UPDATE SET place = 'field', reference = $4, claimed_at = NULL
+                        WHERE serial_holders.centre_id = $3 AND serial_holders.place = 'in-transit'
+                        """, tx.Connection, tx)
+                    : new NpgsqlCommand(
+                        "DELETE FROM serial_holders WHERE part_number = $1 AND serial = $2 AND centre_id = $3 AND place <> 'claimed'", tx.Connection, tx);
             cmd.Parameters.Add(new() { Value = m.PartNumber });
             cmd.Parameters.Add(new() { Value = move.Serial });
             cmd.Parameters.Add(new() { Value = m.CentreId });
+            if (move.To != SerialPlace.None || m.Kind == MovementKind.Received) cmd.Parameters.Add(new() { Value = m.Reference });
             if (move.To != SerialPlace.None) cmd.Parameters.Add(new() { Value = StockJson.PlaceName(move.To) });
             await cmd.ExecuteNonQueryAsync(ct);
         }
-    }
-
-    /// <summary>The first of these serials held at a centre other than the given one, with that centre.</summary>
-    public async Task<(string Serial, string CentreId)?> HeldElsewhereAsync(string partNumber, IReadOnlyList<string> serials, string centreId, CancellationToken ct)
-    {
-        if (serials.Count == 0) return null;
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT serial, centre_id FROM serial_holders WHERE part_number = $1 AND serial = ANY($2) AND centre_id <> $3 ORDER BY serial LIMIT 1");
-        cmd.Parameters.Add(new() { Value = partNumber });
-        cmd.Parameters.Add(new() { Value = serials.ToArray() });
-        cmd.Parameters.Add(new() { Value = centreId });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
     /// <summary>Every movement of a centre in ledger order, for replay.</summary>

@@ -11,9 +11,10 @@ namespace Logistics.Inventory.Data;
 /// tracking and serials from <see cref="StockReplay"/>, reservations from the reservation movements. It is a
 /// maintenance operation for a quiet centre: it replaces the centre's keys in one MULTI/EXEC.
 /// Movements carry no service level, so backorders come back in arrival order at the slowest level
-/// (their relative priority by service level is not in the ledger).
+/// (their relative priority by service level is not in the ledger). Claims of serials the ledger does not hold, older
+/// than the lease, are cleared.
 /// </summary>
-public sealed class StockRebuilder(IConnectionMultiplexer redis, MovementLedger ledger, MovementRelay relay, ILogger<StockRebuilder> logger)
+public sealed class StockRebuilder(IConnectionMultiplexer redis, MovementLedger ledger, MovementRelay relay, SerialClaims claims, ILogger<StockRebuilder> logger)
 {
     private sealed record RestoredReservation(string Part, int Quantity, string Reference, string State, DateTimeOffset At);
 
@@ -86,6 +87,9 @@ public sealed class StockRebuilder(IConnectionMultiplexer redis, MovementLedger 
         }
         if (!await tx.ExecuteAsync()) throw new InvalidOperationException($"rebuilding centre {centreId} did not commit");
         await Task.WhenAll(writes);
+        // A goods-in that died between its claim and its script left a claim the ledger does not back.
+        var held = replay.Parts.SelectMany(p => replay.Serials(p).Select(s => (p, s.Serial))).ToHashSet();
+        await claims.ClearDanglingAsync(centreId, held, ct);
         logger.LogWarning("Rebuilt stock of centre {CentreId} from the ledger: {Parts} parts, {Reservations} reservations",
             centreId, replay.Parts.Count, reservations.Count);
     }

@@ -1,5 +1,6 @@
 using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
+using Logistics.Inventory.Data;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain;
 
@@ -47,7 +48,11 @@ public static class FulfilmentSubscriber
                                 e.PartNumber, serial, Domain.Stock.InspectionOutcome.Quarantine, null, e.DoaClaimId);
                     }
                     break;
-                // Other handovers (carrier to site, unused returns, supplier deliveries booked by goods-in) move no centre stock here.
+                case "engineer-to-centre":
+                    // An unused part handed back: no stock moves here, but the centre that signed may take it in again.
+                    await inbox.Services.GetRequiredService<SerialClaims>().MarkReturnedAsync(e.CentreId, e.PartNumber, e.Serials, e.ReceiptId, CancellationToken.None);
+                    break;
+                // Supplier deliveries are booked by goods-in; they move no centre stock here.
             }
         });
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Logistics.LocalStack.Invariants;
 
@@ -14,11 +15,13 @@ public sealed record InvariantViolation(string Invariant, string Detail)
 
 /// <summary>
 /// Checks the system's invariants against a live stack, from the outside: the gateway's API (stock, reconcile) with
-/// an auditor's token, and read-only queries on each service's schema. Run it once the stack is quiet (it first waits
+/// an auditor's token, read-only queries on each service's schema, and read-only scans of the stock authority in
+/// Redis (where each centre holds each serial: a forged or lost event shows there first). Run it once the stack is quiet (it first waits
 /// for every outbox to drain). `deploy/local/check.sh` runs it against the local stack; the fault tests run it after
 /// each fault.
 /// </summary>
-public sealed class InvariantChecker(string postgresConnectionString, string gatewayHttp, string token, Action<string>? progress = null)
+public sealed class InvariantChecker(string postgresConnectionString, string redisConnectionString, string gatewayHttp, string token,
+    Action<string>? progress = null)
 {
     private static readonly string[] Schemas = ["requests", "receipts", "returns", "inventory", "doa", "custody"];
     private readonly Action<string> _progress = progress ?? (_ => { });
@@ -26,6 +29,7 @@ public sealed class InvariantChecker(string postgresConnectionString, string gat
     public async Task<IReadOnlyList<InvariantViolation>> CheckAsync(TimeSpan quiescence, CancellationToken ct = default)
     {
         await using var db = NpgsqlDataSource.Create(postgresConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnectionString);
         using var http = new HttpClient { BaseAddress = new Uri(gatewayHttp), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
@@ -42,6 +46,7 @@ public sealed class InvariantChecker(string postgresConnectionString, string gat
                 violations.AddRange(await StockNeverNegativeAsync(http, centre, ct));
                 violations.AddRange(await RedisEqualsLedgerAsync(http, centre, ct));
             }
+            violations.AddRange(await SerialChecksAsync(db, redis, ct));
             foreach (var (invariant, sql) in QueryChecks)
             {
                 foreach (var row in await ListAsync(db, sql, ct)) violations.Add(new InvariantViolation(invariant, row));
@@ -81,13 +86,6 @@ public sealed class InvariantChecker(string postgresConnectionString, string gat
             SELECT reference || ' ' || kind || ' ' || s || ' x' || count(*) FROM inventory.movements, unnest(serials) AS s
             WHERE kind IN ('received', 'faulty-in') GROUP BY reference, kind, s HAVING count(*) > 1
             """),
-        ("a serial has exactly one holder (inventory holds it at one centre and custody agrees)",
-            """
-            SELECT h.serial || ' held at ' || h.centre_id || ' but custody says ' || coalesce(c.location, '(unknown)')
-            FROM inventory.serial_holders h LEFT JOIN custody.serials c ON c.serial = h.serial
-            WHERE h.place = 'on-hand'
-              AND NOT (coalesce(c.location, '') = 'centre:' || h.centre_id OR coalesce(c.location, '') LIKE 'centre:' || h.centre_id || '/%')
-            """),
         ("every swap has a return received or flagged",
             """
             SELECT r.request_id || ' (' || r.state || ') has no return' FROM requests.part_requests r
@@ -96,12 +94,91 @@ public sealed class InvariantChecker(string postgresConnectionString, string gat
             SELECT t.return_id || ' due ' || t.due_at || ' is neither received nor flagged overdue' FROM returns.returns t
             WHERE t.state IN ('Open', 'Packed', 'Shipped') AND t.due_at < now() AND NOT t.overdue
             """),
+        ("every Delivered or later request has a current signed receipt for its serials",
+            """
+            SELECT r.request_id || ' (' || r.state || ') ' || CASE WHEN s.reference IS NULL THEN 'has no shipment'
+                   ELSE 'has no current signed receipt for ' || coalesce((SELECT string_agg(x, ', ') FROM unnest(s.serials) AS x
+                        WHERE NOT EXISTS (SELECT 1 FROM receipts.receipts c WHERE c.reference = r.request_id AND c.superseded_by IS NULL
+                                          AND (x = ANY (c.accepted_serials) OR x = ANY (c.missing_serials)))), 'it') END
+            FROM requests.part_requests r LEFT JOIN receipts.shipments s ON s.reference = r.request_id
+            WHERE r.state IN ('Delivered', 'Installed', 'Closed')
+              AND (s.reference IS NULL
+                   OR NOT EXISTS (SELECT 1 FROM receipts.receipts c WHERE c.reference = r.request_id AND c.superseded_by IS NULL)
+                   OR EXISTS (SELECT 1 FROM unnest(s.serials) AS x
+                              WHERE NOT EXISTS (SELECT 1 FROM receipts.receipts c WHERE c.reference = r.request_id AND c.superseded_by IS NULL
+                                                AND (x = ANY (c.accepted_serials) OR x = ANY (c.missing_serials)))))
+            """),
+        ("every approved DOA claim has its replacement request",
+            """
+            SELECT d.claim_id || ' (' || d.state || ') has no replacement request' FROM doa.doa_claims d
+            WHERE d.state NOT IN ('Filed', 'Rejected')
+              AND NOT EXISTS (SELECT 1 FROM requests.part_requests r WHERE r.doa_claim_id = d.claim_id)
+            """),
         ("signed receipts never change (a serial accepted twice on current receipts of one reference)",
             """
             SELECT reference || ' ' || s || ' x' || count(*) FROM receipts.receipts, unnest(accepted_serials) AS s
             WHERE superseded_by IS NULL GROUP BY reference, s HAVING count(*) > 1
             """),
     ];
+
+    /// <summary>A serial a centre holds in Redis: on hand, in transit from it, faulty or quarantined.</summary>
+    private sealed record HeldSerial(string CentreId, string PartNumber, string Serial, string Place);
+
+    /// <summary>
+    /// The invariants on serials, read from what each centre holds in Redis (the stock authority), not from a table
+    /// that follows it: one centre at most per serial, custody agreeing on where it is on hand, and a return behind
+    /// every faulty or quarantined unit.
+    /// </summary>
+    private static async Task<IReadOnlyList<InvariantViolation>> SerialChecksAsync(NpgsqlDataSource db, ConnectionMultiplexer redis, CancellationToken ct)
+    {
+        var held = await HeldSerialsAsync(redis);
+        var found = new List<InvariantViolation>();
+        foreach (var serial in held.GroupBy(h => (h.PartNumber, h.Serial)).Where(g => g.Select(h => h.CentreId).Distinct().Count() > 1))
+            found.Add(new InvariantViolation("a serial is held at one centre at most (Redis)",
+                $"{serial.Key.PartNumber}/{serial.Key.Serial}: " + string.Join(", ", serial.OrderBy(h => h.CentreId, StringComparer.Ordinal).Select(h => $"{h.Place} at {h.CentreId}"))));
+
+        var custody = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in await ListAsync(db, "SELECT serial || E'\t' || location FROM custody.serials", ct))
+            custody[row[..row.IndexOf('\t')]] = row[(row.IndexOf('\t') + 1)..];
+        foreach (var h in held.Where(h => h.Place == "on-hand"))
+        {
+            var location = custody.GetValueOrDefault(h.Serial, "");
+            if (location != "centre:" + h.CentreId && !location.StartsWith("centre:" + h.CentreId + "/", StringComparison.Ordinal))
+                found.Add(new InvariantViolation("custody agrees where inventory holds a serial on hand",
+                    $"{h.Serial} on hand at {h.CentreId} but custody says {(location == "" ? "(unknown)" : location)}"));
+        }
+
+        var returned = (await ListAsync(db, "SELECT part_number || E'\t' || serial FROM returns.returns", ct)).ToHashSet(StringComparer.Ordinal);
+        foreach (var h in held.Where(h => h.Place is "faulty" or "quarantined" && !returned.Contains(h.PartNumber + "\t" + h.Serial)))
+            found.Add(new InvariantViolation("every faulty or quarantined unit has its return (or DOA dead-unit return)",
+                $"{h.PartNumber}/{h.Serial} is {h.Place} at {h.CentreId} with no return"));
+        return found;
+    }
+
+    /// <summary>Every serial every centre holds, from the keys of the stock scripts (services/Inventory/Data/Stock/README.md).</summary>
+    private static async Task<IReadOnlyList<HeldSerial>> HeldSerialsAsync(ConnectionMultiplexer redis)
+    {
+        var held = new List<HeldSerial>();
+        var db = redis.GetDatabase();
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+        {
+            foreach (var (kind, placeOf) in new (string, Func<RedisValue, string>)[]
+                     { ("serials", _ => "on-hand"), ("in_transit", _ => "in-transit"), ("faulty", v => (string)v!) })
+            {
+                await foreach (var key in server.KeysAsync(pattern: $"inv:{{*}}:{kind}:*", pageSize: 1000))
+                {
+                    var name = (string)key!;
+                    var close = name.IndexOf("}:", StringComparison.Ordinal);
+                    if (!name.AsSpan(close + 2).StartsWith(kind + ":", StringComparison.Ordinal)) continue; // e.g. an idempotency key naming it
+                    var centre = name[5..close];
+                    var part = name[(close + 2 + kind.Length + 1)..];
+                    foreach (var entry in await db.HashGetAllAsync(key))
+                        held.Add(new HeldSerial(centre, part, (string)entry.Name!, placeOf(entry.Value)));
+                }
+            }
+        }
+        return held;
+    }
 
     private static async Task<IReadOnlyList<InvariantViolation>> OutboxesDrainAsync(NpgsqlDataSource db, TimeSpan quiescence, CancellationToken ct)
     {

@@ -138,6 +138,10 @@ public sealed class StockStore(IConnectionMultiplexer redis)
             StockFields.ReasonCode(reasonCode), StockFields.Reference(reference)));
     }
 
+    /// <summary>True when the centre has the command's idempotency key: a retry, which returns the first result and changes nothing.</summary>
+    public async Task<bool> IsRetryAsync(StockCommand command) =>
+        await redis.GetDatabase().KeyExistsAsync(new StockKeys(StockFields.CentreId(command.CentreId)).Idempotency(StockFields.IdempotencyKey(command.IdempotencyKey)));
+
     /// <summary>The level of a part at a centre; all zero when the centre has never had it.</summary>
     public async Task<StockLevel> GetLevelAsync(string centreId, string partNumber)
     {
