@@ -64,7 +64,7 @@ public sealed class PartRequestsApi(
             var now = clock.GetUtcNow();
             var submitted = PartRequest.Submit(
                 requestId, request.TicketId, request.SiteId, request.CentreId, request.PartNumber, request.Quantity, request.ServiceLevel,
-                caller.UserId, request.FaultySerial, now, standing, policy);
+                caller.UserId, request.FaultySerial, now, standing, policy, DeadlineClocks.Utc);
             await RequireRequestableAsync(submitted.CentreId, submitted.PartNumber, ct);
             await requests.InsertAsync(tx, submitted, ct);
             if (submitted.State == RequestState.Approved) await RequestEvents.ApprovedAsync(tx, submitted, ct);
