@@ -91,6 +91,13 @@ public sealed class WorkingCalendar
     /// <summary>The same calendar as another version number (the store numbers versions, not the caller).</summary>
     public WorkingCalendar AsVersion(long version) => new(CalendarId, Name, version, Years);
 
+    /// <summary>
+    /// What an admin's definition makes of the current calendar: the next version, or null when nothing changes. Old
+    /// versions stay as they were, so deadlines already computed on them keep their meaning.
+    /// </summary>
+    public static WorkingCalendar? Apply(WorkingCalendar? current, WorkingCalendar proposed) =>
+        current is null ? proposed.AsVersion(1) : current.SameAs(proposed) ? null : proposed.AsVersion(current.Version + 1);
+
     /// <summary>Whether the definitions are the same (id, name and years; the version aside).</summary>
     public bool SameAs(WorkingCalendar other) =>
         CalendarId == other.CalendarId && Name == other.Name && Years.Count == other.Years.Count
