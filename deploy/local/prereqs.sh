@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need and a fresh Debian 12 machine lacks:
-# the PostgreSQL server and Redis (Debian packages). The .NET 10 SDK must already be there.
+# the PostgreSQL server, Redis and the time-zone database (Debian packages). The .NET 10 SDK must already be there.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -14,6 +14,8 @@ if ! command -v postgres >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postg
   need+=(postgresql)
 fi
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# Centres and sites keep IANA time zones (Asia/Shanghai, Europe/Berlin); .NET reads them from the system's tzdata.
+[ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"

@@ -1,18 +1,31 @@
+using Logistics.SharedKernel.Time;
+
 namespace Logistics.SharedKernel;
 
 /// <summary>When a request must leave the centre and reach the engineer.</summary>
 public sealed record Deadlines(DateTimeOffset ShipBy, DateTimeOffset DeliverBy);
 
 /// <summary>
+/// The clocks a request's deadlines run on: the centre's (it must ship) and the site's (the part must arrive there).
+/// </summary>
+public sealed record DeadlineClocks(LocalClock Centre, LocalClock Site)
+{
+    /// <summary>Both in UTC with the Monday-Friday calendar.</summary>
+    public static DeadlineClocks Utc { get; } = new(LocalClock.Utc, LocalClock.Utc);
+}
+
+/// <summary>
 /// A service level of advance replacement (domain.md "Part request"), shared by requests (deadlines) and inventory
-/// (rank orders backorders: fastest first).
+/// (rank orders backorders: fastest first). Each clock runs in the local time of the party that must act: ship-by on the
+/// centre's clock, deliver-by on the site's (docs/time.md).
 /// <list type="table">
-/// <item><term>7x24x4</term><description>ship-by = submit + 1h, deliver-by = submit + 4h, any day and hour.</description></item>
-/// <item><term>5x9x4</term><description>the same hours counted in business hours (Mon–Fri 9–18): a request at Friday 17:00 is due Monday 12:00.</description></item>
-/// <item><term>7x9xND</term><description>deliver-by = next calendar day 18:00; ship-by = deliver-by − 12h.</description></item>
-/// <item><term>5x9xNBD</term><description>deliver-by = next business day 18:00 (Friday, Saturday, Sunday → Monday); ship-by = deliver-by − 12h.</description></item>
+/// <item><term>7x24x4</term><description>ship-by = submit + 1h, deliver-by = submit + 4h, any day and hour (elapsed time, no zone needed).</description></item>
+/// <item><term>5x9x4</term><description>the same hours counted in business hours of the working calendar: ship-by on the centre's, deliver-by on the site's.</description></item>
+/// <item><term>7x9xND</term><description>deliver-by = next calendar day 18:00 site time; ship-by = deliver-by − 12h.</description></item>
+/// <item><term>5x9xNBD</term><description>deliver-by = next working day of the site's calendar, 18:00 site time; ship-by = deliver-by − 12h.</description></item>
 /// </list>
-/// All in UTC, numbers from <see cref="ServiceLevelPolicy"/>.
+/// Numbers from <see cref="ServiceLevelPolicy"/>; business hours and working days from the calendars. Deliver-by is never
+/// before ship-by (a site far west of its centre could otherwise get one). A count past a calendar's known years is refused.
 /// </summary>
 public sealed record ServiceLevel(string Code, int Rank)
 {
@@ -27,64 +40,38 @@ public sealed record ServiceLevel(string Code, int Rank)
         All.FirstOrDefault(level => string.Equals(level.Code, code?.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? throw new InvalidFieldException(field, $"'{code}' is not a service level ({string.Join(", ", All.Select(l => l.Code))})");
 
-    public Deadlines DeadlinesFor(DateTimeOffset submittedAt, ServiceLevelPolicy policy)
+    public Deadlines DeadlinesFor(DateTimeOffset submittedAt, ServiceLevelPolicy policy, DeadlineClocks clocks)
     {
         var at = submittedAt.ToUniversalTime();
         if (this == FourHoursAnyTime)
             return new(at + policy.FourHourShipWithin, at + policy.FourHourWindow);
         if (this == FourHoursBusinessHours)
-            return new(AddBusinessTime(at, policy.FourHourShipWithin, policy), AddBusinessTime(at, policy.FourHourWindow, policy));
-        var day = DateOnly.FromDateTime(at.UtcDateTime).AddDays(1);
-        if (this == NextBusinessDay)
-            while (!IsBusinessDay(day)) day = day.AddDays(1);
-        var deliverBy = new DateTimeOffset(day.ToDateTime(policy.NextDayDeliverAt), TimeSpan.Zero);
+            return Ordered(clocks.Centre.AddBusinessTime(at, policy.FourHourShipWithin), clocks.Site.AddBusinessTime(at, policy.FourHourWindow));
+        var deliverBy = this == NextBusinessDay
+            ? clocks.Site.NextWorkingDayAt(at, policy.NextDayDeliverAt)
+            : clocks.Site.NextDayAt(at, policy.NextDayDeliverAt);
         return new(deliverBy - policy.NextDayTransit, deliverBy);
     }
 
     public override string ToString() => Code;
 
-    private static bool IsBusinessDay(DateOnly day) => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
-
-    /// <summary>Adds <paramref name="duration"/> of business time; time outside business hours does not count.</summary>
-    private static DateTimeOffset AddBusinessTime(DateTimeOffset start, TimeSpan duration, ServiceLevelPolicy policy)
-    {
-        var day = DateOnly.FromDateTime(start.UtcDateTime);
-        var time = TimeOnly.FromDateTime(start.UtcDateTime);
-        if (!IsBusinessDay(day) || time >= policy.BusinessDayEnd) (day, time) = (NextBusinessDayAfter(day), policy.BusinessDayStart);
-        else if (time < policy.BusinessDayStart) time = policy.BusinessDayStart;
-        var remaining = duration;
-        while (true)
-        {
-            var left = policy.BusinessDayEnd - time;
-            if (remaining <= left) return new DateTimeOffset(day.ToDateTime(time), TimeSpan.Zero) + remaining;
-            remaining -= left;
-            (day, time) = (NextBusinessDayAfter(day), policy.BusinessDayStart);
-        }
-    }
-
-    private static DateOnly NextBusinessDayAfter(DateOnly day)
-    {
-        do day = day.AddDays(1); while (!IsBusinessDay(day));
-        return day;
-    }
+    private static Deadlines Ordered(DateTimeOffset shipBy, DateTimeOffset deliverBy) => new(shipBy, deliverBy < shipBy ? shipBy : deliverBy);
 }
 
 /// <summary>
-/// Times of the service levels, all in UTC. Business days are Monday to Friday (no public holidays);
-/// business hours run from <paramref name="BusinessDayStart"/> to <paramref name="BusinessDayEnd"/>.
+/// The numbers of the service levels. Business days and hours come from the working calendars, local times from the
+/// zone of the centre or site (<see cref="DeadlineClocks"/>).
 /// </summary>
 /// <param name="FourHourWindow">7x24x4 and 5x9x4: deliver-by = submit + this (5x9x4: counted in business hours).</param>
 /// <param name="FourHourShipWithin">7x24x4 and 5x9x4: ship-by = submit + this (5x9x4: counted in business hours).</param>
-/// <param name="NextDayDeliverAt">7x9xND: deliver-by = next calendar day at this time; 5x9xNBD: next business day at this time.</param>
+/// <param name="NextDayDeliverAt">7x9xND: deliver-by = next calendar day at this local time of the site; 5x9xNBD: next working day at this time.</param>
 /// <param name="NextDayTransit">7x9xND and 5x9xNBD: ship-by = deliver-by − this.</param>
 public sealed record ServiceLevelPolicy(
-    TimeOnly BusinessDayStart,
-    TimeOnly BusinessDayEnd,
     TimeSpan FourHourWindow,
     TimeSpan FourHourShipWithin,
     TimeOnly NextDayDeliverAt,
     TimeSpan NextDayTransit)
 {
     public static ServiceLevelPolicy Default { get; } = new(
-        new TimeOnly(9, 0), new TimeOnly(18, 0), TimeSpan.FromHours(4), TimeSpan.FromHours(1), new TimeOnly(18, 0), TimeSpan.FromHours(12));
+        TimeSpan.FromHours(4), TimeSpan.FromHours(1), new TimeOnly(18, 0), TimeSpan.FromHours(12));
 }

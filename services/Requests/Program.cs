@@ -12,10 +12,12 @@ builder.Services.AddSingleton<KnownCentresTable>();
 builder.Services.AddSingleton<PartRequestStore>();
 builder.Services.AddSingleton<ShelfSerialsTable>();
 builder.Services.AddSingleton<FaultyPartReturnsTable>();
+builder.Services.AddSingleton<WorkingTimeStore>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<PartRequestsApi>();
+app.MapGrpcService<WorkingTimeApi>();
 app.MapCatalogueEvents();
 app.MapStockMovementEvents();
 app.MapReceiptEvents();

@@ -90,6 +90,9 @@ public sealed class BadInputSweepTests(TestStack stack)
         Invalid("put centre: a bin that is null", Admin, Put, "/api/v1/centres/NEW-{id}", CentreBody.With("bins", Raw("[null]")), "bins"),
         Invalid("put centre: bins is a string", Admin, Put, "/api/v1/centres/NEW-{id}", CentreBody.With("bins", "A-01"), "bins"),
         Invalid("put centre: centre_id in Chinese", Admin, Put, "/api/v1/centres/中心-{id}", CentreBody, "centre_id"),
+        Invalid("put centre: time_zone not an IANA id", Admin, Put, "/api/v1/centres/NEW-{id}", CentreBody.With("timeZone", "Beijing time"), "time_zone"),
+        Invalid("put centre: time_zone unknown", Admin, Put, "/api/v1/centres/NEW-{id}", CentreBody.With("timeZone", "Mars/Olympus_Mons"), "time_zone"),
+        Invalid("put centre: calendar_id with a space", Admin, Put, "/api/v1/centres/NEW-{id}", CentreBody.With("calendarId", "c n"), "calendar_id"),
         WrongState("put centre: remove a bin of an existing centre", Admin, Put, "/api/v1/centres/{centre}", CentreBody.With("bins", Raw("""["A-01"]""")), "A-02"),
 
         Invalid("goods-in: a bin the centre does not have", Warehouse, Post, "/api/v1/centres/{centre}/goods-in", GoodsIn.With("bin", "Z-99"), "bin"),
@@ -185,6 +188,13 @@ public sealed class BadInputSweepTests(TestStack stack)
     private const string Ship = """{"serials":["{free_serial}"],"packaging":{"esdBagSealed":true,"sealedWith":"tape","esdSymbol":true,"packageId":"PKG-{id}"},"carrier":"SF Express","trackingNo":"TRK-{id}"}""";
     private const string Install = """{"installedSerial":"{delivered_serial}","removedSerial":"OLD-{id}","equipmentId":"EQ-{id}"}""";
 
+    private const string CalendarYear =
+        """{"year":2026,"workingWeekdays":["Monday","Tuesday","Wednesday","Thursday","Friday"],"opensAt":"09:00","closesAt":"18:00","holidays":["2026-10-01"],"extraWorkingDays":["2026-10-10"]}""";
+    private const string CalendarBody = """{"name":"Test calendar","years":[""" + CalendarYear + "]}";
+    private const string SiteBody = """{"timeZone":"Europe/Berlin","calendarId":"mon-fri"}""";
+
+    private static RawJson Years(params string[] years) => Raw("[" + string.Join(",", years) + "]");
+
     public static readonly Case[] Requests =
     [
         Invalid("submit: quantity zero", Engineer, Post, "/api/v1/part-requests", Submit.With("quantity", 0), "quantity"),
@@ -223,6 +233,28 @@ public sealed class BadInputSweepTests(TestStack stack)
         Invalid("list: engineer_id of 300 characters", Supervisor, Get, "/api/v1/part-requests?engineerId={long300}", null, "engineer_id"),
         Unknown("requestable part: not in the catalogue", Engineer, Get, "/api/v1/requestable-parts/NO-PART-{id}", null, "NO-PART-{id}"),
         Invalid("requestable part: part_number in Chinese", Engineer, Get, "/api/v1/requestable-parts/部件", null, "part_number"),
+
+        Invalid("put calendar: no years", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Raw("[]")), "years"),
+        Invalid("put calendar: years with a gap", Admin, Put, "/api/v1/calendars/CAL-{id}",
+            CalendarBody.With("years", Years(CalendarYear.Replace("2026", "2025"), CalendarYear.Replace("2026", "2027"))), "years"),
+        Invalid("put calendar: a holiday that is not a date", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Years(CalendarYear.Replace("2026-10-01", "1 Oct"))), "holidays"),
+        Invalid("put calendar: a holiday in another year", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Years(CalendarYear.Replace("2026-10-01", "2027-10-01"))), "holidays"),
+        Invalid("put calendar: a make-up day that is a weekday already", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Years(CalendarYear.Replace("2026-10-10", "2026-10-09"))), "extra_working_days"),
+        Invalid("put calendar: opens_at not a time", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Years(CalendarYear.Replace("09:00", "9am"))), "opens_at"),
+        Invalid("put calendar: closes before it opens", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Years(CalendarYear.Replace("18:00", "08:00"))), "closes_at"),
+        Invalid("put calendar: an unknown weekday", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("years", Years(CalendarYear.Replace("Monday", "Funday"))), "working_weekdays"),
+        Invalid("put calendar: name empty", Admin, Put, "/api/v1/calendars/CAL-{id}", CalendarBody.With("name", ""), "name"),
+        Invalid("put calendar: calendar_id with a space", Admin, Put, "/api/v1/calendars/CAL%20{id}", CalendarBody, "calendar_id"),
+        Malformed("put calendar: malformed JSON", Admin, Put, "/api/v1/calendars/CAL-{id}", """{"name":"x","years":[{"""),
+        Unknown("get calendar: an unknown calendar", Auditor, Get, "/api/v1/calendars/NO-CAL-{id}", null, "NO-CAL-{id}"),
+        Unknown("get calendar: a version it does not have", Engineer, Get, "/api/v1/calendars/cn?version=99", null, "99"),
+        Invalid("get calendar: version negative", Engineer, Get, "/api/v1/calendars/cn?version=-1", null, "version"),
+        Invalid("put site: time_zone missing", Admin, Put, "/api/v1/sites/SITE-X-{id}", SiteBody.Without("timeZone"), "time_zone"),
+        Invalid("put site: time_zone not an IANA id", Admin, Put, "/api/v1/sites/SITE-X-{id}", SiteBody.With("timeZone", "CET+1"), "time_zone"),
+        Unknown("put site: an unknown calendar", Admin, Put, "/api/v1/sites/SITE-X-{id}", SiteBody.With("calendarId", "NO-CAL-{id}"), "NO-CAL-{id}"),
+        Invalid("put site: site_id in Chinese", Admin, Put, "/api/v1/sites/站点-{id}", SiteBody, "site_id"),
+        Unknown("get site: a site not registered", Auditor, Get, "/api/v1/sites/NO-SITE-{id}", null, "NO-SITE-{id}"),
+        Invalid("get site: site_id with a space", Engineer, Get, "/api/v1/sites/SITE%20{id}", null, "site_id"),
 
         Unknown("approve: an unknown request", Supervisor, Post, "/api/v1/part-requests/NO-REQ-{id}:approve", "{}", "NO-REQ-{id}"),
         Invalid("approve: request_id with a space", Supervisor, Post, "/api/v1/part-requests/PR%20{id}:approve", "{}", "request_id"),
@@ -782,6 +814,8 @@ internal static class StoredState
         ("requests.part_requests", "centre_id LIKE $1 OR engineer_id LIKE $1", false),
         ("requests.shelf_serials", "centre_id LIKE $1", false),
         ("requests.faulty_part_returns", "engineer_id LIKE $1", false),
+        ("requests.calendars", "calendar_id LIKE $1", false),
+        ("requests.sites", "site_id LIKE $1", false),
         ("receipts.shipments", "centre_id LIKE $1 OR addressed_to LIKE $1", false),
         ("receipts.receipts", "received_by LIKE $1 OR reference IN (SELECT reference FROM receipts.shipments WHERE centre_id LIKE $1)", false),
         ("returns.returns", "centre_id LIKE $1 OR engineer_id LIKE $1", false),

@@ -98,10 +98,16 @@ public sealed class RestAuthorizationTests(GatewayFixture fixture)
     [InlineData("POST", "/api/v1/doa-claims", Roles.DeliveryManager, HttpStatusCode.OK)]
     [InlineData("GET", "/api/v1/serials/SN123/custody", Roles.Auditor, HttpStatusCode.OK)]
     [InlineData("GET", "/api/v1/custody/anomalies", Roles.Engineer, HttpStatusCode.Forbidden)]
+    [InlineData("PUT", "/api/v1/calendars/cn", Roles.Admin, HttpStatusCode.OK)]
+    [InlineData("PUT", "/api/v1/calendars/cn", Roles.Supervisor, HttpStatusCode.Forbidden)]
+    [InlineData("GET", "/api/v1/calendars/cn", Roles.Engineer, HttpStatusCode.OK)]
+    [InlineData("PUT", "/api/v1/sites/SITE-1", Roles.Admin, HttpStatusCode.OK)]
+    [InlineData("PUT", "/api/v1/sites/SITE-1", Roles.Engineer, HttpStatusCode.Forbidden)]
+    [InlineData("GET", "/api/v1/sites/SITE-1", Roles.Auditor, HttpStatusCode.OK)]
     public async Task Routes_of_every_service_apply_the_roles_of_the_api(string method, string path, string role, HttpStatusCode expected)
     {
         using var response = await _gateway.Http.SendAsync(GatewayHost.Request(
-            new HttpMethod(method), path, TestTokens.For(role), method == "POST" ? JsonContent.Create(new { }) : null));
+            new HttpMethod(method), path, TestTokens.For(role), method is "POST" or "PUT" ? JsonContent.Create(new { }) : null));
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.OK)

@@ -54,4 +54,29 @@ public sealed class CentreTests
         Assert.Equal("A-02", Shenzhen().RequireBin("A-02"));
         Assert.Equal("bin", Assert.Throws<InvalidFieldException>(() => Shenzhen().RequireBin("Z-99")).Field);
     }
+
+    [Fact]
+    public void A_new_centre_runs_on_utc_and_monday_to_friday_unless_it_names_a_zone_and_a_calendar()
+    {
+        Assert.Equal(("UTC", "mon-fri"), (Shenzhen().TimeZone, Shenzhen().CalendarId));
+        var local = SparePartCentre.Apply(null, SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"], "Asia/Shanghai", "cn"), T0)!;
+        Assert.Equal(("Asia/Shanghai", "cn"), (local.TimeZone, local.CalendarId));
+    }
+
+    [Fact]
+    public void A_zone_or_calendar_left_out_keeps_the_centre_s_and_a_change_is_a_new_version()
+    {
+        var local = SparePartCentre.Apply(null, SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"], "Asia/Shanghai", "cn"), T0)!;
+        Assert.Null(SparePartCentre.Apply(local, SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"]), T0));
+        var moved = SparePartCentre.Apply(local, SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"], "Asia/Hong_Kong"), T0)!;
+        Assert.Equal(("Asia/Hong_Kong", "cn", 2L), (moved.TimeZone, moved.CalendarId, moved.Version));
+    }
+
+    [Fact]
+    public void A_zone_that_is_not_an_iana_id_and_a_calendar_id_that_is_not_a_code_are_refused()
+    {
+        Assert.Equal("time_zone", Assert.Throws<InvalidFieldException>(() => SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"], "Beijing time")).Field);
+        Assert.Equal("time_zone", Assert.Throws<InvalidFieldException>(() => SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"], "China Standard Time")).Field);
+        Assert.Equal("calendar_id", Assert.Throws<InvalidFieldException>(() => SparePartCentre.Define("SZ-02", "Shenzhen", ["A-01"], null, "c n")).Field);
+    }
 }

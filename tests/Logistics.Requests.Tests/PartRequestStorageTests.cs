@@ -12,7 +12,7 @@ public sealed class PartRequestStorageTests
 
     private static PartRequest Submitted(int quantity = 2) =>
         PartRequest.Submit("PR-0123456789abcdef", "t-1", "site-1", "c-1", "02312345", quantity, "5x9x4", "eng-1", "F1", Monday10,
-            new EngineerStanding(0, false), RequestPolicy.Default);
+            new EngineerStanding(0, false), RequestPolicy.Default, DeadlineClocks.Utc);
 
     private static PartRequest ShippedWithOneSigned()
     {

@@ -11,7 +11,7 @@ public sealed class PartRequestTests
 
     private static PartRequest Submit(int quantity = 1, int open = 0, bool overdue = false, string level = "7x24x4", DateTimeOffset? at = null) =>
         PartRequest.Submit("r-17", "t-1", "site-1", "c-1", "02312345", quantity, level, "eng-1", "F1", at ?? Monday10,
-            new EngineerStanding(open, overdue), RequestPolicy.Default);
+            new EngineerStanding(open, overdue), RequestPolicy.Default, DeadlineClocks.Utc);
 
     private static PartRequest Reserved(int quantity = 2)
     {
@@ -57,7 +57,7 @@ public sealed class PartRequestTests
     public void The_quota_is_a_setting()
     {
         var policy = RequestPolicy.Default with { OpenRequestQuota = 1 };
-        var r = PartRequest.Submit("r-1", "t-1", "s", "c", "p", 1, "7x24x4", "eng-1", null, Monday10, new EngineerStanding(1, false), policy);
+        var r = PartRequest.Submit("r-1", "t-1", "s", "c", "p", 1, "7x24x4", "eng-1", null, Monday10, new EngineerStanding(1, false), policy, DeadlineClocks.Utc);
         Assert.Equal(RequestState.Submitted, r.State);
     }
 

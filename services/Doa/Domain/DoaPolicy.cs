@@ -7,7 +7,8 @@ namespace Logistics.Doa.Domain;
 /// </summary>
 /// <param name="Window">
 /// How long after delivery (unboxing) or after first power-on (power-on, within-48h) a failure is still a DOA
-/// (default 48 h; setting <c>Doa:Window</c>, e.g. <c>2.00:00:00</c>). The last moment is inside.
+/// (default 48 h; setting <c>Doa:Window</c>, e.g. <c>2.00:00:00</c>). The last moment is inside. Elapsed hours: weekends and
+/// holidays count (docs/time.md).
 /// </param>
 /// <param name="BeforeSigning">
 /// How long before the receipt was signed (the delivery time) the failure may have been detected or the unit first powered

@@ -49,7 +49,7 @@ public sealed partial class InventoryApi(
     [Authorize(Roles = Roles.Admin)]
     public override async Task<Centre> PutCentre(PutCentreRequest request, ServerCallContext context)
     {
-        var definition = SparePartCentre.Define(request.CentreId, request.Name, request.Bins);
+        var definition = SparePartCentre.Define(request.CentreId, request.Name, request.Bins, request.TimeZone, request.CalendarId);
         var centre = await commands.RunAsync(context, request, async tx =>
         {
             var ct = context.CancellationToken;
@@ -80,6 +80,8 @@ public sealed partial class InventoryApi(
         Bins = { centre.Bins },
         Version = centre.Version,
         UpdatedAt = Timestamp.FromDateTimeOffset(centre.UpdatedAt),
+        TimeZone = centre.TimeZone,
+        CalendarId = centre.CalendarId,
     };
 
     private static Part ToProto(CataloguePart part) => new()

@@ -6,7 +6,7 @@ namespace Logistics.Inventory.Data;
 
 public sealed class CentresTable(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "centre_id, name, bins, version, updated_at";
+    private const string Columns = "centre_id, name, bins, version, updated_at, time_zone, calendar_id";
 
     public async Task<SparePartCentre?> FindAsync(string centreId, CancellationToken ct)
     {
@@ -36,14 +36,15 @@ public sealed class CentresTable(NpgsqlDataSource dataSource)
     {
         await using var cmd = new NpgsqlCommand(
             $"""
-            INSERT INTO centres ({Columns}) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (centre_id) DO UPDATE SET name = $2, bins = $3, version = $4, updated_at = $5
+            INSERT INTO centres ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (centre_id) DO UPDATE SET name = $2, bins = $3, version = $4, updated_at = $5, time_zone = $6, calendar_id = $7
             """, tx.Connection, tx)
         {
             Parameters =
             {
                 new() { Value = centre.CentreId }, new() { Value = centre.Name }, new() { Value = centre.Bins.ToArray() },
-                new() { Value = centre.Version }, new() { Value = centre.UpdatedAt },
+                new() { Value = centre.Version }, new() { Value = centre.UpdatedAt }, new() { Value = centre.TimeZone },
+                new() { Value = centre.CalendarId },
             },
         };
         await cmd.ExecuteNonQueryAsync(ct);
@@ -54,6 +55,6 @@ public sealed class CentresTable(NpgsqlDataSource dataSource)
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new SparePartCentre(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3),
-            reader.GetFieldValue<DateTimeOffset>(4));
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6));
     }
 }

@@ -1,16 +1,25 @@
 using Logistics.SharedKernel;
+using Logistics.SharedKernel.Time;
 
 namespace Logistics.Inventory.Domain;
 
-/// <summary>What an admin asks a spare-part centre to be.</summary>
-public sealed record CentreDefinition(string CentreId, string Name, IReadOnlyList<string> Bins);
+/// <summary>
+/// What an admin asks a spare-part centre to be. <see cref="TimeZone"/> and <see cref="CalendarId"/> are null when the
+/// admin left them out: a new centre then gets UTC and the Monday-Friday calendar, an existing one keeps what it has.
+/// </summary>
+public sealed record CentreDefinition(string CentreId, string Name, IReadOnlyList<string> Bins, string? TimeZone = null, string? CalendarId = null);
 
-/// <summary>A spare-part centre and the bins its stock is kept in.</summary>
-public sealed record SparePartCentre(string CentreId, string Name, IReadOnlyList<string> Bins, long Version, DateTimeOffset UpdatedAt)
+/// <summary>
+/// A spare-part centre and the bins its stock is kept in, with the IANA time zone and the working calendar its
+/// ship-by deadlines run on (docs/time.md).
+/// </summary>
+public sealed record SparePartCentre(
+    string CentreId, string Name, IReadOnlyList<string> Bins, long Version, DateTimeOffset UpdatedAt,
+    string TimeZone = TimeZones.Default, string CalendarId = WorkingCalendars.MondayToFridayId)
 {
     public const int MaxBins = 10_000;
 
-    public static CentreDefinition Define(string? centreId, string? name, IEnumerable<string?> bins)
+    public static CentreDefinition Define(string? centreId, string? name, IEnumerable<string?> bins, string? timeZone = null, string? calendarId = null)
     {
         var id = Require.Code(centreId, "centre_id");
         var text = Require.Text(name, "name");
@@ -19,7 +28,9 @@ public sealed record SparePartCentre(string CentreId, string Name, IReadOnlyList
         if (list.Count > MaxBins) throw new InvalidFieldException("bins", $"at most {MaxBins} bins");
         var duplicate = list.GroupBy(b => b).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidFieldException("bins", $"bin '{duplicate.Key}' is listed twice");
-        return new CentreDefinition(id, text, list);
+        var zone = string.IsNullOrEmpty(timeZone) ? null : TimeZones.Find(timeZone).Id;
+        var calendar = string.IsNullOrEmpty(calendarId) ? null : Require.Code(calendarId, "calendar_id");
+        return new CentreDefinition(id, text, list, zone, calendar);
     }
 
     /// <summary>
@@ -29,12 +40,19 @@ public sealed record SparePartCentre(string CentreId, string Name, IReadOnlyList
     public static SparePartCentre? Apply(SparePartCentre? current, CentreDefinition definition, DateTimeOffset now)
     {
         if (current is null)
-            return new SparePartCentre(definition.CentreId, definition.Name, definition.Bins, 1, now);
+            return new SparePartCentre(definition.CentreId, definition.Name, definition.Bins, 1, now,
+                definition.TimeZone ?? TimeZones.Default, definition.CalendarId ?? WorkingCalendars.MondayToFridayId);
         var removed = current.Bins.Except(definition.Bins).ToList();
         if (removed.Count > 0)
             throw new RuleViolationException($"centre {current.CentreId}: bins cannot be removed ({string.Join(", ", removed)}); list every existing bin");
-        if (current.Name == definition.Name && current.Bins.SequenceEqual(definition.Bins)) return null;
-        return current with { Name = definition.Name, Bins = definition.Bins, Version = current.Version + 1, UpdatedAt = now };
+        var zone = definition.TimeZone ?? current.TimeZone;
+        var calendar = definition.CalendarId ?? current.CalendarId;
+        if (current.Name == definition.Name && current.Bins.SequenceEqual(definition.Bins) && current.TimeZone == zone && current.CalendarId == calendar)
+            return null;
+        return current with
+        {
+            Name = definition.Name, Bins = definition.Bins, TimeZone = zone, CalendarId = calendar, Version = current.Version + 1, UpdatedAt = now,
+        };
     }
 
     public string RequireBin(string? bin)

@@ -24,5 +24,7 @@ public static class CatalogueEvents
         Bins = { centre.Bins },
         Version = centre.Version,
         OccurredAt = Timestamp.FromDateTimeOffset(centre.UpdatedAt),
+        TimeZone = centre.TimeZone,
+        CalendarId = centre.CalendarId,
     };
 }

@@ -107,7 +107,7 @@ public sealed record ReceiptContent(
 public sealed record ReceiptDiscrepancy(string Serial, string Problem);
 
 /// <summary>Settings of receipts (defaults in <see cref="Default"/>).</summary>
-/// <param name="ProblemReportWindow">Problems must be reported within this time of delivery (default 3 days).</param>
+/// <param name="ProblemReportWindow">Problems must be reported within this time of delivery (default 3 calendar days: weekends and holidays count, docs/time.md).</param>
 /// <param name="MaxNoteLength">Longest note (default 1000 characters).</param>
 public sealed record ReceiptPolicy(TimeSpan ProblemReportWindow, int MaxNoteLength)
 {

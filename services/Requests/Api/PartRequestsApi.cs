@@ -23,7 +23,7 @@ namespace Logistics.Requests.Api;
 [Authorize]
 public sealed class PartRequestsApi(
     Commands commands, RequestablePartsTable requestableParts, KnownCentresTable centres, PartRequestStore requests, ShelfSerialsTable shelf,
-    FaultyPartReturnsTable faultyReturns, RequestPolicy policy, TimeProvider clock)
+    FaultyPartReturnsTable faultyReturns, WorkingTimeStore workingTime, RequestPolicy policy, TimeProvider clock)
     : PartRequestsService.PartRequestsServiceBase
 {
     private const int MaxRequestIdLength = 64;
@@ -62,9 +62,10 @@ public sealed class PartRequestsApi(
             var standing = new EngineerStanding(
                 await requests.CountOpenAsync(tx, caller.UserId, ct), await faultyReturns.HoldsUnreturnedAsync(tx, caller.UserId, ct));
             var now = clock.GetUtcNow();
+            var clocks = await workingTime.ClocksForAsync(request.CentreId, request.SiteId, ct);
             var submitted = PartRequest.Submit(
                 requestId, request.TicketId, request.SiteId, request.CentreId, request.PartNumber, request.Quantity, request.ServiceLevel,
-                caller.UserId, request.FaultySerial, now, standing, policy);
+                caller.UserId, request.FaultySerial, now, standing, policy, clocks);
             await RequireRequestableAsync(submitted.CentreId, submitted.PartNumber, ct);
             await requests.InsertAsync(tx, submitted, ct);
             if (submitted.State == RequestState.Approved) await RequestEvents.ApprovedAsync(tx, submitted, ct);

@@ -126,16 +126,19 @@ public sealed class PartRequest
             && now > DeliverBy);
 
     /// <summary>
-    /// A new request. It is approved at once when the engineer holds fewer than <see cref="RequestPolicy.OpenRequestQuota"/>
+    /// A new request; its deadlines are computed now, on the centre's and the site's clocks (<paramref name="clocks"/>), and
+    /// kept: a later change of a calendar or a zone does not move them. It is approved at once when the engineer holds fewer than <see cref="RequestPolicy.OpenRequestQuota"/>
     /// open requests, asks for at most <see cref="RequestPolicy.MaxAutoApprovedQuantity"/> and holds no overdue faulty part;
     /// otherwise it waits in Submitted for a supervisor.
     /// </summary>
     public static PartRequest Submit(
         string requestId, string ticketId, string siteId, string centreId, string partNumber, int quantity, string serviceLevel,
-        string engineerId, string? faultySerial, DateTimeOffset submittedAt, EngineerStanding standing, RequestPolicy policy)
+        string engineerId, string? faultySerial, DateTimeOffset submittedAt, EngineerStanding standing, RequestPolicy policy,
+        DeadlineClocks clocks)
     {
         ArgumentNullException.ThrowIfNull(standing);
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(clocks);
         var level = ServiceLevel.Parse(serviceLevel);
         var request = new PartRequest(
             Require.Code(requestId, "request_id", 64),
@@ -145,7 +148,7 @@ public sealed class PartRequest
             Require.Code(partNumber, "part_number"),
             Require.Positive(quantity, "quantity"),
             level,
-            level.DeadlinesFor(submittedAt, policy.ServiceLevels),
+            level.DeadlinesFor(submittedAt, policy.ServiceLevels, clocks),
             Require.Text(engineerId, "engineer_id"),
             string.IsNullOrWhiteSpace(faultySerial) ? null : Serials.Check(faultySerial, "faulty_serial"),
             submittedAt);
@@ -189,7 +192,7 @@ public sealed class PartRequest
             Require.Code(partNumber, "part_number"),
             1,
             level,
-            level.DeadlinesFor(approvedAt, policy.ServiceLevels),
+            level.DeadlinesFor(approvedAt, policy.ServiceLevels, DeadlineClocks.Utc), // 7x24x4 counts elapsed time: the same in every zone
             Require.Text(engineerId, "engineer_id"),
             string.IsNullOrWhiteSpace(deadSerial) ? null : Serials.Check(deadSerial, "serial"),
             approvedAt,

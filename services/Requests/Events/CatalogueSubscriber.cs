@@ -11,7 +11,7 @@ public static class CatalogueSubscriber
     public static void MapCatalogueEvents(this IEndpointRouteBuilder app)
     {
         app.MapIntegrationEvent<CentreDefined>(EventTopics.CentreDefined, (e, inbox, ct) =>
-            inbox.Services.GetRequiredService<KnownCentresTable>().SaveAsync(inbox.Transaction, e.CentreId, e.Name, e.Version, ct));
+            inbox.Services.GetRequiredService<KnownCentresTable>().SaveAsync(inbox.Transaction, e.CentreId, e.Name, e.Version, e.TimeZone, e.CalendarId, ct));
         app.MapIntegrationEvent<PartCatalogued>(EventTopics.PartCatalogued, async (e, inbox, ct) =>
         {
             var table = inbox.Services.GetRequiredService<RequestablePartsTable>();

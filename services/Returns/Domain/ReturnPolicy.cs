@@ -11,10 +11,11 @@ namespace Logistics.Returns.Domain;
 /// <item>unreturned when now &gt; max(due, start + <see cref="UnreturnedAfter"/>) and it has not been received:
 /// with the defaults 30 days after the replacement was signed for (a swap), and at the due date itself for a dead unit.</item>
 /// </list>
+/// All three periods count calendar time (elapsed days; weekends and holidays count, in every zone: docs/time.md).
 /// </summary>
-/// <param name="SwapReturnWithin">Default 10 days (vendors use 10 to 15).</param>
-/// <param name="DeadUnitReturnWithin">Default 30 days.</param>
-/// <param name="UnreturnedAfter">Default 30 days.</param>
+/// <param name="SwapReturnWithin">Default 10 calendar days (vendors use 10 to 15).</param>
+/// <param name="DeadUnitReturnWithin">Default 30 calendar days.</param>
+/// <param name="UnreturnedAfter">Default 30 calendar days.</param>
 public sealed record ReturnPolicy(TimeSpan SwapReturnWithin, TimeSpan DeadUnitReturnWithin, TimeSpan UnreturnedAfter)
 {
     public static ReturnPolicy Default { get; } = new(TimeSpan.FromDays(10), TimeSpan.FromDays(30), TimeSpan.FromDays(30));
