@@ -2,6 +2,7 @@ using Dapr;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Hosting.Grpc;
+using Logistics.Hosting.Http;
 using Logistics.Hosting.Messaging;
 using Logistics.Hosting.Telemetry;
 using Logistics.Hosting.Time;
@@ -70,12 +71,14 @@ public static class ServiceDefaults
             k.Listen(address, http, o => o.Protocols = HttpProtocols.Http1);
             k.Listen(address, grpc, o => o.Protocols = HttpProtocols.Http2);
             k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+            k.AddServerHeader = false; // says nothing about what answers
         });
     }
 
     /// <summary>Middleware and endpoints every service has: CloudEvents, auth, subscriptions, health, reflection.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseApiResponseHeaders();
         app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
         app.UseAuthentication();
         app.UseAuthorization();
