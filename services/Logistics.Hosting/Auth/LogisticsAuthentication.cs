@@ -65,7 +65,7 @@ public static class LogisticsAuthentication
         // WWW-Authenticate says "invalid_token" and no more: why a token failed (expired, wrong key, wrong audience)
         // helps whoever forges one. Only a development host tells.
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IHostEnvironment>((jwt, environment) => jwt.IncludeErrorDetails = environment.IsDevelopment());
+            .Configure<IServiceProvider>((jwt, provider) => jwt.IncludeErrorDetails = provider.GetService<IHostEnvironment>()?.IsDevelopment() == true);
 
         var authorization = services.AddAuthorizationBuilder()
             .AddPolicy(AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(UserIdClaim));
