@@ -110,7 +110,7 @@ public sealed class TranscodedInputTests : IAsyncLifetime
         var (status, message) = await PostAsync("/api/v1/part-requests", Encoding.UTF8.GetBytes(body));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith(field + ":", message);
-        Assert.Contains("surrogate", message);
+        Assert.Contains("not valid text (an unpaired UTF-16 surrogate", message);
         Assert.Empty(_service.Calls);
     }
 
@@ -139,13 +139,21 @@ public sealed class TranscodedInputTests : IAsyncLifetime
         var (status, message) = await PostAsync("/api/v1/part-requests", bad);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("(body): not valid JSON in UTF-8", message);
+        Assert.Equal("ticket_id: is not valid text (an unpaired UTF-16 surrogate, or bytes that are not UTF-8)", message);
+        Assert.Empty(_service.Calls);
+    }
+
+    [Fact]
+    public async Task A_NUL_in_a_path_is_refused_by_Kestrel_before_anything_reads_it()
+    {
+        var (status, _) = await GetAsync("/api/v1/part-requests/PR%00-1");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Empty(_service.Calls);
     }
 
     [Theory]
-    [InlineData("/api/v1/part-requests/PR%00-1", "request_id", "U+0000")]
     [InlineData("/api/v1/part-requests/PR%1B-1", "request_id", "U+001B")]
+    [InlineData("/api/v1/part-requests/PR%07-1", "request_id", "U+0007")]
     public async Task A_control_character_in_a_path_parameter_is_a_400_naming_it(string path, string field, string named)
     {
         var (status, message) = await GetAsync(path);
@@ -161,6 +169,28 @@ public sealed class TranscodedInputTests : IAsyncLifetime
         Assert.True((int)status < 500, $"{status}");
         // Kestrel keeps an invalid sequence percent-encoded, so the id the service sees is not a decoded surrogate.
         Assert.DoesNotContain(_service.Calls, c => c.Any(char.IsSurrogate));
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_UTF8_in_a_query_value_are_a_400()
+    {
+        var (status, message) = await GetAsync("/api/v1/part-requests?engineerId=A%FF%FEB");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("engineer_id: contains bytes that are not UTF-8 (U+FFFD) at position 1", message);
+        Assert.Empty(_service.Calls);
+    }
+
+    [Fact]
+    public async Task A_body_field_that_contradicts_the_path_is_a_400_and_the_same_value_passes()
+    {
+        var (status, message) = await PostAsync("/api/v1/part-requests/PR-1:approve", """{"requestId":"PR-2"}"""u8.ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("request_id: the body gives 'PR-2' but the path gives 'PR-1'; give it in the path only", message);
+        Assert.Empty(_service.Calls);
+
+        (status, _) = await PostAsync("/api/v1/part-requests/PR-1:approve", """{"requestId":"PR-1"}"""u8.ToArray());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["ApprovePartRequest PR-1"], _service.Calls);
     }
 
     [Fact]
@@ -198,7 +228,7 @@ public sealed class TranscodedInputTests : IAsyncLifetime
     {
         var (status, message) = await PostAsync("/api/v1/part-requests?centreId=C-2", Encoding.UTF8.GetBytes(Submit));
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("centreId: is not a query parameter of this method (it takes none)", message);
+        Assert.Equal("centre_id: is not a query parameter of this method (it goes in the body)", message);
         Assert.Empty(_service.Calls);
     }
 
@@ -228,6 +258,12 @@ public sealed class TranscodedInputTests : IAsyncLifetime
         public override Task<PartRequest> GetPartRequest(GetPartRequestRequest request, ServerCallContext context)
         {
             lock (Calls) Calls.Add($"GetPartRequest {request.RequestId}");
+            return Task.FromResult(new PartRequest { RequestId = request.RequestId });
+        }
+
+        public override Task<PartRequest> ApprovePartRequest(ApprovePartRequestRequest request, ServerCallContext context)
+        {
+            lock (Calls) Calls.Add($"ApprovePartRequest {request.RequestId}");
             return Task.FromResult(new PartRequest { RequestId = request.RequestId });
         }
 

@@ -16,10 +16,11 @@ namespace Logistics.Hosting.Grpc;
 /// field as the proto does (e.g. <c>packaging.esd_bag_sealed</c>), in transcoding's own error shape. What it lets
 /// through, transcoding parses as before.
 /// <para>It also refuses, for every method at once: text that is not text (a lone UTF-16 surrogate such as
-/// <c>"\ud800"</c>, which .NET cannot turn into a string; a control character other than tab, CR and LF) in any string
-/// of the body, the query or the path; a body that is not valid UTF-8 JSON; and a query parameter that is not a field of
-/// the request message (or is a field the path or the body already carries), which transcoding would silently ignore,
-/// so that a mistyped filter cannot widen a list.</para>
+/// <c>"\ud800"</c>, which .NET cannot turn into a string; a control character other than tab, CR and LF; bytes that
+/// are not UTF-8) in any string of the body, the query or the path; a body that is not valid JSON; a query parameter
+/// that is not a field of the request message (or is a field the path or the body already carries), and a body field
+/// that contradicts the path, both of which transcoding would silently ignore, so that a mistyped filter cannot widen
+/// a list.</para>
 /// </summary>
 public static class TranscodedRequestValidation
 {
@@ -41,7 +42,8 @@ public static class TranscodedRequestValidation
                 try
                 {
                     using var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
-                    problem = CheckMessage(document.RootElement, input, "");
+                    problem = CheckMessage(document.RootElement, input, "")
+                        ?? CheckPathInBody(document.RootElement, input, metadata.HttpRule, context.Request.RouteValues);
                 }
                 catch (JsonException e)
                 {
@@ -94,6 +96,27 @@ public static class TranscodedRequestValidation
         return null;
     }
 
+    /// <summary>
+    /// A field the path carries may be repeated in the body only with the same value: transcoding takes the path's and
+    /// drops the body's, so a different one would be silently ignored.
+    /// </summary>
+    private static string? CheckPathInBody(JsonElement body, MessageDescriptor input, Google.Api.HttpRule rule, RouteValueDictionary routeValues)
+    {
+        if (body.ValueKind != JsonValueKind.Object) return null;
+        foreach (var name in PathFields(rule))
+        {
+            var field = input.FindFieldByName(name);
+            if (field is null || routeValues[name] is not string inPath) continue;
+            foreach (var property in body.EnumerateObject())
+            {
+                if (property.Name != field.JsonName && property.Name != field.Name) continue;
+                if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() != inPath)
+                    return $"{field.Name}: the body gives {Describe(property.Value)} but the path gives '{Truncate(inPath)}'; give it in the path only";
+            }
+        }
+        return null;
+    }
+
     /// <summary>The fields the route's path template binds, e.g. {"centre_id"} for /api/v1/centres/{centre_id}/stock.</summary>
     private static HashSet<string> PathFields(Google.Api.HttpRule rule)
     {
@@ -136,11 +159,16 @@ public static class TranscodedRequestValidation
             }
             if (char.IsSurrogate(c)) return $"contains an unpaired UTF-16 surrogate (U+{(int)c:X4}) at position {i}";
             if (char.IsControl(c) && c is not ('\t' or '\r' or '\n')) return $"contains a control character (U+{(int)c:X4}) at position {i}";
+            // What a decoder puts where the bytes were not UTF-8 (a query string or a path with %FF): never meant.
+            if (c == '\uFFFD') return $"contains bytes that are not UTF-8 (U+FFFD) at position {i}";
         }
         return null;
     }
 
-    /// <summary>A JSON string as .NET text, or the problem: JSON may escape a lone surrogate ("\ud800"), which no string can hold.</summary>
+    /// <summary>
+    /// A JSON string as .NET text, or the problem: JSON may escape a lone surrogate ("\ud800"), which no string can hold,
+    /// and the reader checks the UTF-8 of a string's bytes only when it is read.
+    /// </summary>
     private static string? StringProblem(JsonElement json, out string text)
     {
         try
@@ -150,7 +178,7 @@ public static class TranscodedRequestValidation
         catch (InvalidOperationException)
         {
             text = "";
-            return "is not valid text (it contains an unpaired UTF-16 surrogate escape)";
+            return "is not valid text (an unpaired UTF-16 surrogate, or bytes that are not UTF-8)";
         }
         return TextProblem(text);
     }
@@ -187,7 +215,7 @@ public static class TranscodedRequestValidation
         catch (InvalidOperationException)
         {
             name = "";
-            return $"{Name(path, "(body)")}: a property name is not valid text (it contains an unpaired UTF-16 surrogate escape)";
+            return $"{Name(path, "(body)")}: a property name is not valid text (an unpaired UTF-16 surrogate, or bytes that are not UTF-8)";
         }
         return TextProblem(name) is { } problem ? $"{Name(path, "(body)")}: a property name {problem}" : null;
     }
