@@ -91,24 +91,21 @@ public static class PerUserRateLimit
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     }));
+            // Callers without a valid token met the limit by address above; the route turns them away next (401).
             options.AddPolicy(PerUserRateLimitOptions.PolicyName, context =>
-                RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.TokenLimit,
-                    TokensPerPeriod = limits.TokensPerPeriod,
-                    ReplenishmentPeriod = limits.ReplenishmentPeriod,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                context.User.FindFirst(LogisticsAuthentication.UserIdClaim)?.Value is not { } userId
+                    ? RateLimitPartition.GetNoLimiter("anonymous")
+                    : RateLimitPartition.GetTokenBucketLimiter("user:" + userId, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = limits.TokenLimit,
+                        TokensPerPeriod = limits.TokensPerPeriod,
+                        ReplenishmentPeriod = limits.ReplenishmentPeriod,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
         });
         return services;
     }
-
-    private static string PartitionKey(HttpContext context) =>
-        // Routes require a token, so "sub" is there; the address only covers a route that would not.
-        context.User.FindFirst(LogisticsAuthentication.UserIdClaim)?.Value is { } userId
-            ? "user:" + userId
-            : "address:" + context.Connection.RemoteIpAddress;
 
     private static bool IsGrpc(HttpRequest request) =>
         request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;

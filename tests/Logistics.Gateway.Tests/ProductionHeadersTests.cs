@@ -15,7 +15,7 @@ public sealed class ProductionHeadersTests(GatewayFixture fixture)
     private readonly GatewayHost _gateway = fixture.Gateway;
 
     [Fact]
-    public async Task An_expired_or_forged_token_gets_a_bare_invalid_token_challenge()
+    public async Task An_expired_or_forged_token_gets_a_bare_challenge()
     {
         var expired = new Logistics.Hosting.Auth.DevTokenIssuer(
             new Logistics.Hosting.Auth.AuthOptions { SigningKey = TestTokens.SigningKey, DevTokens = { Lifetime = TimeSpan.FromMinutes(1) } },
@@ -27,7 +27,7 @@ public sealed class ProductionHeadersTests(GatewayFixture fixture)
             using var response = await _gateway.Http.SendAsync(GatewayHost.Request(HttpMethod.Get, "/api/v1/parts/02310QKA", token));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             var challenge = Assert.Single(response.Headers.WwwAuthenticate).ToString();
-            Assert.Equal("Bearer error=\"invalid_token\"", challenge);
+            Assert.Equal("Bearer", challenge); // not even "invalid_token": nothing that tells a forger how far they got
         }
     }
 

@@ -174,7 +174,7 @@ public sealed class TranscodedInputTests : IAsyncLifetime
     [Fact]
     public async Task Bytes_that_are_not_UTF8_in_a_query_value_are_a_400()
     {
-        var (status, message) = await GetAsync("/api/v1/part-requests?engineerId=A%FF%FEB");
+        var (status, message) = await GetAsync("/api/v1/part-requests?engineerId=A%ED%A0%80B");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("engineer_id: contains bytes that are not UTF-8 (U+FFFD) at position 1", message);
         Assert.Empty(_service.Calls);

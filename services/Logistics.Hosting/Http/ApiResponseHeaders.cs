@@ -18,6 +18,7 @@ public static class ApiResponseHeaders
             {
                 response.Headers.XContentTypeOptions = "nosniff";
                 response.Headers.CacheControl = "no-store";
+                response.Headers.Remove("Server"); // a service's, passed on by the gateway's proxy
                 return Task.CompletedTask;
             });
             return next(context);
