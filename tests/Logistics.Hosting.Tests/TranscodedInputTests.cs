@@ -172,9 +172,10 @@ public sealed class TranscodedInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bytes_that_are_not_UTF8_in_a_query_value_are_a_400()
+    public async Task The_replacement_character_in_a_query_value_is_a_400()
     {
-        var (status, message) = await GetAsync("/api/v1/part-requests?engineerId=A%ED%A0%80B");
+        // U+FFFD is what a decoder leaves where bytes were not UTF-8; no id or filter means it.
+        var (status, message) = await GetAsync("/api/v1/part-requests?engineerId=A%EF%BF%BDB");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("engineer_id: contains bytes that are not UTF-8 (U+FFFD) at position 1", message);
         Assert.Empty(_service.Calls);
