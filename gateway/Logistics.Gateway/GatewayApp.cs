@@ -1,6 +1,7 @@
 using System.Net;
 using Logistics.Hosting;
 using Logistics.Hosting.Auth;
+using Logistics.Hosting.Http;
 using Logistics.Hosting.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing.Matching;
@@ -36,12 +37,13 @@ public static class GatewayApp
             kestrel.Listen(address, gateway.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, gateway.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
             kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false; // says nothing about what answers
         });
         builder.Services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
 
         builder.Services.AddLogisticsAuthentication(builder.Configuration);
         builder.Services.AddGatewayPolicies();
-        builder.Services.AddPerUserRateLimit(PerUserRateLimitOptions.From(builder.Configuration));
+        builder.Services.AddPerUserRateLimit(PerUserRateLimitOptions.From(builder.Configuration), AnonymousRateLimitOptions.From(builder.Configuration));
         builder.Services.AddHealthChecks();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -49,12 +51,14 @@ public static class GatewayApp
 
         var app = builder.Build();
 
+        app.UseApiResponseHeaders();
         app.UseGrpcRequestSizeLimit(gateway.MaxRequestBodyBytes);
         app.UseRouting();
         app.UseAuthentication();
-        app.UseAuthorization();
-        // After authorization, so that the limiter partitions by the validated user.
+        // After authentication, so that the limiter partitions by the validated user; before authorization, so that
+        // callers without a valid token are limited by address before they are turned away.
         app.UseRateLimiter();
+        app.UseAuthorization();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();

@@ -30,9 +30,34 @@ public sealed class PerUserRateLimitOptions
     }
 }
 
+/// <summary>
+/// Configuration section "RateLimits:Anonymous": one token bucket per client address for callers without a valid
+/// token (a 401 to be, /dev/token, health), so that nobody can hammer the gateway without first holding a token.
+/// </summary>
+public sealed class AnonymousRateLimitOptions
+{
+    public const string Section = "RateLimits:Anonymous";
+
+    public int TokenLimit { get; set; } = 100;
+
+    public int TokensPerPeriod { get; set; } = 20;
+
+    public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    public static AnonymousRateLimitOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<AnonymousRateLimitOptions>() ?? new AnonymousRateLimitOptions();
+        if (options.TokenLimit < 1 || options.TokensPerPeriod < 1 || options.ReplenishmentPeriod <= TimeSpan.Zero)
+            throw new InvalidOperationException(
+                "RateLimits:Anonymous needs TokenLimit >= 1, TokensPerPeriod >= 1 and a positive ReplenishmentPeriod.");
+        return options;
+    }
+}
+
 public static class PerUserRateLimit
 {
-    public static IServiceCollection AddPerUserRateLimit(this IServiceCollection services, PerUserRateLimitOptions limits)
+    public static IServiceCollection AddPerUserRateLimit(this IServiceCollection services, PerUserRateLimitOptions limits,
+        AnonymousRateLimitOptions anonymous)
     {
         services.AddRateLimiter(options =>
         {
@@ -53,24 +78,34 @@ public static class PerUserRateLimit
                 }
                 return ValueTask.CompletedTask;
             };
+            // Runs for every request, before the route's policy: callers with a valid token pass here (their route's
+            // per-user bucket limits them); the others share one bucket per client address.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.User.FindFirst(LogisticsAuthentication.UserIdClaim) is not null
+                    ? RateLimitPartition.GetNoLimiter("user")
+                    : RateLimitPartition.GetTokenBucketLimiter("address:" + context.Connection.RemoteIpAddress, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = anonymous.TokenLimit,
+                        TokensPerPeriod = anonymous.TokensPerPeriod,
+                        ReplenishmentPeriod = anonymous.ReplenishmentPeriod,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            // Callers without a valid token met the limit by address above; the route turns them away next (401).
             options.AddPolicy(PerUserRateLimitOptions.PolicyName, context =>
-                RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.TokenLimit,
-                    TokensPerPeriod = limits.TokensPerPeriod,
-                    ReplenishmentPeriod = limits.ReplenishmentPeriod,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                context.User.FindFirst(LogisticsAuthentication.UserIdClaim)?.Value is not { } userId
+                    ? RateLimitPartition.GetNoLimiter("anonymous")
+                    : RateLimitPartition.GetTokenBucketLimiter("user:" + userId, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = limits.TokenLimit,
+                        TokensPerPeriod = limits.TokensPerPeriod,
+                        ReplenishmentPeriod = limits.ReplenishmentPeriod,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
         });
         return services;
     }
-
-    private static string PartitionKey(HttpContext context) =>
-        // Routes require a token, so "sub" is there; the address only covers a route that would not.
-        context.User.FindFirst(LogisticsAuthentication.UserIdClaim)?.Value is { } userId
-            ? "user:" + userId
-            : "address:" + context.Connection.RemoteIpAddress;
 
     private static bool IsGrpc(HttpRequest request) =>
         request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;

@@ -2,6 +2,7 @@ using Dapr;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Hosting.Grpc;
+using Logistics.Hosting.Http;
 using Logistics.Hosting.Messaging;
 using Logistics.Hosting.Telemetry;
 using Logistics.Hosting.Time;
@@ -73,6 +74,7 @@ public static class ServiceDefaults
             k.Listen(address, http, o => o.Protocols = HttpProtocols.Http1);
             k.Listen(address, grpc, o => o.Protocols = HttpProtocols.Http2);
             k.Limits.MaxRequestBodySize = ServiceLimits.MaxRequestBodyBytes;
+            k.AddServerHeader = false; // says nothing about what answers
         });
     }
 
@@ -82,6 +84,7 @@ public static class ServiceDefaults
     /// <summary>Middleware and endpoints every service has: the app API token, CloudEvents, auth, subscriptions, health, reflection.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseApiResponseHeaders(); // first, so that every answer carries them, refusals too
         app.UseSidecarOnly();
         app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
         app.UseAuthentication();

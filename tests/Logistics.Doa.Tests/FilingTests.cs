@@ -97,6 +97,23 @@ public sealed class FilingTests
         Assert.Contains("before first_power_on_at", e.Message);
     }
 
+    [Theory]
+    [InlineData("detected_on")]
+    [InlineData("first_power_on_at")]
+    [InlineData("site_accepted_at")]
+    public void A_time_before_2000_is_refused_as_older_than_any_part(string field)
+    {
+        var filing = field switch
+        {
+            "detected_on" => Unboxing(detectedOn: DateTimeOffset.MinValue),
+            "first_power_on_at" => PowerOn(new DateTimeOffset(1999, 12, 31, 23, 0, 0, TimeSpan.Zero), Delivered.AddHours(1)),
+            _ => Unboxing(siteAcceptedAt: DateTimeOffset.MinValue),
+        };
+        var e = Invalid(filing);
+        Assert.Equal(field, e.Field);
+        Assert.Contains("is before 2000-01-01T00:00:00Z", e.Message);
+    }
+
     [Fact]
     public void Site_acceptance_in_the_future_is_refused() =>
         Assert.Equal("site_accepted_at", Invalid(Unboxing(siteAcceptedAt: Delivered.AddDays(2))).Field);

@@ -97,6 +97,16 @@ public sealed class HandoverTests
         Assert.Contains("addressed to centre C1", ex.Message);
     }
 
+    [Theory]
+    [InlineData(1_000_001)]
+    [InlineData(int.MaxValue)]
+    public void A_quantity_above_a_million_per_receipt_is_refused(int quantity)
+    {
+        var ex = Assert.Throws<InvalidFieldException>(() => Sign(Content([], GoodsCondition.Missing, quantity: quantity)));
+        Assert.Equal("quantity", ex.Field);
+        Assert.Contains("at most 1,000,000", ex.Message);
+    }
+
     [Fact]
     public void Serialized_parts_are_signed_for_by_serial()
     {

@@ -46,6 +46,18 @@ public sealed class PartRequestTests
         Assert.Contains("quota 5", sixth.AwaitingApprovalBecause);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1_000_001)]
+    [InlineData(int.MaxValue)]
+    public void A_quantity_outside_one_to_a_million_is_refused(int quantity) =>
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => Submit(quantity)).Field);
+
+    [Fact]
+    public void A_quantity_of_a_million_is_taken_and_waits_for_approval() =>
+        Assert.Equal(Quantities.MaxPerLine, Submit(Quantities.MaxPerLine).Quantity);
+
     [Fact]
     public void Quantity_two_is_auto_approved_and_three_waits()
     {

@@ -76,7 +76,9 @@ public sealed class PackingTests
         { "fault_tag.part_number", Packing(Tag() with { PartNumber = "BOARD-2" }) },
         { "fault_tag.serial", Packing(Tag() with { Serial = null }) },
         { "fault_tag.fault_date", Packing(Tag() with { FaultDate = null }) },
-        { "fault_tag.fault_date", Packing(Tag() with { FaultDate = PackedAt.AddMinutes(1) }) },
+        { "fault_tag.fault_date", Packing(Tag() with { FaultDate = PackedAt.AddDays(1).AddSeconds(1) }) },
+        { "fault_tag.fault_date", Packing(Tag() with { FaultDate = DateTimeOffset.MinValue }) },
+        { "fault_tag.fault_date", Packing(Tag() with { FaultDate = new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero) }) },
         { "fault_tag.symptom", Packing(Tag() with { Symptom = " " }) },
         { "fault_tag.symptom", Packing(Tag() with { Symptom = new string('x', 1001) }) },
         { "fault_tag.category_code", Packing(Tag() with { CategoryCode = "" }) },
@@ -93,6 +95,26 @@ public sealed class PackingTests
     [MemberData(nameof(EveryCheck))]
     public void Each_failed_check_is_refused_naming_its_field(string field, PackingEntry entry) =>
         Assert.Equal(field, Refused(entry).Field);
+
+    [Fact]
+    public void A_fault_date_of_0001_01_01_is_refused_as_older_than_any_part()
+    {
+        var e = Refused(Packing(Tag() with { FaultDate = DateTimeOffset.MinValue }));
+        Assert.Equal("fault_tag.fault_date: 0001-01-01T00:00:00Z is before 2000-01-01T00:00:00Z: no part in service is that old", e.Message);
+    }
+
+    [Theory]
+    [InlineData("2000-01-01T00:00:00Z")]
+    [InlineData("+1.00:00:00")] // a day ahead of packing: the date on the tag is the site's, which may run ahead of UTC
+    public void A_fault_date_at_the_edges_of_the_window_is_taken(string date)
+    {
+        var faultDate = date.StartsWith('+') ? PackedAt + TimeSpan.Parse(date[1..], System.Globalization.CultureInfo.InvariantCulture)
+            : DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+        var r = OpenSwap();
+        r.Pack(Engineer, Packing(Tag() with { FaultDate = faultDate }), PackedAt);
+        Assert.Equal(ReturnState.Packed, r.State);
+        Assert.Equal(faultDate, r.Packing!.FaultTag.FaultDate);
+    }
 
     [Fact]
     public void A_fault_date_at_the_moment_of_packing_is_taken()

@@ -24,7 +24,7 @@ public sealed record DoaFiling(
 {
     /// <summary>
     /// Checks each field (INVALID_ARGUMENT naming it) and returns the filing normalised. Times may not lie in the future
-    /// (beyond <see cref="DoaPolicy.ClockSkew"/>); a power-on detection cannot precede the first power-on.
+    /// (beyond <see cref="DoaPolicy.ClockSkew"/>) nor before <see cref="ClientDates.Earliest"/>; a power-on detection cannot precede the first power-on.
     /// </summary>
     public ValidDoaFiling Validate(DateTimeOffset now, DoaPolicy policy)
     {
@@ -34,11 +34,9 @@ public sealed record DoaFiling(
         var detectedAt = DoaCodes.ParseDetection(DetectedAt);
         var latest = now + policy.ClockSkew;
 
-        var detectedOn = DetectedOn ?? now;
-        if (detectedOn > latest) throw new InvalidFieldException("detected_on", $"{Show(detectedOn)} is in the future");
+        var detectedOn = ClientDates.Check(DetectedOn ?? now, latest, "detected_on");
 
-        if (FirstPowerOnAt is { } firstPowerOn && firstPowerOn > latest)
-            throw new InvalidFieldException("first_power_on_at", $"{Show(firstPowerOn)} is in the future");
+        if (FirstPowerOnAt is { } firstPowerOn) ClientDates.Check(firstPowerOn, latest, "first_power_on_at");
         if (detectedAt != DetectionPoint.Unboxing)
         {
             if (FirstPowerOnAt is null)
@@ -62,8 +60,7 @@ public sealed record DoaFiling(
             null => throw new InvalidFieldException("outer_packaging_intact", "is required (false points to the carrier, true with a dead unit is a DOA)"),
         };
 
-        if (SiteAcceptedAt is { } accepted && accepted > latest)
-            throw new InvalidFieldException("site_accepted_at", $"{Show(accepted)} is in the future");
+        if (SiteAcceptedAt is { } accepted) ClientDates.Check(accepted, latest, "site_accepted_at");
 
         return new ValidDoaFiling(requestId, serial, detectedAt, detectedOn, FirstPowerOnAt, symptom, evidence, cause, SiteAcceptedAt);
     }

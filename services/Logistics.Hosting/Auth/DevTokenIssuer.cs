@@ -29,11 +29,28 @@ public sealed class DevTokenIssuer
             return "userId is required.";
         if (userId.Length > MaxUserIdLength)
             return $"userId must be at most {MaxUserIdLength} characters.";
+        if (IdTextProblem(userId) is { } text)
+            return $"userId {text}.";
         if (roles is null || roles.Count == 0)
             return $"roles must name at least one of: {string.Join(", ", Roles.All)}.";
         var unknown = roles.Where(r => !Roles.IsKnown(r)).ToList();
         if (unknown.Count > 0)
             return $"unknown role(s) {string.Join(", ", unknown.Select(r => $"'{r}'"))}; known roles: {string.Join(", ", Roles.All)}.";
+        return null;
+    }
+
+    /// <summary>
+    /// Why an id cannot go into a token (a control character, or an unpaired UTF-16 surrogate that no UTF-8 token can
+    /// carry), or null. Every id the dev endpoint takes is checked with it.
+    /// </summary>
+    public static string? IdTextProblem(string id)
+    {
+        for (var i = 0; i < id.Length; i++)
+        {
+            if (char.IsHighSurrogate(id[i]) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(id[i])) return "must not contain an unpaired UTF-16 surrogate";
+            if (char.IsControl(id[i])) return $"must not contain control characters (U+{(int)id[i]:X4} at position {i})";
+        }
         return null;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Logistics.Hosting.Auth;
@@ -61,6 +62,10 @@ public static class LogisticsAuthentication
                     jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
                 }
             });
+        // WWW-Authenticate says "invalid_token" and no more: why a token failed (expired, wrong key, wrong audience)
+        // helps whoever forges one. Only a development host tells.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IServiceProvider>((jwt, provider) => jwt.IncludeErrorDetails = provider.GetService<IHostEnvironment>()?.IsDevelopment() == true);
 
         var authorization = services.AddAuthorizationBuilder()
             .AddPolicy(AuthenticatedPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(UserIdClaim));

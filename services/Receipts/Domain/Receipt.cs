@@ -181,7 +181,7 @@ public sealed class Receipt
         if (content.Packaging is null) throw new InvalidFieldException("packaging", "the packaging check is required");
         if (!Enum.IsDefined(content.Condition)) throw new InvalidFieldException("condition", $"'{content.Condition}' is not a condition");
         var missing = content.Condition == GoodsCondition.Missing;
-        if (content.Quantity < 0) throw new InvalidFieldException("quantity", $"must not be negative (was {content.Quantity})");
+        Quantities.CheckCounted(content.Quantity, "quantity");
         if (content.Quantity == 0 && !missing)
             throw new InvalidFieldException("quantity", "must be greater than zero unless the goods are missing");
         // On a missing receipt the quantity counts the units that did not arrive; 0 is also taken (nothing arrived).

@@ -146,7 +146,7 @@ public sealed class PartRequest
             Require.Code(siteId, "site_id"),
             Require.Code(centreId, "centre_id"),
             Require.Code(partNumber, "part_number"),
-            Require.Positive(quantity, "quantity"),
+            Quantities.Check(quantity),
             level,
             level.DeadlinesFor(submittedAt, policy.ServiceLevels, clocks),
             Require.Text(engineerId, "engineer_id"),

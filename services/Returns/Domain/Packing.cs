@@ -65,7 +65,8 @@ internal static class PackingRules
                 $"'{serial}' does not match the serial of return {expected.ReturnId} ({expected.Serial})");
 
         if (tag.FaultDate is not { } faultDate) throw new InvalidFieldException("fault_tag.fault_date", "is required");
-        if (faultDate > at) throw new InvalidFieldException("fault_tag.fault_date", $"{faultDate:u} is in the future");
+        // A date the engineer writes on the tag on site: in their time zone it may read a day ahead of UTC.
+        ClientDates.Check(faultDate, at + ClientDates.CalendarDateTolerance, "fault_tag.fault_date");
 
         var symptom = Require.Text(tag.Symptom, "fault_tag.symptom", MaxSymptomLength);
 

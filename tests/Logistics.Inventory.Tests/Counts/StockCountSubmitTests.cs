@@ -95,6 +95,30 @@ public sealed class StockCountSubmitTests
         Assert.Equal("counted_quantity: (whole centre, SCREW-M3): cannot be negative (was -1)", e.Message);
     }
 
+    [Theory]
+    [InlineData(1_000_001L)]
+    [InlineData(long.MaxValue)]
+    public void A_counted_quantity_above_a_million_per_line_is_refused_and_nothing_is_recorded(long counted)
+    {
+        var count = Started(Parts("SCREW-M3"), Qty("SCREW-M3", 500));
+
+        var e = Assert.Throws<InvalidFieldException>(() => count.Submit(Alice, Counted("SCREW-M3", counted)));
+
+        Assert.Equal("counted_quantity", e.Field);
+        Assert.Equal($"counted_quantity: (whole centre, SCREW-M3): must be at most 1,000,000 per line (was {counted})", e.Message);
+        Assert.Null(count.Sheet(Warehouse(Alice)).Line("", "SCREW-M3").YourCount);
+    }
+
+    [Fact]
+    public void A_counted_quantity_of_exactly_a_million_is_taken()
+    {
+        var count = Started(Parts("SCREW-M3"), Qty("SCREW-M3", 500));
+
+        count.Submit(Alice, Counted("SCREW-M3", Quantities.MaxPerLine));
+
+        Assert.Equal(Quantities.MaxPerLine, count.Sheet(Warehouse(Alice)).Line("", "SCREW-M3").YourCount!.Quantity);
+    }
+
     [Fact]
     public void A_serialized_line_is_counted_by_its_distinct_serials()
     {

@@ -87,7 +87,9 @@ public sealed class GoodsInTests(TestRedis redis) : StockTestBase(redis), IClass
     [Theory]
     [InlineData(0)]
     [InlineData(-3)]
-    public async Task A_quantity_not_above_zero_is_refused(int quantity)
+    [InlineData(1_000_001)]
+    [InlineData(int.MaxValue)]
+    public async Task A_quantity_outside_one_to_a_million_is_refused(int quantity)
     {
         var centre = NewCentre();
         await GoodsInQuantityAsync(centre, "FAN-1", 1);
@@ -95,6 +97,18 @@ public sealed class GoodsInTests(TestRedis redis) : StockTestBase(redis), IClass
         var refusal = await RefusedAsync<InvalidFieldException>(centre, () => GoodsInQuantityAsync(centre, "FAN-1", quantity));
 
         Assert.Equal("quantity", refusal.Field);
+    }
+
+    [Fact]
+    public async Task A_reservation_above_a_million_is_refused_and_a_million_goes_in()
+    {
+        var centre = NewCentre();
+        await GoodsInQuantityAsync(centre, "FAN-1", Quantities.MaxPerLine);
+
+        var refusal = await RefusedAsync<InvalidFieldException>(centre, () => ReserveAsync(centre, "FAN-1", Quantities.MaxPerLine + 1, "R-1", backorderIfShort: true));
+
+        Assert.Equal("quantity", refusal.Field);
+        Assert.Contains("at most 1,000,000", refusal.Message);
     }
 
     [Fact]

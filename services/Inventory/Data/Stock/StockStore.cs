@@ -52,7 +52,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         else
         {
             if (list.Count > 0) throw new InvalidFieldException("serials", $"part {part} is tracked by quantity: give a quantity, not serials");
-            Require.Positive(quantity, "quantity");
+            Quantities.Check(quantity);
         }
         return await RunAsync(StockScript.GoodsIn, command,
             new GoodsInArgs(part, serialized, binCode, list, quantity, StockFields.Reference(reference)));
@@ -68,7 +68,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         ArgumentNullException.ThrowIfNull(serviceLevel);
         var priority = Reservation.BackorderPriority(serviceLevel, requestedAt);
         return await RunAsync(StockScript.Reserve, command, new ReserveArgs(
-            StockFields.PartNumber(partNumber), Require.Positive(quantity, "quantity"), StockFields.Reference(reference),
+            StockFields.PartNumber(partNumber), Quantities.Check(quantity), StockFields.Reference(reference),
             StockFields.ReservationId(reservationId), serviceLevel.Code, StockJson.FormatTime(requestedAt), priority, backorderIfShort));
     }
 
@@ -85,7 +85,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         int quantity, string? reference)
     {
         var list = StockFields.Serials(serials);
-        quantity = list.Count > 0 ? CountOfSerials(quantity, list.Count) : Require.Positive(quantity, "quantity");
+        quantity = list.Count > 0 ? CountOfSerials(quantity, list.Count) : Quantities.Check(quantity);
         return await RunAsync(StockScript.Receive, command,
             new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference)));
     }
@@ -94,7 +94,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     public async Task<StockChange> FaultyInAsync(StockCommand command, string partNumber, string? serial, int quantity, string? reference)
     {
         var serialNumber = string.IsNullOrWhiteSpace(serial) ? "" : StockFields.Serial(serial);
-        quantity = serialNumber != "" ? CountOfSerials(quantity, 1) : Require.Positive(quantity, "quantity");
+        quantity = serialNumber != "" ? CountOfSerials(quantity, 1) : Quantities.Check(quantity);
         return await RunAsync(StockScript.FaultyIn, command,
             new FaultyInArgs(StockFields.PartNumber(partNumber), serialNumber, quantity, StockFields.Reference(reference)));
     }
@@ -202,6 +202,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     /// <summary>For a part counted by serials: the quantity is the number of serials (0 means "count them").</summary>
     private static int CountOfSerials(int quantity, int serials)
     {
+        Quantities.CheckCounted(quantity, "quantity");
         if (quantity != 0 && quantity != serials)
             throw new InvalidFieldException("quantity", $"is {quantity}, but {serials} serial(s) are given");
         return serials;

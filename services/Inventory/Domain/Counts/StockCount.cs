@@ -269,6 +269,9 @@ public sealed class StockCount
             if (!inBatch.Add(key)) throw new InvalidFieldException("lines", $"{key} is listed twice in the batch");
             if (submitted.CountedQuantity < 0)
                 throw new InvalidFieldException("counted_quantity", $"{key}: cannot be negative (was {submitted.CountedQuantity})");
+            if (submitted.CountedQuantity > Quantities.MaxPerLine)
+                throw new InvalidFieldException("counted_quantity",
+                    $"{key}: must be at most {Quantities.MaxPerLine.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} per line (was {submitted.CountedQuantity})");
 
             _lines.TryGetValue(key, out var existing);
             var tracking = existing?.Tracking ?? (key.IsWholeCentre ? CountTracking.Quantity : CountTracking.Serialized);
