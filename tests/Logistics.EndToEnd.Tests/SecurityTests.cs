@@ -36,11 +36,11 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         ["reconcilers"] = ["admin", "auditor"],
         ["count-readers"] = ["warehouse", "supervisor"],
         ["count-cancellers"] = ["warehouse", "supervisor"],
-        ["part-request-readers"] = ["engineer", "warehouse", "supervisor"],
+        ["part-request-readers"] = ["engineer", "warehouse", "supervisor", "delivery-manager"],
         ["part-request-cancellers"] = ["engineer", "supervisor"],
         ["receipt-signers"] = ["engineer", "warehouse"],
         ["receipt-correctors"] = ["engineer", "warehouse", "supervisor"],
-        ["return-readers"] = ["engineer", "warehouse", "supervisor"],
+        ["return-readers"] = ["engineer", "warehouse", "supervisor", "delivery-manager"],
         ["doa-claim-filers"] = ["delivery-manager", "engineer"],
         ["doa-claim-readers"] = ["delivery-manager", "supervisor", "engineer"],
         ["custody-anomaly-readers"] = ["auditor", "supervisor"],
@@ -536,7 +536,8 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
             var iat = issuedAt ?? DateTimeOffset.UtcNow.AddMinutes(-1);
             return new Dictionary<string, object>
             {
-                ["sub"] = sub, ["role"] = roles, ["iss"] = issuer ?? validIssuer, ["aud"] = audience ?? validAudience,
+                // Staff work for a centre (the routes' placeholder ids name none that exists), so a centre-bound list passes too.
+                ["sub"] = sub, ["role"] = roles, ["centres"] = new[] { "SEC-CENTRE" }, ["iss"] = issuer ?? validIssuer, ["aud"] = audience ?? validAudience,
                 ["iat"] = iat.ToUnixTimeSeconds(), ["nbf"] = iat.ToUnixTimeSeconds(), ["exp"] = (expires ?? iat.AddHours(1)).ToUnixTimeSeconds(),
             };
         }
