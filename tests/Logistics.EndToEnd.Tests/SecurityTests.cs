@@ -245,6 +245,8 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         await Forbidden("pack another's return", c => c.PostAsJsonAsync($"/api/v1/returns/{returnId}:pack", f.Packing(installed, "FAULTY-" + f.Id)));
         await Forbidden("ship another's return", c => c.PostAsJsonAsync($"/api/v1/returns/{returnId}:ship", new { carrier = "SF Express", trackingNo = "T-" + f.Id }));
         await Forbidden("sign for a shipment to another engineer", c => c.PostAsJsonAsync("/api/v1/receipts", Receipt("centre-to-engineer", shipped, [s[1]])));
+        await Forbidden("read another's receipt", c => c.GetAsync($"/api/v1/receipts/{receipt}"));
+        await Forbidden("list the receipts of another's delivery", c => c.GetAsync($"/api/v1/receipts?reference={delivered}"));
         await Forbidden("correct another's receipt", c => c.PostAsJsonAsync($"/api/v1/receipts/{receipt}:correct",
             new { serials = new[] { s[2] }, quantity = 1, packaging = new { outerIntact = true, esdBagSealed = true }, condition = "damaged", note = "not mine" }));
         await Forbidden("file a DOA claim for a unit delivered to another engineer", c => c.PostAsJsonAsync("/api/v1/doa-claims", claim));
