@@ -28,8 +28,8 @@ public sealed class StockCountApi(
         var ct = context.CancellationToken;
         var caller = Caller.From(context);
         var scope = CountScope.Define(request.CentreId, request.Bins, request.PartNumbers, CountStore.Policy);
-        caller.RequireCentre(scope.CentreId);
         var centre = await centres.FindAsync(scope.CentreId, ct) ?? throw new NotFoundException($"centre {scope.CentreId} does not exist");
+        caller.RequireCentre(centre.CentreId); // after the lookup, as every stock call: an unknown centre is a 404 for anyone
         var unknownBin = scope.Bins.FirstOrDefault(b => !centre.Bins.Contains(b));
         if (unknownBin is not null)
             throw new InvalidFieldException("bins", $"centre {centre.CentreId} has no bin {unknownBin} (bins: {string.Join(", ", centre.Bins)})");
