@@ -2,7 +2,8 @@ using Logistics.Hosting.Auth;
 
 namespace Logistics.Gateway;
 
-public sealed record DevTokenRequest(string? UserId, string[]? Roles);
+/// <summary>Centres: optional, the spare-part centres a warehouse user or supervisor works for.</summary>
+public sealed record DevTokenRequest(string? UserId, string[]? Roles, string?[]? Centres = null);
 
 public sealed record DevTokenResponse(string Token);
 
@@ -14,9 +15,9 @@ public static class DevTokenEndpoint
     public static void MapDevToken(this WebApplication app)
     {
         app.MapPost(Path, (DevTokenRequest request, DevTokenIssuer issuer) =>
-            DevTokenIssuer.FindProblem(request.UserId, request.Roles) is { } problem
+            DevTokenIssuer.FindProblem(request.UserId, request.Roles, request.Centres) is { } problem
                 ? Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "Invalid dev token request")
-                : Results.Ok(new DevTokenResponse(issuer.Issue(request.UserId!, request.Roles!))))
+                : Results.Ok(new DevTokenResponse(issuer.Issue(request.UserId!, request.Roles!, request.Centres?.OfType<string>().ToList()))))
             .AllowAnonymous()
             .WithMetadata(new ListenerMetadata(Listeners.Http));
     }

@@ -19,13 +19,13 @@ public static class GatewayPolicies
         ["count-readers"] = [Roles.Warehouse, Roles.Supervisor],
         ["count-cancellers"] = [Roles.Warehouse, Roles.Supervisor],
         // requests
-        ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
+        ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only requests a DOA claim concerns (requests checks)
         ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],
         // receipts
         ["receipt-signers"] = [Roles.Engineer, Roles.Warehouse],
         ["receipt-correctors"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
         // returns
-        ["return-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
+        ["return-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only dead units' returns (returns checks)
         // doa
         ["doa-claim-filers"] = [Roles.DeliveryManager, Roles.Engineer],
         ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Engineer], // an engineer: only claims they filed or for units delivered to them (doa checks)

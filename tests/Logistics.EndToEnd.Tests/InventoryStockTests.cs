@@ -28,7 +28,8 @@ public sealed class InventoryStockTests(TestStack stack)
     {
         var id = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         var admin = await stack.RestAsAsync("admin1", "admin");
-        var warehouse = await stack.RestAsAsync("w1", "warehouse");
+        // The warehouse user works for the centre and for the second centre some tests define next to it.
+        var warehouse = await stack.RestAsAsync("w1", ["warehouse"], [$"SZ-{id}", $"SZ-{id}-B"]);
         var setup = new Setup($"SZ-{id}", $"BRD-{id}", $"CBL-{id}", admin, warehouse);
         (await admin.PutAsJsonAsync($"/api/v1/centres/{setup.Centre}", new { name = "Shenzhen", bins = new[] { "A-01", "A-02" } })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync($"/api/v1/parts/{setup.Serialized}", new { description = "Main control board", serialized = true })).EnsureSuccessStatusCode();

@@ -105,7 +105,7 @@ public sealed class PartRequestFlowTests(TestStack stack)
         Assert.Contains("quantity 3", Text(submitted, "awaitingApprovalBecause"));
 
         // A supervisor who is also the requester cannot approve their own request.
-        using var engineerSupervisor = await stack.RestAsAsync(f.Engineer, "engineer", "supervisor");
+        using var engineerSupervisor = await stack.RestAsAsync(f.Engineer, ["engineer", "supervisor"], [f.Centre]);
         await Refused(await engineerSupervisor.PostAsJsonAsync($"/api/v1/part-requests/{id}:approve", new { }), HttpStatusCode.Forbidden, "own");
         await Refused(await f.Eng.PostAsJsonAsync($"/api/v1/part-requests/{id}:approve", new { }), HttpStatusCode.Forbidden);
         Assert.Equal("Submitted", Text(await f.RequestAsync(id), "state"));

@@ -22,8 +22,10 @@ public sealed class StockCountTests(TestStack stack)
     private async Task<Setup> StockedCentreAsync()
     {
         var id = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var s = new Setup($"CC-{id}", $"BRD-{id}", $"CBL-{id}", await stack.RestAsAsync("admin1", "admin"),
-            await stack.RestAsAsync("w1", "warehouse"), await stack.RestAsAsync("w2", "warehouse"), await stack.RestAsAsync("sup1", "supervisor"));
+        var centre = $"CC-{id}";
+        var s = new Setup(centre, $"BRD-{id}", $"CBL-{id}", await stack.RestAsAsync("admin1", "admin"),
+            await stack.RestAsAsync("w1", ["warehouse"], [centre]), await stack.RestAsAsync("w2", ["warehouse"], [centre]),
+            await stack.RestAsAsync("sup1", ["supervisor"], [centre]));
         (await s.Admin.PutAsJsonAsync($"/api/v1/centres/{s.Centre}", new { name = "Count centre", bins = new[] { "A-01", "A-02" } })).EnsureSuccessStatusCode();
         (await s.Admin.PutAsJsonAsync($"/api/v1/parts/{s.Board}", new { description = "Board", serialized = true })).EnsureSuccessStatusCode();
         (await s.Admin.PutAsJsonAsync($"/api/v1/parts/{s.Cable}", new { description = "Cable", serialized = false })).EnsureSuccessStatusCode();
@@ -159,7 +161,7 @@ public sealed class StockCountTests(TestStack stack)
     public async Task Refused_count_calls_name_the_problem_and_record_nothing()
     {
         using var s = await StockedCentreAsync();
-        using var both = await stack.RestAsAsync("ws1", "warehouse", "supervisor");
+        using var both = await stack.RestAsAsync("ws1", ["warehouse", "supervisor"], [s.Centre]);
         var id = (await Json(await both.PostAsJsonAsync("/api/v1/counts", new { centreId = s.Centre, bins = new[] { "A-01" } }))).GetProperty("countId").GetString()!;
         var commands = await CommandsOf(id);
 

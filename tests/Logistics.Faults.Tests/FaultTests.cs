@@ -81,7 +81,7 @@ public sealed class FaultTests(TestStack stack)
     private async Task BurstAsync(Func<Task> fault, int faultAfterSteps = Flows)
     {
         using var f = await StockedAsync(stack, units: Flows + 1);
-        var warehouse = await stack.ResilientRestAsAsync($"wh-{f.Id}", "warehouse");
+        var warehouse = await stack.ResilientRestAsAsync($"wh-{f.Id}", ["warehouse"], [f.Centre]);
         var engineers = new List<HttpClient>();
         for (var i = 0; i < Flows; i++) engineers.Add(await stack.ResilientRestAsAsync($"{f.Engineer}-{i}", "engineer"));
         try

@@ -40,6 +40,29 @@ public sealed class DevTokenTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Centres_go_into_the_token_as_an_array_and_bad_ones_are_400()
+    {
+        using var issued = await _gateway.Http.PostAsJsonAsync("/dev/token", new { userId = "w1", roles = new[] { "warehouse" }, centres = new[] { "SZ-01" } });
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var token = (await issued.Content.ReadFromJsonAsync<TokenReply>())!.Token;
+        var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        var json = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '='))).RootElement;
+        Assert.Equal(["SZ-01"], json.GetProperty("centres").EnumerateArray().Select(c => c.GetString()));
+
+        using var without = await _gateway.Http.PostAsJsonAsync("/dev/token", new { userId = "w1", roles = new[] { "warehouse" } });
+        Assert.Equal(HttpStatusCode.OK, without.StatusCode);
+
+        foreach (var bad in new[] { """["SZ 01"]""", """["SZ\u000101"]""", """[""]""", """[null]""" })
+        {
+            using var response = await _gateway.Http.PostAsync("/dev/token",
+                new StringContent($$"""{"userId":"w1","roles":["warehouse"],"centres":{{bad}}}""", Encoding.UTF8, "application/json"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(HttpStatusCode.BadRequest == response.StatusCode && body.Contains("is not a centre id", StringComparison.Ordinal),
+                $"centres {bad} → {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    [Fact]
     public async Task A_user_id_longer_than_64_characters_is_400()
     {
         using var response = await _gateway.Http.PostAsJsonAsync("/dev/token", new { userId = new string('u', 65), roles = new[] { "engineer" } });

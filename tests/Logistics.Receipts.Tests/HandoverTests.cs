@@ -108,6 +108,20 @@ public sealed class HandoverTests
     }
 
     [Fact]
+    public void Warehouse_staff_sign_only_for_a_centre_they_work_for()
+    {
+        var expected = Return().Expect(Delivered, []);
+        var ex = Assert.Throws<NotAllowedException>(() => Receipt.Sign(
+            "rc-1", ReceiptKind.EngineerToCentre, new Signer("wh-2", IsWarehouse: true, new HashSet<string> { "C2" }), Delivered, Content(["F1"]), expected, Policy));
+        Assert.Contains("warehouse user wh-2 does not work for centre C1", ex.Message);
+        Assert.Throws<NotAllowedException>(() => Receipt.Sign(
+            "rc-1", ReceiptKind.EngineerToCentre, new Signer("wh-2", IsWarehouse: true, new HashSet<string>()), Delivered, Content(["F1"]), expected, Policy));
+        var r = Receipt.Sign(
+            "rc-1", ReceiptKind.EngineerToCentre, new Signer("wh-2", IsWarehouse: true, new HashSet<string> { "C2", "C1" }), Delivered, Content(["F1"]), expected, Policy);
+        Assert.Equal("wh-2", r.ReceivedBy);
+    }
+
+    [Fact]
     public void Serialized_parts_are_signed_for_by_serial()
     {
         var ex = Assert.Throws<InvalidFieldException>(() => Sign(Content([], quantity: 1)));

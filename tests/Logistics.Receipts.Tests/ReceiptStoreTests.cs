@@ -76,7 +76,7 @@ public sealed class ReceiptStoreTests(TestPostgres postgres) : IClassFixture<Tes
         await InTransactionAsync(store, tx => SignAsync(store, tx, "RC-1", ["S1", "X9"]));
         SignedReceipt? corrected = null;
         await InTransactionAsync(store, async tx => corrected = await store.Book.CorrectAsync(
-            tx, "RC-1", "RC-2", "sup-1", true, Content(["S1", "S2"], GoodsCondition.Damaged), Delivered.AddHours(1), CancellationToken.None));
+            tx, "RC-1", "RC-2", "sup-1", _ => true, Content(["S1", "S2"], GoodsCondition.Damaged), Delivered.AddHours(1), CancellationToken.None));
 
         var list = await store.Receipts.ListAsync("PR-1", CancellationToken.None);
         Assert.Equal(["RC-1", "RC-2"], list.Select(r => r.ReceiptId));
@@ -116,7 +116,7 @@ public sealed class ReceiptStoreTests(TestPostgres postgres) : IClassFixture<Tes
             Assert.Equal(PostgresErrorCodes.RestrictViolation, ex.SqlState);
         }
 
-        await InTransactionAsync(store, tx => store.Book.CorrectAsync(tx, "RC-1", "RC-2", "eng-1", false, Content(["S1", "S2"]), Delivered, CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Book.CorrectAsync(tx, "RC-1", "RC-2", "eng-1", _ => false, Content(["S1", "S2"]), Delivered, CancellationToken.None));
         var again = await Assert.ThrowsAsync<PostgresException>(() =>
             ExecuteAsync(store, "UPDATE receipts SET superseded_by = NULL, superseded_at = NULL WHERE receipt_id = 'RC-1'"));
         Assert.Equal(PostgresErrorCodes.RestrictViolation, again.SqlState);

@@ -1,3 +1,4 @@
+using Logistics.Hosting.Auth;
 using Logistics.Returns.Api;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
@@ -93,11 +94,27 @@ public sealed class MappingTests
     [Fact]
     public void An_engineer_lists_only_their_own_returns()
     {
-        Assert.Equal("eng-1", ReturnsApi.Filter(new ListReturnsRequest(), "eng-1", seesEveryReturn: false).EngineerId);
-        Assert.Equal("eng-1", ReturnsApi.Filter(new ListReturnsRequest { EngineerId = "eng-1" }, "eng-1", false).EngineerId);
-        Assert.Throws<NotAllowedException>(() => ReturnsApi.Filter(new ListReturnsRequest { EngineerId = "eng-2" }, "eng-1", false));
-        Assert.Null(ReturnsApi.Filter(new ListReturnsRequest(), "sup-1", seesEveryReturn: true).EngineerId);
-        Assert.Equal("eng-2", ReturnsApi.Filter(new ListReturnsRequest { EngineerId = "eng-2" }, "sup-1", true).EngineerId);
+        var engineer = new Caller("eng-1", new HashSet<string> { Roles.Engineer });
+        var supervisor = new Caller("sup-1", new HashSet<string> { Roles.Supervisor }, new HashSet<string> { "C1", "C2" });
+        Assert.Equal("eng-1", ReturnsApi.Filter(new ListReturnsRequest(), engineer).EngineerId);
+        Assert.Equal("eng-1", ReturnsApi.Filter(new ListReturnsRequest { EngineerId = "eng-1" }, engineer).EngineerId);
+        Assert.Throws<NotAllowedException>(() => ReturnsApi.Filter(new ListReturnsRequest { EngineerId = "eng-2" }, engineer));
+        Assert.Null(ReturnsApi.Filter(new ListReturnsRequest(), supervisor).EngineerId);
+        Assert.Equal("eng-2", ReturnsApi.Filter(new ListReturnsRequest { EngineerId = "eng-2" }, supervisor).EngineerId);
+    }
+
+    [Fact]
+    public void Staff_list_the_returns_of_their_centres_only()
+    {
+        var supervisor = new Caller("sup-1", new HashSet<string> { Roles.Supervisor }, new HashSet<string> { "C1", "C2" });
+        Assert.Equal(["C1", "C2"], ReturnsApi.Filter(new ListReturnsRequest(), supervisor).Centres!);
+        Assert.Equal(["C2"], ReturnsApi.Filter(new ListReturnsRequest { CentreId = "C2" }, supervisor).Centres!);
+        var refused = Assert.Throws<NotAllowedException>(() => ReturnsApi.Filter(new ListReturnsRequest { CentreId = "C3" }, supervisor));
+        Assert.Contains("supervisor sup-1 does not work for centre C3", refused.Message);
+        var noCentres = new Caller("w1", new HashSet<string> { Roles.Warehouse });
+        Assert.Contains("carries no centres", Assert.Throws<NotAllowedException>(() => ReturnsApi.Filter(new ListReturnsRequest(), noCentres)).Message);
+        var dm = new Caller("dm-1", new HashSet<string> { Roles.DeliveryManager });
+        Assert.True(ReturnsApi.Filter(new ListReturnsRequest(), dm).DoaOnly);
     }
 
     [Fact]
@@ -112,9 +129,10 @@ public sealed class MappingTests
     [Fact]
     public void List_filters_and_paging_are_checked()
     {
-        var filter = ReturnsApi.Filter(new ListReturnsRequest { State = "shipped", Overdue = true }, "sup-1", true);
+        var supervisor = new Caller("sup-1", new HashSet<string> { Roles.Supervisor }, new HashSet<string> { "C1" });
+        var filter = ReturnsApi.Filter(new ListReturnsRequest { State = "shipped", Overdue = true }, supervisor);
         Assert.Equal((ReturnState.Shipped, true), (filter.State, filter.OverdueOnly));
-        Assert.Equal("state", Assert.Throws<InvalidFieldException>(() => ReturnsApi.Filter(new ListReturnsRequest { State = "Lost" }, "sup-1", true)).Field);
+        Assert.Equal("state", Assert.Throws<InvalidFieldException>(() => ReturnsApi.Filter(new ListReturnsRequest { State = "Lost" }, supervisor)).Field);
         Assert.Equal(50, ReturnsApi.PageSize(0));
         Assert.Equal(500, ReturnsApi.PageSize(500));
         Assert.Equal("page_size", Assert.Throws<InvalidFieldException>(() => ReturnsApi.PageSize(501)).Field);

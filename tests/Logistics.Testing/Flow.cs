@@ -22,6 +22,7 @@ public sealed class Flow : IDisposable
         Engineer = $"eng-{id}";
         OtherEngineer = $"eng2-{id}";
         Supervisor = $"sup-{id}";
+        WarehouseUser = $"wh-{id}";
     }
 
     public TestStack Stack { get; }
@@ -31,6 +32,7 @@ public sealed class Flow : IDisposable
     public string Engineer { get; }
     public string OtherEngineer { get; }
     public string Supervisor { get; }
+    public string WarehouseUser { get; }
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Warehouse { get; private set; } = null!;
     public HttpClient Eng { get; private set; } = null!;
@@ -49,11 +51,12 @@ public sealed class Flow : IDisposable
     {
         var flow = new Flow(stack, Guid.NewGuid().ToString("N")[..8].ToUpperInvariant());
         flow.Admin = await stack.RestAsAsync("admin1", "admin");
-        flow.Warehouse = await stack.RestAsAsync($"wh-{flow.Id}", "warehouse");
+        // Warehouse staff and supervisors work for the flow's centre (their tokens name it).
+        flow.Warehouse = await stack.RestAsAsync(flow.WarehouseUser, ["warehouse"], [flow.Centre]);
         flow.Eng = await stack.RestAsAsync(flow.Engineer, "engineer");
         flow.OtherEng = await stack.RestAsAsync(flow.OtherEngineer, "engineer");
-        flow.Sup = await stack.RestAsAsync(flow.Supervisor, "supervisor");
-        flow.Sup2 = await stack.RestAsAsync($"sup2-{flow.Id}", "supervisor");
+        flow.Sup = await stack.RestAsAsync(flow.Supervisor, ["supervisor"], [flow.Centre]);
+        flow.Sup2 = await stack.RestAsAsync($"sup2-{flow.Id}", ["supervisor"], [flow.Centre]);
         flow.Dm = await stack.RestAsAsync($"dm-{flow.Id}", "delivery-manager");
         flow.Dm2 = await stack.RestAsAsync($"dm2-{flow.Id}", "delivery-manager");
         flow.Auditor = await stack.RestAsAsync($"aud-{flow.Id}", "auditor");

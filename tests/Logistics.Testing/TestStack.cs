@@ -63,36 +63,49 @@ public sealed partial class TestStack : IAsyncLifetime
 
     public NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(Stack.PostgresConnectionString);
 
-    /// <summary>A signed token from the gateway's local-only /dev/token endpoint.</summary>
-    public async Task<string> TokenAsync(string userId, params string[] roles)
+    /// <summary>A signed token from the gateway's local-only /dev/token endpoint, for a user who works for no centre.</summary>
+    public Task<string> TokenAsync(string userId, params string[] roles) => TokenAsync(userId, roles, []);
+
+    /// <summary>
+    /// A signed token for a user with these roles who works for these centres (its "centres" claim): warehouse staff and
+    /// supervisors act only there.
+    /// </summary>
+    public async Task<string> TokenAsync(string userId, string[] roles, string[] centres)
     {
-        using var response = await Rest.PostAsJsonAsync("/dev/token", new { userId, roles });
+        using var response = await Rest.PostAsJsonAsync("/dev/token", centres.Length == 0 ? new { userId, roles } : (object)new { userId, roles, centres });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<TokenResponse>();
         return body!.Token;
     }
 
     /// <summary>A client for a user with these roles that waits out the rate limit (<see cref="RateLimitPatientHandler"/>).</summary>
-    public async Task<HttpClient> RestAsAsync(string userId, params string[] roles)
+    public Task<HttpClient> RestAsAsync(string userId, params string[] roles) => RestAsAsync(userId, roles, []);
+
+    /// <summary>As <see cref="RestAsAsync(string, string[])"/>, for staff who work for <paramref name="centres"/>.</summary>
+    public async Task<HttpClient> RestAsAsync(string userId, string[] roles, string[] centres)
     {
         var client = new HttpClient(new RateLimitPatientHandler()) { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles, centres));
         return client;
     }
 
     /// <summary>A client that shows every answer as it comes, 429 included (for tests of the rate limit itself).</summary>
-    public async Task<HttpClient> RawRestAsAsync(string userId, params string[] roles)
+    public Task<HttpClient> RawRestAsAsync(string userId, params string[] roles) => RawRestAsAsync(userId, roles, []);
+
+    public async Task<HttpClient> RawRestAsAsync(string userId, string[] roles, string[] centres)
     {
         var client = new HttpClient { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles, centres));
         return client;
     }
 
     /// <summary>A client that retries transient failures with the same idempotency key (<see cref="RetryingHandler"/>).</summary>
-    public async Task<HttpClient> ResilientRestAsAsync(string userId, params string[] roles)
+    public Task<HttpClient> ResilientRestAsAsync(string userId, params string[] roles) => ResilientRestAsAsync(userId, roles, []);
+
+    public async Task<HttpClient> ResilientRestAsAsync(string userId, string[] roles, string[] centres)
     {
         var client = new HttpClient(new RetryingHandler()) { BaseAddress = new Uri(Stack.GatewayHttp), Timeout = TimeSpan.FromSeconds(120) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userId, roles, centres));
         return client;
     }
 

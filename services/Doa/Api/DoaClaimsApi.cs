@@ -38,16 +38,23 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
             ToProto(await claims.FileAsync(tx, claimId, filing, filer, policy, clock.GetUtcNow(), context.CancellationToken)));
     }
 
-    /// <summary>Delivery managers and supervisors read every claim; an engineer reads the claims they filed or whose unit was delivered to them.</summary>
+    /// <summary>
+    /// Delivery managers read every claim; supervisors the claims on deliveries from their centres; an engineer the claims
+    /// they filed or whose unit was delivered to them.
+    /// </summary>
     [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<DoaClaimProto> GetDoaClaim(GetDoaClaimRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);
         var claim = await claims.FindAsync(claimId, context.CancellationToken) ?? throw new NotFoundException($"claim {claimId} does not exist");
         var caller = Caller.From(context);
-        if (ReadsOnlyOwn(caller) && claim.FiledBy != caller.UserId && claim.EngineerId != caller.UserId)
-            throw new NotAllowedException($"claim {claimId} is neither filed by {caller.UserId} nor for a unit delivered to them");
-        return ToProto(claim);
+        if (caller.IsIn(Roles.DeliveryManager) || (caller.IsIn(Roles.Supervisor) && caller.CanActFor(claim.CentreId)))
+            return ToProto(claim);
+        if (caller.IsIn(Roles.Engineer) && (claim.FiledBy == caller.UserId || claim.EngineerId == caller.UserId))
+            return ToProto(claim);
+        throw new NotAllowedException(caller.IsIn(Roles.Supervisor)
+            ? caller.CentreRefusal(claim.CentreId) + $" (claim {claimId})"
+            : $"claim {claimId} is neither filed by {caller.UserId} nor for a unit delivered to them");
     }
 
     [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
@@ -58,7 +65,10 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
             : request.PageSize < 0 || request.PageSize > MaxPageSize ? throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize}")
             : request.PageSize;
         var caller = Caller.From(context);
-        var page = await claims.ListAsync(state, ReadsOnlyOwn(caller) ? caller.UserId : null, request.PageToken, size, context.CancellationToken);
+        // A supervisor (without the delivery-manager role) lists the claims of their centres; an engineer their own.
+        var centres = caller.IsIn(Roles.Supervisor) && !caller.IsIn(Roles.DeliveryManager) ? caller.CentresToList(null) : null;
+        var onlyFor = ReadsOnlyOwn(caller) ? caller.UserId : null;
+        var page = await claims.ListAsync(state, onlyFor, request.PageToken, size, context.CancellationToken, centres);
         return new ListDoaClaimsResponse { Claims = { page.Claims.Select(ToProto) }, NextPageToken = page.NextPageToken };
     }
 
@@ -104,6 +114,7 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
         {
             var ct = context.CancellationToken;
             var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
+            caller.RequireCentre(claim.CentreId); // the dead unit comes back to the centre that shipped it
             var transitions = claim.Inspect(request.Result, request.Note, caller.UserId, clock.GetUtcNow(), policy);
             await claims.SaveAsync(tx, claim, transitions, ct);
             return ToProto(claim);

@@ -80,7 +80,9 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
     /// Claims oldest first (by filing time, then id), optionally in one state and, for an engineer, only those they filed or
     /// whose unit was delivered to them. The page token is the position of the last claim returned.
     /// </summary>
-    public async Task<ClaimPage> ListAsync(DoaClaimState? state, string? onlyFor, string? pageToken, int pageSize, CancellationToken ct)
+    /// <param name="centres">Only claims on deliveries from these centres (null: every centre).</param>
+    public async Task<ClaimPage> ListAsync(
+        DoaClaimState? state, string? onlyFor, string? pageToken, int pageSize, CancellationToken ct, IReadOnlyCollection<string>? centres = null)
     {
         var after = ParseToken(pageToken);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -90,6 +92,7 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
             WHERE ($1::text IS NULL OR state = $1)
               AND ($2::text IS NULL OR filed_by = $2 OR engineer_id = $2)
               AND ($3::timestamptz IS NULL OR (filed_at, claim_id) > ($3, $4))
+              AND ($6::text[] IS NULL OR document->>'centreId' = ANY($6))
             ORDER BY filed_at, claim_id
             LIMIT $5
             """, conn)
@@ -101,6 +104,7 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
                 new() { Value = (object?)after?.FiledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new() { Value = after?.ClaimId ?? "", NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = pageSize + 1 },
+                new() { Value = (object?)centres?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             },
         };
         var rows = new List<(DateTimeOffset FiledAt, DoaClaim Claim)>();

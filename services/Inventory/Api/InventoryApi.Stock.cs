@@ -27,6 +27,7 @@ public sealed partial class InventoryApi
     public override async Task<StockChangeProto> GoodsIn(GoodsInRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centre.CentreId);
         var bin = centre.RequireBin(request.Bin);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
         var command = Command(centre.CentreId, context);
@@ -38,9 +39,11 @@ public sealed partial class InventoryApi
         return ToProto(change);
     }
 
+    /// <summary>Engineers and delivery managers read any centre's levels (to choose where to ask); staff only their centres'.</summary>
     public override async Task<StockLevelProto> GetStock(GetStockRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centre.CentreId, StockReadersEverywhere);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
         return ToProto(await stock.GetLevelAsync(centre.CentreId, part.PartNumber));
     }
@@ -48,6 +51,7 @@ public sealed partial class InventoryApi
     public override async Task<ListStockResponse> ListStock(ListStockRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centre.CentreId, StockReadersEverywhere);
         var page = await stock.ListLevelsAsync(centre.CentreId, request.PageToken, PageSize(request.PageSize, StockStore.MaxPageSize));
         return new ListStockResponse { Levels = { page.Levels.Select(ToProto) }, NextPageToken = page.NextCursor };
     }
@@ -56,6 +60,7 @@ public sealed partial class InventoryApi
     public override async Task<ListSerialsResponse> ListSerials(ListSerialsRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centre.CentreId);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
         var serials = await stock.ListSerialsAsync(centre.CentreId, part.PartNumber);
         return new ListSerialsResponse
@@ -68,6 +73,7 @@ public sealed partial class InventoryApi
     public override async Task<ReservationProto> Reserve(ReserveRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centre.CentreId);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
         var command = Command(centre.CentreId, context);
         // The reservation id carries its centre, so a release needs nothing else; derived from the idempotency
@@ -83,6 +89,7 @@ public sealed partial class InventoryApi
     {
         var (centreId, reservationId) = ReservationIds.Parse(request.ReservationId);
         await RequireCentreAsync(centreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centreId);
         await stock.ReleaseAsync(Command(centreId, context), reservationId);
         return await ReservationAsync(centreId, reservationId);
     }
@@ -91,6 +98,7 @@ public sealed partial class InventoryApi
     public override async Task<ListMovementsResponse> ListMovements(ListMovementsRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        Caller.From(context).RequireCentre(centre.CentreId);
         var part = string.IsNullOrEmpty(request.PartNumber) ? "" : StockFields.PartNumber(request.PartNumber);
         if (request.After < 0) throw new InvalidFieldException("after", "must not be negative");
         var page = await ledger.PageAsync(centre.CentreId, part, request.After, PageSize(request.PageSize, 1000), context.CancellationToken);
@@ -111,6 +119,9 @@ public sealed partial class InventoryApi
         await rebuilder.RebuildAsync(centre.CentreId, context.CancellationToken);
         return ToProto(await reconciler.ReconcileAsync(centre.CentreId, context.CancellationToken));
     }
+
+    /// <summary>Roles that read stock levels at every centre; warehouse staff and supervisors read their own centres'.</summary>
+    private static readonly string[] StockReadersEverywhere = [Roles.Engineer, Roles.DeliveryManager];
 
     private StockCommand Command(string centreId, ServerCallContext context)
     {

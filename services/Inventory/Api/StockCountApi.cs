@@ -29,6 +29,7 @@ public sealed class StockCountApi(
         var caller = Caller.From(context);
         var scope = CountScope.Define(request.CentreId, request.Bins, request.PartNumbers, CountStore.Policy);
         var centre = await centres.FindAsync(scope.CentreId, ct) ?? throw new NotFoundException($"centre {scope.CentreId} does not exist");
+        caller.RequireCentre(centre.CentreId); // after the lookup, as every stock call: an unknown centre is a 404 for anyone
         var unknownBin = scope.Bins.FirstOrDefault(b => !centre.Bins.Contains(b));
         if (unknownBin is not null)
             throw new InvalidFieldException("bins", $"centre {centre.CentreId} has no bin {unknownBin} (bins: {string.Join(", ", centre.Bins)})");
@@ -53,12 +54,14 @@ public sealed class StockCountApi(
     public override async Task<StockCountProto> GetCount(GetCountRequest request, ServerCallContext context)
     {
         var count = await counts.ReadAsync(Require.Code(request.CountId, "count_id", 64), context.CancellationToken);
+        var caller = Caller.From(context);
+        caller.RequireCentre(count.CentreId);
         var size = request.PageSize == 0 ? DefaultPageSize
             : request.PageSize < 0 || request.PageSize > MaxPageSize ? throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize}")
             : request.PageSize;
         var from = string.IsNullOrEmpty(request.PageToken) ? 0
             : int.TryParse(request.PageToken, out var n) && n >= 0 ? n : throw new InvalidFieldException("page_token", "is not a token this API gave");
-        return ToProto(count, Viewer(Caller.From(context)), from, size);
+        return ToProto(count, Viewer(caller), from, size);
     }
 
     [Authorize(Roles = Roles.Warehouse)]
@@ -68,6 +71,7 @@ public sealed class StockCountApi(
         var caller = Caller.From(context);
         var lines = request.Lines.Select(l => new Domain.Counts.LineCount(l.Bin, l.PartNumber, l.CountedQuantity, [.. l.SerialsSeen])).ToList();
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
+        caller.RequireCentre(session.Count.CentreId); // before anything is written; the session rolls back unless committed
         if (session.Count.State == CountState.Recounting)
         {
             // A stale line is compared with the stock as it is now, read when it is recounted.
@@ -85,10 +89,12 @@ public sealed class StockCountApi(
     public override async Task<StockCountProto> CloseCount(CloseCountRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var caller = Caller.From(context);
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
+        caller.RequireCentre(session.Count.CentreId);
         await session.CloseAsync(clock.GetUtcNow(), ct);
         await session.CommitAsync(ct);
-        return ToProto(session.Count, Viewer(Caller.From(context)), 0, DefaultPageSize);
+        return ToProto(session.Count, Viewer(caller), 0, DefaultPageSize);
     }
 
     /// <summary>
@@ -109,6 +115,7 @@ public sealed class StockCountApi(
         Domain.Counts.StockCount count;
         await using (var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct))
         {
+            caller.RequireCentre(session.Count.CentreId);
             var now = clock.GetUtcNow();
             adjustments = await session.ApproveAsync(caller.UserId, reasons, now, ct);
             await session.CommitAsync(ct);
@@ -135,6 +142,7 @@ public sealed class StockCountApi(
         var ct = context.CancellationToken;
         var caller = Caller.From(context);
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
+        caller.RequireCentre(session.Count.CentreId);
         await session.CancelAsync(caller.UserId, clock.GetUtcNow(), ct);
         await session.CommitAsync(ct);
         return ToProto(session.Count, Viewer(caller), 0, 0);

@@ -10,6 +10,8 @@ namespace Logistics.Hosting.Auth;
 public sealed class DevTokenIssuer
 {
     public const int MaxUserIdLength = 64;
+    public const int MaxCentres = 100;
+    public const int MaxCentreIdLength = 40;
 
     private static readonly JsonWebTokenHandler Handler = new();
 
@@ -54,9 +56,24 @@ public sealed class DevTokenIssuer
         return null;
     }
 
-    public string Issue(string userId, IReadOnlyCollection<string> roles)
+    /// <summary>As above, and why the centres cannot go into a token: each a well-formed centre id, at most <see cref="MaxCentres"/>.</summary>
+    public static string? FindProblem(string? userId, IReadOnlyCollection<string>? roles, IReadOnlyCollection<string?>? centres)
     {
-        if (FindProblem(userId, roles) is { } problem)
+        if (FindProblem(userId, roles) is { } problem) return problem;
+        if (centres is null) return null;
+        if (centres.Count > MaxCentres)
+            return $"centres must name at most {MaxCentres} centres (named {centres.Count}).";
+        foreach (var centre in centres)
+        {
+            if (string.IsNullOrEmpty(centre) || centre.Length > MaxCentreIdLength || !IsCentreId(centre))
+                return $"centres: '{Printable(centre)}' is not a centre id (1 to {MaxCentreIdLength} letters, digits, '-', '.' or '_', starting with a letter or digit).";
+        }
+        return null;
+    }
+
+    public string Issue(string userId, IReadOnlyCollection<string> roles, IReadOnlyCollection<string>? centres = null)
+    {
+        if (FindProblem(userId, roles, centres) is { } problem)
             throw new ArgumentException(problem);
 
         var now = _clock.GetUtcNow().UtcDateTime;
@@ -67,13 +84,33 @@ public sealed class DevTokenIssuer
             IssuedAt = now,
             NotBefore = now,
             Expires = now + _options.DevTokens.Lifetime,
-            Claims = new Dictionary<string, object>
-            {
-                [LogisticsAuthentication.UserIdClaim] = userId,
-                // Always an array, so one role and several roles read back the same way.
-                [LogisticsAuthentication.RoleClaim] = roles.Distinct(StringComparer.Ordinal).ToArray(),
-            },
+            Claims = Claims(userId, roles, centres),
             SigningCredentials = new SigningCredentials(_options.CreateSigningKey(), SecurityAlgorithms.HmacSha256),
         });
+    }
+
+    private static Dictionary<string, object> Claims(string userId, IReadOnlyCollection<string> roles, IReadOnlyCollection<string>? centres)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [LogisticsAuthentication.UserIdClaim] = userId,
+            // Always an array, so one role and several roles read back the same way.
+            [LogisticsAuthentication.RoleClaim] = roles.Distinct(StringComparer.Ordinal).ToArray(),
+        };
+        // Also always an array; left out when there are none (a staff token without centres acts for no centre).
+        if (centres is { Count: > 0 })
+            claims[LogisticsAuthentication.CentresClaim] = centres.Distinct(StringComparer.Ordinal).ToArray();
+        return claims;
+    }
+
+    private static bool IsCentreId(string centre) =>
+        char.IsAsciiLetterOrDigit(centre[0]) && centre.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+
+    /// <summary>A refused id shown safely: control characters escaped, long ids cut.</summary>
+    private static string Printable(string? value)
+    {
+        if (value is null) return "null";
+        var shown = value.Length > MaxCentreIdLength ? value[..MaxCentreIdLength] + "..." : value;
+        return string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
     }
 }

@@ -15,6 +15,9 @@ public static class LogisticsAuthentication
     public const string UserIdClaim = "sub";
     public const string RoleClaim = "role";
 
+    /// <summary>The spare-part centres a staff member works for: a JSON array of centre ids, like "role".</summary>
+    public const string CentresClaim = "centres";
+
     /// <summary>Tokens a few seconds past their expiry still pass, for clocks that drift apart between machines.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 

@@ -35,7 +35,7 @@ public sealed class ReceiptsApi(Commands commands, ReceiptBook book, ReceiptsTab
         return commands.RunAsync(context, request, async tx =>
         {
             var ct = context.CancellationToken;
-            var signed = await book.SignAsync(tx, receiptId, kind, reference, new Signer(caller.UserId, caller.IsIn(Roles.Warehouse)), content, Now(), ct);
+            var signed = await book.SignAsync(tx, receiptId, kind, reference, new Signer(caller.UserId, caller.IsIn(Roles.Warehouse), caller.ActsForEveryCentre ? null : caller.Centres), content, Now(), ct);
             await Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, ReceiptEvents.Signed(signed.Receipt, signed.Shipment), ct);
             return ToProto(signed.Receipt, signed.Shipment);
         });
@@ -46,9 +46,12 @@ public sealed class ReceiptsApi(Commands commands, ReceiptBook book, ReceiptsTab
         var ct = context.CancellationToken;
         var receiptId = Require.Code(request.ReceiptId, "receipt_id", MaxIdLength);
         var receipt = await receipts.FindAsync(receiptId, ct) ?? throw new NotFoundException($"receipt {receiptId} does not exist");
-        return ToProto(receipt, await ShipmentOfAsync(receipt.Reference, ct));
+        var shipment = await ShipmentOfAsync(receipt.Reference, ct);
+        RequireReadable(Caller.From(context), receipt.Reference, shipment, [receipt]);
+        return ToProto(receipt, shipment);
     }
 
+    /// <summary>Every receipt on one reference (one handover and its corrections): all of them or, when the caller may not read them, 403.</summary>
     public override async Task<ListReceiptsResponse> ListReceipts(ListReceiptsRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -57,9 +60,29 @@ public sealed class ReceiptsApi(Commands commands, ReceiptBook book, ReceiptsTab
         var response = new ListReceiptsResponse();
         if (onReference.Count == 0) return response;
         var shipment = await ShipmentOfAsync(reference, ct);
+        RequireReadable(Caller.From(context), reference, shipment, onReference);
         response.Receipts.AddRange(onReference.Select(r => ToProto(r, shipment)));
         return response;
     }
+
+    /// <summary>
+    /// Who reads the receipts of a handover: the engineer it was addressed to, who handed it over, or who signed one of
+    /// them; warehouse staff and supervisors of its centre; delivery managers, auditors and admins anywhere.
+    /// </summary>
+    private static void RequireReadable(Caller caller, string reference, Shipment shipment, IReadOnlyCollection<Domain.Receipt> onReference)
+    {
+        if (caller.ActsForEveryCentre || caller.IsIn(Roles.DeliveryManager)) return;
+        if ((caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor)) && caller.CanActFor(shipment.CentreId)) return;
+        if (caller.IsIn(Roles.Engineer) && IsPartyTo(caller.UserId, shipment, onReference)) return;
+        throw new NotAllowedException(caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor)
+            ? $"{caller.CentreRefusal(shipment.CentreId)} (receipts on {reference})"
+            : $"the receipts on {reference} are neither addressed to {caller.UserId}, handed over by them nor signed by them");
+    }
+
+    private static bool IsPartyTo(string userId, Shipment shipment, IReadOnlyCollection<Domain.Receipt> onReference) =>
+        (!shipment.AddressedTo.IsCentre && shipment.AddressedTo.Party == userId)
+        || shipment.HandedOverBy == userId
+        || onReference.Any(r => r.ReceivedBy == userId || r.CorrectedBy == userId);
 
     /// <summary>The signer or a supervisor corrects: a new receipt supersedes the old, which stays readable.</summary>
     [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
@@ -72,10 +95,22 @@ public sealed class ReceiptsApi(Commands commands, ReceiptBook book, ReceiptsTab
         return commands.RunAsync(context, request, async tx =>
         {
             var ct = context.CancellationToken;
-            var corrected = await book.CorrectAsync(tx, receiptId, newReceiptId, caller.UserId, caller.IsIn(Roles.Supervisor), content, Now(), ct);
+            var corrected = await book.CorrectAsync(tx, receiptId, newReceiptId, caller.UserId, shipment => CorrectsAsSupervisor(caller, shipment), content, Now(), ct);
             await Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, ReceiptEvents.Signed(corrected.Receipt, corrected.Shipment), ct);
             return ToProto(corrected.Receipt, corrected.Shipment);
         });
+    }
+
+    /// <summary>
+    /// Staff correct only at the handover's centre (the signer too, who worked there when signing); an engineer correcting
+    /// the receipt of a delivery to them needs no centre. A supervisor of the centre may correct anyone's receipt.
+    /// </summary>
+    private static bool CorrectsAsSupervisor(Caller caller, Shipment shipment)
+    {
+        var ownDelivery = !shipment.AddressedTo.IsCentre && shipment.AddressedTo.Party == caller.UserId;
+        if (ownDelivery) return false;
+        if (caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor)) caller.RequireCentre(shipment.CentreId);
+        return caller.IsIn(Roles.Supervisor);
     }
 
     /// <summary>"RC-" and 16 hex digits; with an idempotency key, made from it so that a retry names the same receipt.</summary>

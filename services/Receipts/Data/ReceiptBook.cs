@@ -28,9 +28,13 @@ public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts
         return new SignedReceipt(receipt, shipment);
     }
 
+    /// <summary>
+    /// <paramref name="bySupervisor"/> says, from the shipment (its centre, its addressee), whether the corrector acts as a
+    /// supervisor; it throws when the corrector may not act there at all, before anything is written.
+    /// </summary>
     public async Task<SignedReceipt> CorrectAsync(
-        NpgsqlTransaction tx, string receiptId, string newReceiptId, string correctedBy, bool bySupervisor, ReceiptContent content, DateTimeOffset now,
-        CancellationToken ct)
+        NpgsqlTransaction tx, string receiptId, string newReceiptId, string correctedBy, Func<Shipment, bool> bySupervisor, ReceiptContent content,
+        DateTimeOffset now, CancellationToken ct)
     {
         var reference = await receipts.ReferenceOfAsync(tx, receiptId, ct) ?? throw new NotFoundException($"receipt {receiptId} does not exist");
         await tx.LockAsync("reference:" + reference, ct);
@@ -38,7 +42,7 @@ public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts
             ?? throw new InvalidOperationException($"receipt {receiptId} names reference {reference}, which has no shipment");
         var onReference = await receipts.ListAsync(tx, reference, ct);
         var superseded = onReference.Single(r => r.ReceiptId == receiptId);
-        var corrected = superseded.Correct(newReceiptId, correctedBy, bySupervisor, now, content, Expect(shipment, onReference, now), policy);
+        var corrected = superseded.Correct(newReceiptId, correctedBy, bySupervisor(shipment), now, content, Expect(shipment, onReference, now), policy);
         await receipts.InsertAsync(tx, corrected, ct);
         await receipts.MarkSupersededAsync(tx, superseded, ct);
         return new SignedReceipt(corrected, shipment);

@@ -122,6 +122,8 @@ public sealed class Receipt
         var to = expected.AddressedTo;
         if (to.IsCentre && !signer.IsWarehouse)
             throw new NotAllowedException($"the handover on {receipt.Reference} is addressed to {to}; only warehouse staff can sign for it, not {by}");
+        if (to.IsCentre && !signer.WorksFor(to.Party))
+            throw new NotAllowedException($"warehouse user {by} does not work for centre {to.Party}, to which the handover on {receipt.Reference} is addressed");
         if (!to.IsCentre && by != to.Party)
             throw new NotAllowedException($"the handover on {receipt.Reference} is addressed to {to.Party}; {by} cannot sign for it");
         CheckReportWindow(receipt, expected, policy);

@@ -62,8 +62,8 @@ public static class ReceiptCodes
 public sealed record PackagingCheck(bool OuterIntact, bool EsdBagSealed);
 
 /// <summary>
-/// The party a handover is addressed to: one engineer (only they sign) or a spare-part centre (any warehouse user signs:
-/// tokens name a user and roles, not a centre, so "belongs to that centre" cannot be checked).
+/// The party a handover is addressed to: one engineer (only they sign) or a spare-part centre (warehouse staff who work
+/// for that centre sign).
 /// </summary>
 /// <param name="Party">The engineer's user id, or the centre id.</param>
 public sealed record Addressee(string Party, bool IsCentre)
@@ -75,8 +75,14 @@ public sealed record Addressee(string Party, bool IsCentre)
     public override string ToString() => IsCentre ? $"centre {Party}" : Party;
 }
 
-/// <summary>Who signs (from the token): the user and whether they are warehouse staff (who sign for a centre).</summary>
-public sealed record Signer(string UserId, bool IsWarehouse = false);
+/// <summary>
+/// Who signs (from the token): the user, whether they are warehouse staff (who sign for a centre), and the centres they
+/// work for (null: every centre, for a token with a role that is not bound to centres).
+/// </summary>
+public sealed record Signer(string UserId, bool IsWarehouse = false, IReadOnlySet<string>? Centres = null)
+{
+    public bool WorksFor(string centreId) => Centres is null || Centres.Contains(centreId);
+}
 
 /// <summary>
 /// What the receipt is checked against, looked up by the caller for the reference (facts passed in).

@@ -73,24 +73,46 @@ public sealed class PartRequestsApi(
         });
     }
 
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    /// <summary>
+    /// An engineer reads their own requests; warehouse staff and supervisors those of their centres; a delivery manager
+    /// those a DOA claim concerns. The first rule that lets the caller read it wins (a token may carry several roles).
+    /// </summary>
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor},{Roles.DeliveryManager}")]
     public override async Task<PartRequestProto> GetPartRequest(GetPartRequestRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         var requestId = RequestId(request.RequestId);
-        var found = await requests.FindAsync(requestId, context.CancellationToken)
+        var ct = context.CancellationToken;
+        var found = await requests.FindAsync(requestId, ct)
             ?? throw new NotFoundException($"part request {requestId} does not exist");
-        if (!SeesEveryRequest(caller) && found.EngineerId != caller.UserId)
-            throw new NotAllowedException($"part request {requestId} belongs to another engineer; an engineer sees only their own");
+        var readable =
+            (caller.IsIn(Roles.Engineer) && found.EngineerId == caller.UserId)
+            || (IsCentreStaff(caller) && caller.CanActFor(found.CentreId))
+            || (caller.IsIn(Roles.DeliveryManager) && await requests.IsConcernedByDoaClaimAsync(requestId, ct));
+        if (!readable)
+            throw new NotAllowedException(IsCentreStaff(caller) ? caller.CentreRefusal(found.CentreId)
+                : caller.IsIn(Roles.DeliveryManager) ? $"part request {requestId} is not one a DOA claim concerns; a delivery manager reads only those"
+                : $"part request {requestId} belongs to another engineer; an engineer sees only their own");
         return ToProto(found, clock.GetUtcNow());
     }
 
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    /// <summary>
+    /// Warehouse staff and supervisors list their centres' requests (centre_id narrows to one of them); a delivery manager
+    /// the requests DOA claims concern; an engineer (with none of those roles) their own.
+    /// </summary>
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor},{Roles.DeliveryManager}")]
     public override async Task<ListPartRequestsResponse> ListPartRequests(ListPartRequestsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         var engineerId = string.IsNullOrEmpty(request.EngineerId) ? null : Require.Text(request.EngineerId, "engineer_id");
-        if (!SeesEveryRequest(caller))
+        var centreId = string.IsNullOrEmpty(request.CentreId) ? null : Require.Code(request.CentreId, "centre_id");
+        IReadOnlyCollection<string>? centres = centreId is null ? null : [centreId];
+        var concernedByDoaClaim = false;
+        if (IsCentreStaff(caller))
+            centres = caller.CentresToList(centreId);
+        else if (caller.IsIn(Roles.DeliveryManager))
+            concernedByDoaClaim = true;
+        else
         {
             engineerId ??= caller.UserId;
             if (engineerId != caller.UserId)
@@ -102,7 +124,7 @@ public sealed class PartRequestsApi(
                 ? throw new InvalidFieldException("page_size", $"must be between 1 and {PartRequestStore.MaxPageSize} (was {request.PageSize})")
                 : request.PageSize;
         var now = clock.GetUtcNow();
-        var page = await requests.ListAsync(new PartRequestFilter(engineerId, state, request.Late), now, size, request.PageToken, context.CancellationToken);
+        var page = await requests.ListAsync(new PartRequestFilter(engineerId, state, request.Late, centres, concernedByDoaClaim), now, size, request.PageToken, context.CancellationToken);
         return new ListPartRequestsResponse { Requests = { page.Requests.Select(r => ToProto(r, now)) }, NextPageToken = page.NextPageToken };
     }
 
@@ -112,6 +134,7 @@ public sealed class PartRequestsApi(
         var caller = Caller.From(context);
         return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
         {
+            caller.RequireCentre(r.CentreId);
             r.Approve(caller.UserId, now);
             await requests.UpdateAsync(tx, r, ct);
             await RequestEvents.ApprovedAsync(tx, r, ct);
@@ -124,6 +147,7 @@ public sealed class PartRequestsApi(
         var caller = Caller.From(context);
         return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
         {
+            caller.RequireCentre(r.CentreId);
             r.Reject(caller.UserId, request.Reason, now);
             await requests.UpdateAsync(tx, r, ct);
         });
@@ -135,7 +159,10 @@ public sealed class PartRequestsApi(
         var caller = Caller.From(context);
         return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
         {
-            r.Cancel(caller.UserId, caller.IsIn(Roles.Supervisor), now, request.Reason);
+            // A supervisor cancels only at their centres; an engineer (the domain checks) only their own request.
+            var asSupervisor = caller.IsIn(Roles.Supervisor) && r.EngineerId != caller.UserId;
+            if (asSupervisor) caller.RequireCentre(r.CentreId);
+            r.Cancel(caller.UserId, asSupervisor, now, request.Reason);
             await requests.UpdateAsync(tx, r, ct);
             // Inventory releases a reservation or backorder if it made one, and ignores the event otherwise.
             await RequestEvents.CancelledAsync(tx, r, ct);
@@ -154,6 +181,7 @@ public sealed class PartRequestsApi(
         var packaging = ToDomain(request.Packaging);
         return ChangeAsync(context, request, request.RequestId, async (tx, r, now, ct) =>
         {
+            caller.RequireCentre(r.CentreId);
             r.Ship([.. request.Serials], packaging, request.Carrier, request.TrackingNo, caller.UserId, now);
             var serials = r.Shipment!.Serials;
             await ShelfSerialsTable.LockAsync(tx, r.CentreId, r.PartNumber, ct);
@@ -209,8 +237,8 @@ public sealed class PartRequestsApi(
 
     private static string RequestId(string? requestId) => Require.Code(requestId, "request_id", MaxRequestIdLength);
 
-    /// <summary>Warehouse and supervisors see every request; an engineer only their own.</summary>
-    private static bool SeesEveryRequest(Caller caller) => caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor);
+    /// <summary>Warehouse staff and supervisors read requests by centre (auditors and admins, who read every centre, do not call here).</summary>
+    private static bool IsCentreStaff(Caller caller) => caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor);
 
     private static RequestState ParseState(string text) =>
         System.Enum.GetValues<RequestState>().Cast<RequestState?>().FirstOrDefault(s => string.Equals(s.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase))

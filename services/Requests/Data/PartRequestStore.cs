@@ -11,7 +11,10 @@ using NpgsqlTypes;
 namespace Logistics.Requests.Data;
 
 /// <summary>What to list: each filter is optional.</summary>
-public sealed record PartRequestFilter(string? EngineerId, RequestState? State, bool LateOnly);
+/// <param name="Centres">Only requests of these centres (null: every centre).</param>
+/// <param name="ConcernedByDoaClaim">Only requests a DOA claim concerns: replacements and the requests claims were filed on.</param>
+public sealed record PartRequestFilter(
+    string? EngineerId, RequestState? State, bool LateOnly, IReadOnlyCollection<string>? Centres = null, bool ConcernedByDoaClaim = false);
 
 /// <summary>A page of requests, newest first; <paramref name="NextPageToken"/> is "" on the last page.</summary>
 public sealed record PartRequestPage(IReadOnlyList<PartRequest> Requests, string NextPageToken);
@@ -109,6 +112,26 @@ public sealed class PartRequestStore(NpgsqlDataSource dataSource)
         return checked((int)(long)(await cmd.ExecuteScalarAsync(ct))!);
     }
 
+    private const string DoaConcernedCondition =
+        "doa_claim_id IS NOT NULL OR request_id IN (SELECT d.request_id FROM doa_claimed_requests d)";
+
+    /// <summary>Whether a DOA claim concerns the request: a replacement, or the request a claim was filed on.</summary>
+    public async Task<bool> IsConcernedByDoaClaimAsync(string requestId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM part_requests WHERE request_id = $1 AND ({DoaConcernedCondition}))");
+        cmd.Parameters.Add(new() { Value = requestId });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Records that a DOA claim was filed on a request (idempotent).</summary>
+    public static async Task RecordDoaClaimAsync(NpgsqlTransaction tx, string requestId, string claimId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO doa_claimed_requests (request_id, claim_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", tx.Connection, tx)
+        { Parameters = { new() { Value = requestId }, new() { Value = claimId } } };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>A page of requests, newest first (submitted_at, then request id, both descending).</summary>
     public async Task<PartRequestPage> ListAsync(PartRequestFilter filter, DateTimeOffset now, int pageSize, string? pageToken, CancellationToken ct)
     {
@@ -120,6 +143,13 @@ public sealed class PartRequestStore(NpgsqlDataSource dataSource)
             where.Add("engineer_id = @engineer");
             cmd.Parameters.AddWithValue("engineer", filter.EngineerId);
         }
+        if (filter.Centres is { } centres)
+        {
+            where.Add("centre_id = ANY(@centres)");
+            cmd.Parameters.AddWithValue("centres", centres.ToArray());
+        }
+        if (filter.ConcernedByDoaClaim)
+            where.Add($"({DoaConcernedCondition})");
         if (filter.State is { } state)
         {
             where.Add("state = @state");

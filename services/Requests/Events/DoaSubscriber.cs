@@ -9,7 +9,8 @@ namespace Logistics.Requests.Events;
 /// <summary>
 /// An approved DOA claim gets its replacement request (id from the claim, "doa-&lt;claim_id&gt;" unless the claim names
 /// one), approved by the claim's approver and published as PartRequestApproved, so inventory reserves it like any
-/// request. A claim that already has its replacement is ignored.
+/// request. A claim that already has its replacement is ignored. The request the dead unit came with is recorded as
+/// one a DOA claim concerns, which delivery managers may read.
 /// </summary>
 public static class DoaSubscriber
 {
@@ -21,6 +22,8 @@ public static class DoaSubscriber
             var tx = inbox.Transaction;
             var requestId = string.IsNullOrEmpty(e.ReplacementRequestId) ? "doa-" + e.ClaimId : e.ReplacementRequestId;
             await tx.LockAsync("doa-claim:" + e.ClaimId, ct);
+            // Delivery managers may read the request a claim concerns (kept even when the replacement exists already).
+            if (!string.IsNullOrEmpty(e.RequestId)) await PartRequestStore.RecordDoaClaimAsync(tx, e.RequestId, e.ClaimId, ct);
             if (await requests.ExistsAsync(tx, requestId, ct) || await requests.ExistsForDoaClaimAsync(tx, e.ClaimId, ct)) return;
 
             // What the claim leaves out comes from the request the dead unit came with, when it is ours.

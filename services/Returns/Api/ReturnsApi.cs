@@ -23,21 +23,30 @@ public sealed class ReturnsApi(Commands commands, ReturnStore store, TimeProvide
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    /// <summary>
+    /// An engineer reads the returns they hold; warehouse staff and supervisors those sent to their centres; a delivery
+    /// manager those of dead units a DOA claim concerns.
+    /// </summary>
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor},{Roles.DeliveryManager}")]
     public override async Task<FaultyReturnProto> GetReturn(GetReturnRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         var returnId = ReturnIdOf(request.ReturnId);
         var r = await store.FindAsync(returnId, context.CancellationToken) ?? throw NotFound(returnId);
-        r.EnsureVisibleTo(caller.UserId, SeesEveryReturn(caller));
+        if (IsCentreStaff(caller) && caller.CanActFor(r.CentreId)) return ToProto(r);
+        if (caller.IsIn(Roles.DeliveryManager) && r.DoaClaimId != "") return ToProto(r);
+        if (IsCentreStaff(caller) && r.EngineerId != caller.UserId) throw new NotAllowedException(caller.CentreRefusal(r.CentreId) + $" (return {returnId})");
+        if (caller.IsIn(Roles.DeliveryManager) && !caller.IsIn(Roles.Engineer))
+            throw new NotAllowedException($"return {returnId} is not the return of a dead unit a DOA claim concerns; a delivery manager reads only those");
+        r.EnsureVisibleTo(caller.UserId, seesEveryReturn: false);
         return ToProto(r);
     }
 
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor}")]
+    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor},{Roles.DeliveryManager}")]
     public override async Task<ListReturnsResponse> ListReturns(ListReturnsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var filter = Filter(request, caller.UserId, SeesEveryReturn(caller));
+        var filter = Filter(request, caller);
         var size = PageSize(request.PageSize);
         var (page, next) = await store.ListAsync(filter, ReturnCursor.Parse(request.PageToken), size, context.CancellationToken);
         return new ListReturnsResponse { Returns = { page.Select(ToProto) }, NextPageToken = next?.ToToken() ?? "" };
@@ -65,7 +74,11 @@ public sealed class ReturnsApi(Commands commands, ReturnStore store, TimeProvide
     {
         var caller = Caller.From(context);
         var returnId = ReturnIdOf(request.ReturnId);
-        return Change(context, request, returnId, r => r.Inspect(caller.UserId, request.Result, request.Bin, request.Note, clock.GetUtcNow()));
+        return Change(context, request, returnId, r =>
+        {
+            caller.RequireCentre(r.CentreId);
+            r.Inspect(caller.UserId, request.Result, request.Bin, request.Note, clock.GetUtcNow());
+        });
     }
 
     /// <summary>Load for update, apply the domain command, save with its events, answer with the return.</summary>
@@ -79,25 +92,35 @@ public sealed class ReturnsApi(Commands commands, ReturnStore store, TimeProvide
             return ToProto(r);
         });
 
-    /// <summary>Warehouse and supervisors see every return; a caller who is only an engineer sees their own.</summary>
-    public static bool SeesEveryReturn(Caller caller) => caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor);
+    /// <summary>Warehouse staff and supervisors see returns by centre (auditors and admins do not read returns).</summary>
+    public static bool IsCentreStaff(Caller caller) => caller.IsIn(Roles.Warehouse) || caller.IsIn(Roles.Supervisor);
 
     public static string ReturnIdOf(string? returnId) => Require.Code(returnId, "return_id", 64);
 
     private static NotFoundException NotFound(string returnId) => new($"return {returnId} does not exist");
 
-    /// <summary>The list filter: an engineer's list is their own (asking for another engineer's is refused).</summary>
-    public static ReturnFilter Filter(ListReturnsRequest request, string userId, bool seesEveryReturn)
+    /// <summary>
+    /// The list filter: staff see their centres' returns (centre_id narrows to one of them; another centre is refused), a
+    /// delivery manager the dead units' returns, an engineer their own (asking for another engineer's is refused).
+    /// </summary>
+    public static ReturnFilter Filter(ListReturnsRequest request, Caller caller)
     {
         var engineer = string.IsNullOrWhiteSpace(request.EngineerId) ? null : Require.Text(request.EngineerId, "engineer_id");
-        if (!seesEveryReturn)
+        var centre = string.IsNullOrWhiteSpace(request.CentreId) ? null : Require.Code(request.CentreId, "centre_id");
+        IReadOnlyCollection<string>? centres = centre is null ? null : [centre];
+        var doaOnly = false;
+        if (IsCentreStaff(caller))
+            centres = caller.CentresToList(centre);
+        else if (caller.IsIn(Roles.DeliveryManager))
+            doaOnly = true;
+        else
         {
-            if (engineer is not null && engineer != userId)
-                throw new NotAllowedException($"an engineer sees only their own returns; {userId} cannot list those of {engineer}");
-            engineer = userId;
+            if (engineer is not null && engineer != caller.UserId)
+                throw new NotAllowedException($"an engineer sees only their own returns; {caller.UserId} cannot list those of {engineer}");
+            engineer = caller.UserId;
         }
         ReturnState? state = string.IsNullOrWhiteSpace(request.State) ? null : ReturnStates.Parse(request.State);
-        return new ReturnFilter(engineer, state, request.Overdue);
+        return new ReturnFilter(engineer, state, request.Overdue, centres, doaOnly);
     }
 
     public static int PageSize(int requested) =>

@@ -14,7 +14,10 @@ using NpgsqlTypes;
 namespace Logistics.Returns.Data;
 
 /// <summary>Which returns a list asks for; null means any.</summary>
-public sealed record ReturnFilter(string? EngineerId, ReturnState? State, bool OverdueOnly);
+/// <param name="Centres">Only returns to these centres (null: every centre).</param>
+/// <param name="DoaOnly">Only returns of dead units a DOA claim concerns.</param>
+public sealed record ReturnFilter(
+    string? EngineerId, ReturnState? State, bool OverdueOnly, IReadOnlyCollection<string>? Centres = null, bool DoaOnly = false);
 
 /// <summary>Where a page of a list starts: after this (due date, return id). The token is base64url, safe in a query string as is.</summary>
 public sealed record ReturnCursor(DateTimeOffset DueAt, string ReturnId)
@@ -127,6 +130,8 @@ public sealed class ReturnStore(NpgsqlDataSource dataSource)
         if (filter.EngineerId is not null) Where("engineer_id = @", filter.EngineerId);
         if (filter.State is { } state) Where("state = @", state.ToString());
         if (filter.OverdueOnly) where.Add("overdue");
+        if (filter.Centres is { } centres) Where("centre_id = ANY(@)", centres.ToArray());
+        if (filter.DoaOnly) where.Add("doa_claim_id <> ''");
         if (after is not null)
         {
             cmd.Parameters.Add(new() { Value = after.DueAt });
