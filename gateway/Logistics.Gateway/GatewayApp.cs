@@ -60,6 +60,7 @@ public static class GatewayApp
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         if (AuthOptions.From(app.Configuration).DevTokens.Enabled)
             app.MapDevToken();
+        app.MapApiNotFound();
         app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
         {
             if (route.Metadata?.GetValueOrDefault(Listeners.MetadataKey) is { } listener)

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Logistics.Hosting.Messaging;
+using Logistics.Web;
+using Logistics.Web.Auth;
+using Logistics.Web.Components;
+using Logistics.Web.Gateway;
+using Logistics.Web.Live;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+var settings = WebSettings.From(builder.Configuration);
+builder.Services.AddSingleton(settings);
+builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(settings.BindAddress), settings.HttpPort));
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddLocalization();
+builder.Services.AddConsoleSignIn(settings);
+builder.Services.AddGatewayApi(settings);
+builder.Services.AddSingleton<LiveUpdates>();
+builder.Services.AddScoped<UserClock>();
+builder.Services.AddEventNotifications(builder.Configuration, "web");
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+// The gateway in front (on loopback) says which host and scheme the browser used; redirects and links need them.
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost });
+app.UseRequestLocalization(Cultures.LocalizationOptions());
+app.UseEventNotifications();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapHealthChecks("/readyz").AllowAnonymous();
+app.MapSignInEndpoints(settings);
+app.MapCultureEndpoint();
+app.MapConsoleEvents();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.Run();
