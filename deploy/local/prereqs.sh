@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need and a fresh Debian 12 machine lacks:
-# the PostgreSQL server and Redis (Debian packages). The .NET 10 SDK must already be there.
+# the PostgreSQL server and Redis (Debian packages), and Chromium with CJK fonts for the browser tests of the web
+# console. The .NET 10 SDK must already be there.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -14,6 +15,8 @@ if ! command -v postgres >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postg
   need+=(postgresql)
 fi
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk) # Chinese on the console's screenshots
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"

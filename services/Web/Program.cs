@@ -10,6 +10,9 @@ using MudBlazor.Services;
 var builder = WebApplication.CreateBuilder(args);
 var settings = WebSettings.From(builder.Configuration);
 builder.Services.AddSingleton(settings);
+// The launcher runs the built (not published) app: framework and MudBlazor files come from the build's static web
+// assets manifest, which ASP.NET Core reads by itself only in Development.
+builder.WebHost.UseStaticWebAssets();
 builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(settings.BindAddress), settings.HttpPort));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
