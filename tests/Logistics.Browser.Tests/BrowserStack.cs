@@ -31,6 +31,8 @@ public sealed class BrowserStack : IAsyncLifetime
         // --no-sandbox: the tests may run as root (CI containers), where Chromium's sandbox cannot start.
         Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
         Directory.CreateDirectory(ScreenshotsDir);
+        // Web-first assertions wait for the screen; on a shared two-core machine a first page can take seconds.
+        Assertions.SetDefaultExpectTimeout(20_000);
     }
 
     /// <summary>A person at a browser: signed in as <paramref name="user"/> through the console, on a phone or a desktop.</summary>

@@ -149,7 +149,7 @@ public sealed class MainFlowTests(BrowserStack browser)
 
     private static async Task Scan(IPage page, string label, string serial)
     {
-        var input = page.GetByLabel(label, new() { Exact = true });
+        var input = page.GetByRole(AriaRole.Textbox, new() { Name = label, Exact = true });
         await input.FillAsync(serial);
         await input.PressAsync("Enter");
     }
