@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Logistics.LocalStack;
 using Logistics.Testing;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Logistics.Browser.Tests;
@@ -69,8 +70,19 @@ public sealed class BrowserStack : IAsyncLifetime
             TimeSpan.FromSeconds(30), $"part {part} known to requests");
     }
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, name + ".png"), FullPage = true });
+    /// <summary>
+    /// Keeps a screenshot of the page under .local/screenshots/ and checks it with axe: no serious or critical
+    /// accessibility violation on any page the tests visit.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the app bar is fixed: keep it at the top of a full-page shot
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, name + ".png"), FullPage = true });
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name}: accessibility violations:\n" + string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} at {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
 
     public async Task DisposeAsync()
     {
