@@ -54,9 +54,7 @@ public sealed class BrowserStack : IAsyncLifetime
     /// <summary>Set-up data through the REST API (not under test): a centre with bins, a serialized part, serials on the shelf.</summary>
     public async Task StockAsync(string centre, string part, params string[] serials)
     {
-        using var admin = await Stack.RestAsAsync("browser-admin", "admin");
-        (await admin.PutAsJsonAsync($"/api/v1/centres/{centre}", new { name = $"Centre {centre}", bins = new[] { "A-01", "A-02" } })).EnsureSuccessStatusCode();
-        (await admin.PutAsJsonAsync($"/api/v1/parts/{part}", new { description = "Main control board", serialized = true })).EnsureSuccessStatusCode();
+        await CatalogueAsync(centre, part);
         using var warehouse = await Stack.RestAsAsync("browser-setup-wh", "warehouse");
         using var goodsIn = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/centres/{centre}/goods-in")
         {
@@ -68,6 +66,14 @@ public sealed class BrowserStack : IAsyncLifetime
         using var engineer = await Stack.RestAsAsync("browser-setup-eng", "engineer");
         await Eventually.Until(async () => (await engineer.GetAsync($"/api/v1/requestable-parts/{part}")).IsSuccessStatusCode, ok => ok,
             TimeSpan.FromSeconds(30), $"part {part} known to requests");
+    }
+
+    /// <summary>Set-up data: a centre with bins and a serialized part (admin, through the REST API).</summary>
+    public async Task CatalogueAsync(string centre, string part)
+    {
+        using var admin = await Stack.RestAsAsync("browser-admin", "admin");
+        (await admin.PutAsJsonAsync($"/api/v1/centres/{centre}", new { name = $"Centre {centre}", bins = new[] { "A-01", "A-02" } })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/parts/{part}", new { description = "Main control board", serialized = true })).EnsureSuccessStatusCode();
     }
 
     /// <summary>
