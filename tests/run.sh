@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what is missing (Debian packages, NuGet restore), builds once in Release,
 # then runs the groups from fast to slow so a failure in a fast group shows first.
-# Usage: tests/run.sh [group ...]   groups: unit service messaging end-to-end faults (default: all)
+# Usage: tests/run.sh [group ...]   groups: unit service messaging end-to-end browser security faults (default: all)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,17 +15,18 @@ declare -A groups=(
   [service]="tests/Logistics.Hosting.Tests tests/Logistics.Gateway.Tests"
   [messaging]="tests/Logistics.Sidecar.Tests"
   [end-to-end]="tests/Logistics.EndToEnd.Tests"
+  [browser]="tests/Logistics.Browser.Tests"
   [security]="tests/Logistics.Security.Tests"
   [faults]="tests/Logistics.Faults.Tests"
 )
-order=(unit service messaging end-to-end security faults)
+order=(unit service messaging end-to-end browser security faults)
 [ $# -gt 0 ] && order=("$@")
 
 results="$root/.local/test-results"
 mkdir -p "$results"
 passed=0; failed=0; skipped=0; status=0
 for group in "${order[@]}"; do
-  [ -n "${groups[$group]:-}" ] || { echo "unknown group: $group (unit service messaging end-to-end security faults)"; exit 2; }
+  [ -n "${groups[$group]:-}" ] || { echo "unknown group: $group (unit service messaging end-to-end browser security faults)"; exit 2; }
   for project in ${groups[$group]}; do
     name="$(basename "$project")"
     echo "== [$group] $name"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the whole system on this machine, on loopback, and returns with it running in the background:
-# a private Postgres and Redis (data under .local/), one local Dapr sidecar per service, the six services
+# a private Postgres and Redis (data under .local/), one local Dapr sidecar per app, the six services, the web console
 # and the gateway, each health-checked. Safe to run twice. Stop it with deploy/local/down.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

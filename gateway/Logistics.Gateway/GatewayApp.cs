@@ -64,6 +64,9 @@ public static class GatewayApp
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         if (AuthOptions.From(app.Configuration).DevTokens.Enabled)
             app.MapDevToken();
+        else
+            app.MapPost(DevTokenEndpoint.Path, () => Results.NotFound()).AllowAnonymous(); // off: the gateway's 404, not the console's catch-all
+        app.MapApiNotFound();
         app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
         {
             if (route.Metadata?.GetValueOrDefault(Listeners.MetadataKey) is { } listener)

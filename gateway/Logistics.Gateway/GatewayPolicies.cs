@@ -33,9 +33,16 @@ public static class GatewayPolicies
         ["custody-anomaly-readers"] = [Roles.Auditor, Roles.Supervisor],
     };
 
+    /// <summary>
+    /// The web console's route (`/`, lowest priority): anyone may reach its pages, because the console signs people in
+    /// itself (a cookie session) and calls the API with their token, where the role policies apply as for any client.
+    /// </summary>
+    public const string ConsoleVisitors = "console-visitors";
+
     public static IServiceCollection AddGatewayPolicies(this IServiceCollection services)
     {
         var authorization = services.AddAuthorizationBuilder();
+        authorization.AddPolicy(ConsoleVisitors, policy => policy.RequireAssertion(_ => true));
         foreach (var (name, roles) in AnyOf)
             authorization.AddPolicy(name, LogisticsAuthentication.AnyOf(roles));
         return services;

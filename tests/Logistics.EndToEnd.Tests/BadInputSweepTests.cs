@@ -875,7 +875,8 @@ internal static class GatewayRoutes
     public static IReadOnlyList<GatewayRoute> Load()
     {
         var routes = GatewayRoute.Settings().GetProperty("ReverseProxy").GetProperty("Routes");
-        return routes.EnumerateObject().Select(r => new GatewayRoute(
+        // The web console's catch-all is open to anyone (it signs people in itself): the API routes are the ones to sweep.
+        return routes.EnumerateObject().Where(r => r.Value.GetProperty("ClusterId").GetString() != "web-http").Select(r => new GatewayRoute(
             r.Name,
             r.Value.GetProperty("Match").GetProperty("Path").GetString()!,
             r.Value.GetProperty("Match").TryGetProperty("Methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!).ToArray() : [],

@@ -46,10 +46,16 @@ public sealed class LocalStackScriptTests
             Assert.True(up.ExitCode == 0, up.Output);
             Assert.Contains($"http://127.0.0.1:{layout.Gateway.HttpPort}/dev/token", up.Output);
             pids = PidFiles(folder.Sub("state"));
-            Assert.Equal(3 + 2 * layout.Apps.Count, pids.Count);
+            Assert.Equal(3 + 2 * (layout.Apps.Count + 1), pids.Count); // the services and the web console, each with a sidecar
             Assert.All(pids, p => Assert.True(ProcessTable.IsRunning(p.Value), $"{p.Key} is not running"));
             using (var http = new HttpClient())
+            {
                 Assert.True((await http.GetAsync($"http://127.0.0.1:{layout.Gateway.HttpPort}/readyz")).IsSuccessStatusCode);
+                // The gateway serves the web console at / (a signed-out visitor is sent to the sign-in page).
+                var console = await http.GetAsync($"http://127.0.0.1:{layout.Gateway.HttpPort}/sign-in");
+                Assert.True(console.IsSuccessStatusCode, $"GET /sign-in through the gateway: {(int)console.StatusCode}");
+                Assert.Contains("_framework/blazor.web.js", await console.Content.ReadAsStringAsync());
+            }
 
             // The reconcile command works against the running stack.
             using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{layout.Gateway.HttpPort}") })

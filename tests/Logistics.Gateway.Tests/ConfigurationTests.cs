@@ -16,7 +16,7 @@ public sealed class ConfigurationTests
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(ShippedSettings));
         var routes = settings.RootElement.GetProperty("ReverseProxy").GetProperty("Routes").EnumerateObject().ToList();
-        var knownPolicies = Roles.All.Append(LogisticsAuthentication.AuthenticatedPolicy).Concat(GatewayPolicies.AnyOf.Keys).ToHashSet();
+        var knownPolicies = Roles.All.Append(LogisticsAuthentication.AuthenticatedPolicy).Append(GatewayPolicies.ConsoleVisitors).Concat(GatewayPolicies.AnyOf.Keys).ToHashSet();
 
         Assert.NotEmpty(routes);
         foreach (var route in routes)
@@ -45,6 +45,8 @@ public sealed class ConfigurationTests
             Assert.Equal("2", grpc.GetProperty("HttpRequest").GetProperty("Version").GetString());
             Assert.Equal("RequestVersionExact", grpc.GetProperty("HttpRequest").GetProperty("VersionPolicy").GetString());
         }
+        var web = StackLayout.Load().Web!;
+        Assert.Equal($"http://127.0.0.1:{web.HttpPort}", Address(clusters.GetProperty($"{web.AppId}-http")));
 
         static string? Address(JsonElement cluster) =>
             cluster.GetProperty("Destinations").GetProperty("main").GetProperty("Address").GetString();

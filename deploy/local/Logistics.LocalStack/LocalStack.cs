@@ -42,7 +42,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         SigningKey = LoadOrCreateSigningKey(Path.Combine(StateDir, "signing-key"));
         Postgres = new PostgresServer(Path.Combine(StateDir, "postgres"), layout.Postgres.Port);
         Redis = new RedisServer(Path.Combine(StateDir, "redis"), layout.Redis.Port);
-        Tokens = layout.Apps.ToDictionary(a => a.AppId, _ => AppTokens.New());
+        Tokens = layout.Apps.Concat(layout.Web is null ? [] : [layout.Web]).ToDictionary(a => a.AppId, _ => AppTokens.New());
     }
 
     public string LogsDir => Path.Combine(StateDir, "logs");
@@ -54,6 +54,9 @@ public sealed partial class LocalStack : IAsyncDisposable
 
     /// <summary>Settings added to every service's environment (e.g. a test's clock offset file); set before starting.</summary>
     public Dictionary<string, string> ServiceSettings { get; } = new();
+
+    /// <summary>Whether <see cref="StartAsync"/> starts the web console (with its sidecar) when the layout has one and the gateway starts.</summary>
+    public bool StartsWeb { get; set; } = true;
 
     /// <summary>Settings added to the gateway's environment (e.g. a benchmark's rate limits); set before starting.</summary>
     public Dictionary<string, string> GatewaySettings { get; } = new();
@@ -72,6 +75,11 @@ public sealed partial class LocalStack : IAsyncDisposable
         var apps = Layout.Apps.Where(a => onlyApps is null || onlyApps.Contains(a.AppId)).ToList();
         foreach (var app in apps) StartService(app.AppId);
         foreach (var app in apps) StartSidecar(app.AppId);
+        if (gateway && StartsWeb && Layout.Web is { } web)
+        {
+            StartWeb();
+            StartSidecar(web.AppId);
+        }
         if (gateway) StartGateway();
         await Task.WhenAll(_processes.Keys.Where(k => k is not "postgres" and not "redis").Select(k => WaitHealthyAsync(k, ct)));
         _progress($"all healthy after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -130,6 +138,28 @@ public sealed partial class LocalStack : IAsyncDisposable
             workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(app.Project))));
     }
 
+    /// <summary>The web console: it calls the services through this stack's gateway, and subscribes through its own sidecar.</summary>
+    public ChildProcess StartWeb()
+    {
+        var web = Layout.Web ?? throw new InvalidOperationException($"{StackLayout.File} names no web app");
+        _progress($"{web.AppId,-10} http 127.0.0.1:{web.HttpPort}  (served by the gateway at {GatewayHttp}/)");
+        var env = new Dictionary<string, string>
+        {
+            ["Ports__Http"] = web.HttpPort.ToString(),
+            ["Gateway__Rest"] = GatewayHttp,
+            ["Gateway__Grpc"] = GatewayGrpc,
+            ["Auth__DevTokens__Enabled"] = "true", // /dev/sign-in, like the gateway's /dev/token: the local stack only
+            ["Messaging__PubsubName"] = Layout.PubsubName,
+            ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{web.DaprGrpcPort}",
+            ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{web.DaprHttpPort}",
+            ["APP_API_TOKEN"] = Tokens[web.AppId].AppApiToken,
+            ["DAPR_API_TOKEN"] = Tokens[web.AppId].DaprApiToken,
+            ["DOTNET_gcServer"] = "0",
+        };
+        return Track(ChildProcess.Start(web.AppId, "dotnet", [RepoLayout.BuiltDll(web.Project)], Path.Combine(LogsDir, $"{web.AppId}.log"), env,
+            workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(web.Project))));
+    }
+
     public ChildProcess StartSidecar(string appId)
     {
         var app = Layout.App(appId);
@@ -174,6 +204,8 @@ public sealed partial class LocalStack : IAsyncDisposable
             args.Add($"--ReverseProxy:Clusters:{app.AppId}-grpc:Destinations:main:Address=http://127.0.0.1:{app.GrpcPort}");
             args.Add($"--ReverseProxy:Clusters:{app.AppId}-http:Destinations:main:Address=http://127.0.0.1:{app.HttpPort}");
         }
+        if (Layout.Web is { } web)
+            args.Add($"--ReverseProxy:Clusters:{web.AppId}-http:Destinations:main:Address=http://127.0.0.1:{web.HttpPort}");
         return Track(ChildProcess.Start("gateway", "dotnet", args, Path.Combine(LogsDir, "gateway.log"), env,
             workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(GatewayProject))));
     }
@@ -243,6 +275,7 @@ public sealed partial class LocalStack : IAsyncDisposable
                 case "gateway": StartGateway(); break;
                 default:
                     if (name.EndsWith("-sidecar", StringComparison.Ordinal)) StartSidecar(name[..^"-sidecar".Length]);
+                    else if (name == Layout.Web?.AppId) StartWeb();
                     else StartService(name);
                     break;
             }

@@ -10,7 +10,7 @@ switch (command)
 {
     case "up":
         var running = LocalStack.Running(stateDir);
-        var expected = 3 + layout.Apps.Count * 2; // postgres, redis, gateway, and each app with its sidecar
+        var expected = 3 + (layout.Apps.Count + (layout.Web is null ? 0 : 1)) * 2; // postgres, redis, gateway, and each app (the console too) with its sidecar
         if (running.Count == expected)
         {
             Console.WriteLine("The local stack is already running.");
@@ -66,6 +66,7 @@ static void PrintHowTo(StackLayout layout, string stateDir)
     var rest = $"http://127.0.0.1:{layout.Gateway.HttpPort}";
     Console.WriteLine($"""
 
+        Console: {rest}/  (sign in as a ready user of each role)
         Gateway: REST {rest}   gRPC (h2c) 127.0.0.1:{layout.Gateway.GrpcPort}
         Logs:    {Path.Combine(stateDir, "logs")}
 

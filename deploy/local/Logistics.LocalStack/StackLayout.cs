@@ -2,8 +2,12 @@ using System.Text.Json;
 
 namespace Logistics.LocalStack;
 
-/// <summary>deploy/stack.json: the one place that names the local stack's app ids and ports.</summary>
-public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, PostgresSettings Postgres, RedisSettings Redis, IReadOnlyList<AppPorts> Apps)
+/// <summary>
+/// deploy/stack.json: the one place that names the local stack's app ids and ports. <see cref="Apps"/> are the services
+/// behind the gateway; <see cref="Web"/> is the web console, served by the gateway at `/` (its gRPC port is unused).
+/// </summary>
+public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, PostgresSettings Postgres, RedisSettings Redis, IReadOnlyList<AppPorts> Apps,
+    AppPorts? Web = null)
 {
     public const string File = "deploy/stack.json";
 
@@ -13,7 +17,7 @@ public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, Postgr
         JsonSerializer.Deserialize<StackLayout>(System.IO.File.ReadAllText(path ?? RepoLayout.PathOf(File)), Json)
         ?? throw new InvalidOperationException($"{path ?? File} is empty");
 
-    public AppPorts App(string appId) => Apps.Single(a => a.AppId == appId);
+    public AppPorts App(string appId) => Web is not null && Web.AppId == appId ? Web : Apps.Single(a => a.AppId == appId);
 
     /// <summary>The same layout with every port replaced by a free one (tests run beside a running local stack).</summary>
     public StackLayout WithPorts(Func<int> nextPort) => this with
@@ -22,6 +26,7 @@ public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, Postgr
         Postgres = Postgres with { Port = nextPort() },
         Redis = new RedisSettings(nextPort()),
         Apps = Apps.Select(a => a with { HttpPort = nextPort(), GrpcPort = nextPort(), DaprHttpPort = nextPort(), DaprGrpcPort = nextPort() }).ToList(),
+        Web = Web is null ? null : Web with { HttpPort = nextPort(), GrpcPort = nextPort(), DaprHttpPort = nextPort(), DaprGrpcPort = nextPort() },
     };
 }
 

@@ -3,7 +3,7 @@ namespace Logistics.Gateway.Tests.Support;
 /// <summary>
 /// One gateway for the tests that share it, with every cluster pointed at the test backends: the shipped routes go to
 /// the echo backend (REST) or the gRPC health backend (gRPC). A test route sends grpc.health.v1.Health to the gRPC
-/// backend too. Dev tokens are on; each user may make <see cref="PermitsPerUser"/> calls.
+/// backend too; the web console's catch-all goes to the echo backend. Dev tokens are on; each user may make <see cref="PermitsPerUser"/> calls.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
@@ -38,6 +38,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             settings[$"ReverseProxy:Clusters:{appId}-http:Destinations:main:Address"] = Echo.Address;
             settings[$"ReverseProxy:Clusters:{appId}-grpc:Destinations:main:Address"] = GrpcBackend.Address;
         }
+        settings["ReverseProxy:Clusters:web-http:Destinations:main:Address"] = Echo.Address; // the web console's pages
         Gateway = await GatewayHost.StartAsync(settings);
     }
 

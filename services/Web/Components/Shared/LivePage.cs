@@ -1,0 +1,46 @@
+using Logistics.Web.Gateway;
+using Logistics.Web.Live;
+using Logistics.Web.Resources;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+
+namespace Logistics.Web.Components.Shared;
+
+/// <summary>A page that reads through the API and reads again when an event about what it shows arrives.</summary>
+public abstract class LivePage : ComponentBase, IDisposable
+{
+    [Inject] protected GatewayApi Api { get; set; } = default!;
+    [Inject] protected LiveUpdates Live { get; set; } = default!;
+    [Inject] protected UserClock Clock { get; set; } = default!;
+    [Inject] protected IStringLocalizer<Text> L { get; set; } = default!;
+    [Inject] protected NavigationManager Nav { get; set; } = default!;
+
+    private IDisposable? _watch;
+
+    /// <summary>Reads what the page shows; called at start and on every notification.</summary>
+    protected abstract Task LoadAsync();
+
+    protected void Watch(params string[] keys)
+    {
+        _watch?.Dispose();
+        _watch = Live.Watch(keys, () => InvokeAsync(ReloadAfterEventAsync));
+    }
+
+    private async Task ReloadAfterEventAsync()
+    {
+        // Some events reach the console before the service that owns the record has applied them (a reservation is
+        // inventory's event, then the request's change): read now, and twice more shortly after.
+        foreach (var delay in new[] { 0, 400, 1200 })
+        {
+            if (delay > 0) await Task.Delay(delay);
+            try { await LoadAsync(); } catch (Grpc.Core.RpcException) { continue; }
+            StateHasChanged();
+        }
+    }
+
+    public virtual void Dispose()
+    {
+        _watch?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

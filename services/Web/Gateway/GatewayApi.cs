@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Logistics.Inventory.V1;
+using Logistics.Receipts.V1;
+using Logistics.Requests.V1;
+using Logistics.Returns.V1;
+using Logistics.Web.Auth;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Logistics.Web.Gateway;
+
+/// <summary>
+/// The services, reached through the gateway's gRPC port with the signed-in user's token. One channel for the app;
+/// the clients are generated from the same protos the services serve, so a changed API breaks the build, not a screen.
+/// </summary>
+public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider auth)
+{
+    private Session? _session;
+
+    public PartRequestsService.PartRequestsServiceClient Requests { get; } = new(channel);
+    public ReturnsService.ReturnsServiceClient Returns { get; } = new(channel);
+    public ReceiptsService.ReceiptsServiceClient Receipts { get; } = new(channel);
+    public InventoryService.InventoryServiceClient Inventory { get; } = new(channel);
+
+    public async Task<Session> SessionAsync()
+    {
+        if (_session is not null) return _session;
+        var state = await auth.GetAuthenticationStateAsync();
+        return _session = Session.From(state.User) ?? throw new InvalidOperationException("no signed-in user");
+    }
+
+    /// <summary>Options for a read: the user's token.</summary>
+    public async Task<CallOptions> ReadAsync() =>
+        new(new Metadata { { "authorization", "Bearer " + (await SessionAsync()).Token } }, deadline: DateTime.UtcNow.AddSeconds(15));
+
+    /// <summary>Options for a command: the token and a new idempotency key (one per press of the button).</summary>
+    public async Task<CallOptions> WriteAsync()
+    {
+        var options = await ReadAsync();
+        options.Headers!.Add("idempotency-key", "web-" + Guid.NewGuid().ToString("N"));
+        return options;
+    }
+}
+
+/// <summary>A refused call, split into the field it names (if any) and the service's message.</summary>
+public sealed partial record Refusal(string? Field, string Message)
+{
+    public static Refusal From(RpcException e)
+    {
+        var detail = e.Status.Detail;
+        var match = FieldPrefix().Match(detail);
+        return match.Success ? new Refusal(match.Groups[1].Value, detail) : new Refusal(null, detail);
+    }
+
+    // "fault_tag.serial: 'X' does not match ...", "packaging.sealed_with: ...", "serials[0]: ..."
+    [GeneratedRegex(@"^([a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)*): ")]
+    private static partial Regex FieldPrefix();
+}
+
+public static class GatewayApiRegistration
+{
+    public static IServiceCollection AddGatewayApi(this IServiceCollection services, WebSettings settings)
+    {
+        services.AddSingleton(GrpcChannel.ForAddress(settings.GatewayGrpc));
+        services.AddScoped<GatewayApi>();
+        return services;
+    }
+}

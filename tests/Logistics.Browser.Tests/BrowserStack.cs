@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using Logistics.LocalStack;
+using Logistics.Testing;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Logistics.Browser.Tests;
+
+/// <summary>
+/// The real local stack (with the web console behind the gateway) and one headless Chromium (Debian's, driven by
+/// Playwright). Each test opens a browser context per person, signed in through the console's /dev/sign-in.
+/// </summary>
+public sealed class BrowserStack : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public TestStack Stack { get; } = new();
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+
+    public string Console => Stack.Stack.GatewayHttp;
+
+    public static string ScreenshotsDir => RepoLayout.PathOf(".local/screenshots");
+
+    public async Task InitializeAsync()
+    {
+        await Stack.InitializeAsync();
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        // --no-sandbox: the tests may run as root (CI containers), where Chromium's sandbox cannot start.
+        Browser = await Playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        Directory.CreateDirectory(ScreenshotsDir);
+        // Web-first assertions wait for the screen; on a shared two-core machine a first page can take seconds.
+        Assertions.SetDefaultExpectTimeout(20_000);
+    }
+
+    /// <summary>A person at a browser: signed in as <paramref name="user"/> through the console, on a phone or a desktop.</summary>
+    public async Task<IPage> SignInAsync(string user, string roles, string centres = "", ViewportSize? viewport = null, string locale = "en-GB")
+    {
+        var phone = viewport == Phone;
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = Console, ViewportSize = viewport ?? Desktop, IsMobile = phone, HasTouch = phone,
+            Locale = locale, TimezoneId = "Asia/Shanghai",
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/dev/sign-in?user={Uri.EscapeDataString(user)}&roles={Uri.EscapeDataString(roles)}&centres={Uri.EscapeDataString(centres)}");
+        return page;
+    }
+
+    /// <summary>Set-up data through the REST API (not under test): a centre with bins, a serialized part, serials on the shelf.</summary>
+    public async Task StockAsync(string centre, string part, params string[] serials)
+    {
+        await CatalogueAsync(centre, part);
+        using var warehouse = await Stack.RestAsAsync("browser-setup-wh", "warehouse");
+        using var goodsIn = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/centres/{centre}/goods-in")
+        {
+            Content = JsonContent.Create(new { partNumber = part, bin = "A-01", serials }),
+        };
+        goodsIn.Headers.Add("Idempotency-Key", $"setup-{centre}-{part}");
+        (await warehouse.SendAsync(goodsIn)).EnsureSuccessStatusCode();
+        // The requests service learns of parts and centres through events: wait until it can take a request.
+        using var engineer = await Stack.RestAsAsync("browser-setup-eng", "engineer");
+        await Eventually.Until(async () => (await engineer.GetAsync($"/api/v1/requestable-parts/{part}")).IsSuccessStatusCode, ok => ok,
+            TimeSpan.FromSeconds(30), $"part {part} known to requests");
+    }
+
+    /// <summary>Set-up data: a centre with bins A-01 and A-02 and a serialized part (admin, through the REST API).</summary>
+    public async Task CatalogueAsync(string centre, string part)
+    {
+        using var admin = await Stack.RestAsAsync("browser-admin", "admin");
+        (await admin.PutAsJsonAsync($"/api/v1/centres/{centre}", new { name = $"Centre {centre}", bins = new[] { "A-01", "A-02" } })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/parts/{part}", new { description = "Main control board", serialized = true })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Keeps a screenshot of the page under .local/screenshots/ and checks it with axe: no serious or critical
+    /// accessibility violation on any page the tests visit.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the app bar is fixed: keep it at the top of a full-page shot
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, name + ".png"), FullPage = true });
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name}: accessibility violations:\n" + string.Join("\n", serious.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} at {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        Playwright?.Dispose();
+        await Stack.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserStack>
+{
+    public const string Name = "browser";
+}
