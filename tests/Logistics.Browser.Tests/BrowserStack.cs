@@ -55,7 +55,7 @@ public sealed class BrowserStack : IAsyncLifetime
     public async Task StockAsync(string centre, string part, params string[] serials)
     {
         await CatalogueAsync(centre, part);
-        using var warehouse = await Stack.RestAsAsync("browser-setup-wh", "warehouse");
+        using var warehouse = await Stack.RestAsAsync("browser-setup-wh", ["warehouse"], [centre]);
         using var goodsIn = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/centres/{centre}/goods-in")
         {
             Content = JsonContent.Create(new { partNumber = part, bin = "A-01", serials }),

@@ -197,9 +197,9 @@ public sealed class TranscodedInputTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_filter_on_a_list_is_a_400_naming_it()
     {
-        var (status, message) = await GetAsync("/api/v1/part-requests?centreId=NOPE");
+        var (status, message) = await GetAsync("/api/v1/part-requests?siteId=NOPE");
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("centreId: is not a query parameter of this method (known: engineerId, state, late, pageSize, pageToken)", message);
+        Assert.StartsWith("siteId: is not a query parameter of this method (known: engineerId, state, late, pageSize, pageToken, centreId)", message);
         Assert.Empty(_service.Calls);
     }
 
@@ -236,7 +236,7 @@ public sealed class TranscodedInputTests : IAsyncLifetime
     [Fact]
     public async Task Every_answer_says_nosniff_and_no_store_and_names_no_server()
     {
-        foreach (var path in new[] { "/api/v1/part-requests?engineerId=e", "/api/v1/part-requests?centreId=NOPE", "/nothing-here" })
+        foreach (var path in new[] { "/api/v1/part-requests?engineerId=e", "/api/v1/part-requests?siteId=NOPE", "/nothing-here" })
         {
             using var response = await _http.GetAsync(path);
             Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));

@@ -68,6 +68,7 @@ public sealed record RestRoute(string Name, string Method, string Path, string P
         foreach (var route in settings.RootElement.GetProperty("ReverseProxy").GetProperty("Routes").EnumerateObject())
         {
             if (route.Value.GetProperty("Metadata").GetProperty("Listener").GetString() != "http") continue;
+            if (route.Value.GetProperty("ClusterId").GetString() == "web-http") continue; // the console's pages, not an API method
             var path = route.Value.GetProperty("Match").GetProperty("Path").GetString()!;
             foreach (var verb in route.Value.GetProperty("Match").GetProperty("Methods").EnumerateArray().Select(v => v.GetString()!))
             {

@@ -85,7 +85,7 @@ public sealed class SerialClaimTests(TestStack stack)
                 }, r => r.StatusCode == HttpStatusCode.Conflict && r.Body.Contains("in the field", StringComparison.Ordinal),
                 Flow.Settle, $"goods-in of installed serial {serial} at {centre} refused");
         }
-        var refused = await flow.Warehouse.PostAsJsonAsync($"/api/v1/centres/{other.Centre}/goods-in",
+        var refused = await other.Warehouse.PostAsJsonAsync($"/api/v1/centres/{other.Centre}/goods-in",
             new { partNumber = flow.Part, bin = "A-01", serials = new[] { serial }, reference = "PO-AGAIN" });
         await Flow.Refused(refused, HttpStatusCode.Conflict, $"delivered from centre {flow.Centre} on {requestId}");
 

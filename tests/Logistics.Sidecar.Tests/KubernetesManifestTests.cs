@@ -24,7 +24,7 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public void Every_app_of_the_stack_has_a_deployment_with_its_dapr_annotations_ports_and_settings()
     {
-        Assert.Equal(Stack.Apps.Select(a => a.AppId).Append(Gateway).Order(StringComparer.Ordinal),
+        Assert.Equal(Stack.Apps.Select(a => a.AppId).Append(Gateway).Append(WebConsole.AppId).Order(StringComparer.Ordinal),
             Of("Deployment").Select(d => d.Name).Order(StringComparer.Ordinal));
         var configurations = Of("Configuration").Select(c => c.Name).ToList();
 
@@ -72,10 +72,48 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public void Every_app_has_a_cluster_ip_service_with_the_ports_of_its_deployment()
     {
-        Assert.Equal(Stack.Apps.Select(a => a.AppId).Append(Gateway).Order(StringComparer.Ordinal),
+        Assert.Equal(Stack.Apps.Select(a => a.AppId).Append(Gateway).Append(WebConsole.AppId).Order(StringComparer.Ordinal),
             Of("Service").Select(s => s.Name).Order(StringComparer.Ordinal));
         foreach (var app in Stack.Apps)
             AssertService(app.AppId, "ClusterIP", app.HttpPort, app.GrpcPort);
+    }
+
+    private static AppPorts WebConsole => Stack.Web ?? throw new InvalidOperationException("deploy/stack.json names no web console");
+
+    [Fact]
+    public void The_console_runs_beside_its_own_sidecar_with_its_own_tokens_reaches_only_the_gateway_and_is_reached_only_by_it()
+    {
+        var deployment = Single("Deployment", WebConsole.AppId);
+        Assert.Equal("web.yaml", deployment.File);
+        var template = deployment.Root.Map("spec").Map("template");
+        var annotations = template.Map("metadata").Map("annotations");
+        Assert.Equal("true", annotations.Str("dapr.io/enabled"));
+        Assert.Equal(WebConsole.AppId, annotations.Str("dapr.io/app-id"));
+        Assert.Equal(WebConsole.HttpPort.ToString(), annotations.Str("dapr.io/app-port"));
+        Assert.Equal("web-app-api-token", annotations.Str("dapr.io/app-token-secret"));
+        Assert.Equal("web-dapr-api-token", annotations.Str("dapr.io/api-token-secret"));
+
+        var container = Container(template, WebConsole.AppId);
+        Assert.Equal("logistics/web:latest", container.Str("image"));
+        Assert.Equal(new Dictionary<string, int> { ["http"] = WebConsole.HttpPort }, ContainerPorts(container));
+        var env = Env(container);
+        Assert.Equal(WebConsole.HttpPort.ToString(), Value(env, "Ports__Http"));
+        Assert.Equal("0.0.0.0", Value(env, "Ports__Host"));
+        Assert.Equal(("web-app-api-token", "token"), SecretRef(env, "APP_API_TOKEN"));
+        Assert.Equal(("web-dapr-api-token", "token"), SecretRef(env, "DAPR_API_TOKEN"));
+        // A client of the public API like any other: no database, no signing key; it calls the gateway's service.
+        Assert.DoesNotContain("ConnectionStrings__Postgres", env.Keys);
+        Assert.DoesNotContain("Auth__SigningKey", env.Keys);
+        Assert.Equal($"http://gateway.logistics.svc.cluster.local:{Stack.Gateway.HttpPort}", Value(env, "Gateway__Rest"));
+        Assert.Equal($"http://gateway.logistics.svc.cluster.local:{Stack.Gateway.GrpcPort}", Value(env, "Gateway__Grpc"));
+        AssertProbe(container, "readinessProbe", "/readyz", WebConsole.HttpPort, ContainerPorts(container));
+        AssertResourcesAndNonRoot(template, container, WebConsole.AppId);
+
+        var policy = Of("NetworkPolicy").Single(p => p.Name == WebConsole.AppId);
+        var rule = Assert.Single(policy.Root.Map("spec").Seq("ingress"));
+        var peer = Assert.Single(rule.Seq("from"));
+        Assert.Equal(Gateway, peer.Map("podSelector").Map("matchLabels").Str("app.kubernetes.io/name"));
+        Assert.Equal(WebConsole.HttpPort.ToString(), Assert.Single(rule.Seq("ports")).Str("port"));
     }
 
     [Fact]
@@ -124,7 +162,7 @@ public sealed partial class KubernetesManifestTests
             Assert.Equal(names, destinations[cluster.Name].Keys.Order(StringComparer.Ordinal));
 
             var appId = cluster.Name[..cluster.Name.LastIndexOf('-')];
-            var app = Stack.Apps.SingleOrDefault(a => a.AppId == appId);
+            var app = Stack.Apps.Append(WebConsole).SingleOrDefault(a => a.AppId == appId);
             Assert.True(app is not null, $"cluster {cluster.Name}: no app {appId} in {StackLayout.File}");
             var http2 = cluster.Value.GetProperty("HttpRequest").GetProperty("Version").GetString() == "2";
             var port = http2 ? app.GrpcPort : app.HttpPort;
@@ -142,7 +180,7 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(Stack.PubsubName, component.Name);
         Assert.Equal("pubsub.redis", component.Root.Map("spec").Str("type"));
         Assert.Equal("kubernetes", component.Root.Map("auth").Str("secretStore"));
-        Assert.Equal(Stack.Apps.Select(a => a.AppId).Order(StringComparer.Ordinal), component.Root.Strings("scopes").Order(StringComparer.Ordinal));
+        Assert.Equal(Stack.Apps.Select(a => a.AppId).Append(WebConsole.AppId).Order(StringComparer.Ordinal), component.Root.Strings("scopes").Order(StringComparer.Ordinal));
 
         var metadata = component.Root.Map("spec").Seq("metadata").ToDictionary(m => m.Str("name"));
         Assert.Equal(("logistics-redis", "host"), SecretRef(metadata, "redisHost"));
