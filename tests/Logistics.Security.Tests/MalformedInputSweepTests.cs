@@ -255,6 +255,8 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                     "centreId" => route.Path == "/api/v1/centres/{centreId}" && route.Method == "PUT" ? $"NEW-{Id}" : flow.Centre,
                     "reservationId" => ids["reservation"],
                     "countId" => ids["count"],
+                    "calendarId" => route.Method == "PUT" ? $"NEW-{Id}" : "mon-fri",
+                    "siteId" => route.Method == "PUT" ? $"NEW-{Id}" : $"SITE-{Id}",
                     "serial" => flow.Serials[0],
                     "id" when route.Path.StartsWith("/api/v1/part-requests", StringComparison.Ordinal) =>
                         route.Path.EndsWith(":install", StringComparison.Ordinal) ? ids["delivered"] : ids["reserved"],
@@ -274,6 +276,12 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
             {
                 "PUT /api/v1/parts/{partNumber}" => new { description = "Main control board", serialized = true, unit = "pcs" },
                 "PUT /api/v1/centres/{centreId}" => new { name = "Spare-part centre", bins = new[] { "A-01" } },
+                "PUT /api/v1/calendars/{calendarId}" => new
+                {
+                    name = "Sweep calendar",
+                    years = new[] { new { year = 2026, workingWeekdays = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" }, opensAt = "09:00", closesAt = "18:00" } },
+                },
+                "PUT /api/v1/sites/{siteId}" => new { timeZone = "Asia/Shanghai", calendarId = "mon-fri" },
                 "POST /api/v1/centres/{centreId}/goods-in" => new { partNumber = f.Part, bin = "A-01", serials = new[] { $"GI-{Id}" }, reference = $"PO-{Id}" },
                 "POST /api/v1/centres/{centreId}/reservations" => new { partNumber = f.Part, quantity = 1, reference = $"REF-{Id}" },
                 "POST /api/v1/counts" => new { centreId = f.Centre, bins = new[] { "A-02" } },

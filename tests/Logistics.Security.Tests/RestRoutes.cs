@@ -49,7 +49,7 @@ public sealed record RestRoute(string Name, string Method, string Path, string P
         Logistics.Inventory.V1.InventoryService.Descriptor, Logistics.Inventory.V1.StockCountService.Descriptor,
         Logistics.Requests.V1.PartRequestsService.Descriptor, Logistics.Receipts.V1.ReceiptsService.Descriptor,
         Logistics.Returns.V1.ReturnsService.Descriptor, Logistics.Doa.V1.DoaClaimsService.Descriptor,
-        Logistics.Custody.V1.CustodyService.Descriptor,
+        Logistics.Custody.V1.CustodyService.Descriptor, Logistics.Requests.V1.WorkingTimeService.Descriptor,
     ];
 
     /// <summary>
