@@ -65,6 +65,16 @@ public sealed class ConsoleBenchmark(BenchmarkStack bench, BenchmarkOptions opti
             finally { pool.Enqueue(person); }
         });
 
+        // One user alone: what a page costs without 15 others' browsers and circuits on the same cores.
+        Console.Error.WriteLine("  page-ready, one user alone");
+        var alone = await Load.RunAsync("console pages, one user", 1, options.WarmUp, options.Duration, async () =>
+        {
+            var person = people[0];
+            var path = person.Paths[person.Next++ % person.Paths.Length];
+            await person.Page.GotoAsync(path);
+            await ReadyAsync(person.Page, path);
+        });
+
         Console.Error.WriteLine("  the same reads through the REST API (baseline)");
         var restPool = new ConcurrentQueue<Person>(people);
         using var rest = new HttpClient { BaseAddress = new Uri(bench.Stack.GatewayHttp) };
@@ -100,7 +110,8 @@ public sealed class ConsoleBenchmark(BenchmarkStack bench, BenchmarkOptions opti
                 $"Live: {LiveSamples} requests, each open on an engineer's page while the centre ships it through the API; from the ship call's answer until the page shows Shipped.")
             .Table(["path", "loads", "per s", "p50 ms", "p95 ms", "p99 ms", "errors"],
             [
-                Row("console page-ready", pages),
+                Row("console page-ready, 16 users", pages),
+                Row("console page-ready, one engineer alone", alone),
                 Row("the same reads through the REST API (baseline)", reads),
             ])
             .Table(["measure", "value", "target"],
@@ -110,7 +121,7 @@ public sealed class ConsoleBenchmark(BenchmarkStack bench, BenchmarkOptions opti
                 ["live update p50 / p95 / max", $"{Markdown.Ms(Percentiles.Of(live, 0.5))} / {Markdown.Ms(liveP95)} / {Markdown.Ms(live.Max())} ms", Markdown.Target("≤ 1 s", liveP95 <= 1000)],
                 ["first load (sign-in → my requests shown)", $"{Markdown.Count(firstLoad.Total / 1024.0)} KB (HTTP {Markdown.Count(firstLoad.Http / 1024.0)} KB, WebSocket {Markdown.Count(firstLoad.WebSocket / 1024.0)} KB, {firstLoad.Requests} requests)", Markdown.Target("≤ 1.5 MB", firstLoad.Total <= 1.5 * 1024 * 1024)],
             ])
-            .Done(new { users = Users, pages = Report.Figures(pages), rest = Report.Figures(reads), liveMs = live, firstLoad });
+            .Done(new { users = Users, pages = Report.Figures(pages), alone = Report.Figures(alone), rest = Report.Figures(reads), liveMs = live, firstLoad });
     }
 
     private static string[] Row(string name, LoadResult r) =>
