@@ -49,7 +49,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
         _direct.GetOrAdd(appId, id => GrpcChannel.ForAddress($"http://127.0.0.1:{Stack.Layout.App(id).GrpcPort}"));
 
     /// <summary>The benchmarks' staff work for every benchmark centre (warehouse staff and supervisors act only there).</summary>
-    public static readonly string[] StaffCentres = [FlowBenchmark.Centre, CountCloseBenchmark.Centre, ReservationBenchmark.Centre];
+    public static readonly string[] StaffCentres = [FlowBenchmark.Centre, CountCloseBenchmark.Centre, ReservationBenchmark.Centre, ConsoleBenchmark.Centre];
 
     public string Token(string userId, string role) => _tokens.Issue(userId, [role], StaffCentres);
 

@@ -24,6 +24,7 @@ try
         (3, () => new EventLagBenchmark(bench, options).RunAsync()),
         (4, () => new CustodyHistoryBenchmark(bench, options).RunAsync()),
         (5, () => new CountCloseBenchmark(bench, options).RunAsync()),
+        (6, () => new ConsoleBenchmark(bench, options).RunAsync()),
     };
     foreach (var (number, run) in benchmarks.Where(b => options.Only.Contains(b.Number)))
     {

@@ -21,8 +21,8 @@ public sealed class ApprovalTests(BrowserStack browser)
         var engineer = await browser.SignInAsync($"eng-{run}", "engineer", viewport: BrowserStack.Phone);
         await Expect(engineer.GetByRole(AriaRole.Heading, new() { Name = "My requests" })).ToBeVisibleAsync();
         await engineer.GetByRole(AriaRole.Link, new() { Name = "New request" }).Last.ClickAsync();
-        await engineer.GetByLabel("Spare-part centre").FillAsync(centre);
-        await engineer.GetByLabel("Part number").FillAsync(part);
+        await BrowserStack.PickAsync(engineer, "Spare-part centre", centre);
+        await BrowserStack.PickAsync(engineer, "Part number", part);
         await engineer.GetByLabel("Service ticket").FillAsync($"TCK-{run}");
         await engineer.GetByLabel("Site", new() { Exact = true }).FillAsync("SITE-9");
         await engineer.GetByLabel("Quantity").FillAsync("0");

@@ -77,6 +77,18 @@ public sealed class BrowserStack : IAsyncLifetime
     }
 
     /// <summary>
+    /// Chooses <paramref name="value"/> in a catalogue picker as a person does: types it, and picks it from the list
+    /// the picker found on the server (so the list is closed again before the next field).
+    /// </summary>
+    public static async Task PickAsync(IPage page, string label, string value)
+    {
+        var input = page.GetByLabel(label, new() { Exact = true });
+        await input.FillAsync(value);
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = value }).First.ClickAsync();
+        await Assertions.Expect(input).ToHaveValueAsync(value);
+    }
+
+    /// <summary>
     /// Keeps a screenshot of the page under .local/screenshots/ and checks it with axe: no serious or critical
     /// accessibility violation on any page the tests visit.
     /// </summary>

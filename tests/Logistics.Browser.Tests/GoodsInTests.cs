@@ -19,7 +19,7 @@ public sealed class GoodsInTests(BrowserStack browser)
         await Expect(warehouse.GetByRole(AriaRole.Heading, new() { Name = "Ship and receive" })).ToBeVisibleAsync();
         await warehouse.GotoAsync("/warehouse/goods-in");
         await Expect(warehouse.GetByRole(AriaRole.Heading, new() { Name = "Goods in" })).ToBeVisibleAsync();
-        await warehouse.GetByLabel("Part number").FillAsync(part);
+        await BrowserStack.PickAsync(warehouse, "Part number", part);
         var scanner = warehouse.GetByRole(AriaRole.Textbox, new() { Name = "Serials (scan each one)", Exact = true });
         foreach (var serial in new[] { $"SG{run}1", $"SG{run}2", $"SG{run}1" })
         {

@@ -30,8 +30,8 @@ public sealed class MainFlowTests(BrowserStack browser)
 
         await engineer.GetByRole(AriaRole.Link, new() { Name = "New request" }).Last.ClickAsync();
         await Expect(engineer.GetByRole(AriaRole.Heading, new() { Name = "New request" })).ToBeVisibleAsync();
-        await engineer.GetByLabel("Spare-part centre").FillAsync(centre);
-        await engineer.GetByLabel("Part number").FillAsync(part);
+        await BrowserStack.PickAsync(engineer, "Spare-part centre", centre);
+        await BrowserStack.PickAsync(engineer, "Part number", part);
         await engineer.GetByLabel("Service ticket").FillAsync($"TCK-{run}");
         await engineer.GetByLabel("Site", new() { Exact = true }).FillAsync("SITE-7");
         await engineer.GetByLabel("Serial of the faulty part").FillAsync(faulty);

@@ -46,6 +46,18 @@ public sealed partial class InventoryApi(
         return ToProto(part);
     }
 
+    /// <summary>Any signed-in user searches the catalogue (the pickers of the console); the gateway requires a token.</summary>
+    public override async Task<ListPartsResponse> ListParts(ListPartsRequest request, ServerCallContext context)
+    {
+        var search = CatalogueSearch.Define("parts", request.Query, request.PageSize, request.PageToken);
+        var (page, more) = await parts.SearchAsync(search, context.CancellationToken);
+        return new ListPartsResponse
+        {
+            Parts = { page.Select(ToProto) },
+            NextPageToken = more ? CatalogueSearch.Token("parts", page[^1].PartNumber) : "",
+        };
+    }
+
     [Authorize(Roles = Roles.Admin)]
     public override async Task<Centre> PutCentre(PutCentreRequest request, ServerCallContext context)
     {
@@ -66,6 +78,18 @@ public sealed partial class InventoryApi(
 
     public override async Task<Centre> GetCentre(GetCentreRequest request, ServerCallContext context) =>
         ToProto(await RequireCentreAsync(request.CentreId, context.CancellationToken));
+
+    /// <summary>Any signed-in user searches the centres (where to ask for a part); staff act only at their own.</summary>
+    public override async Task<ListCentresResponse> ListCentres(ListCentresRequest request, ServerCallContext context)
+    {
+        var search = CatalogueSearch.Define("centres", request.Query, request.PageSize, request.PageToken);
+        var (page, more) = await centres.SearchAsync(search, context.CancellationToken);
+        return new ListCentresResponse
+        {
+            Centres = { page.Select(ToProto) },
+            NextPageToken = more ? CatalogueSearch.Token("centres", page[^1].CentreId) : "",
+        };
+    }
 
     private async Task<SparePartCentre> RequireCentreAsync(string? centreId, CancellationToken ct)
     {

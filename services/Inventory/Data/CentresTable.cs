@@ -24,6 +24,20 @@ public sealed class CentresTable(NpgsqlDataSource dataSource)
         return ids;
     }
 
+    /// <summary>A page of the search, by centre_id; one row more than the page is read to know whether another page follows.</summary>
+    public async Task<(IReadOnlyList<SparePartCentre> Page, bool More)> SearchAsync(CatalogueSearch search, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM centres WHERE (centre_id ILIKE $1 OR name ILIKE $1) AND centre_id > $2 ORDER BY centre_id LIMIT $3");
+        cmd.Parameters.Add(new() { Value = search.LikePattern });
+        cmd.Parameters.Add(new() { Value = search.After });
+        cmd.Parameters.Add(new() { Value = search.PageSize + 1 });
+        var rows = new List<SparePartCentre>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
+        return rows.Count > search.PageSize ? (rows[..search.PageSize], true) : (rows, false);
+    }
+
     /// <summary>Reads a centre inside a command's transaction, holding a lock on its id until commit (also when it does not exist yet).</summary>
     public async Task<SparePartCentre?> FindForUpdateAsync(NpgsqlTransaction tx, string centreId, CancellationToken ct)
     {
@@ -53,8 +67,10 @@ public sealed class CentresTable(NpgsqlDataSource dataSource)
     private static async Task<SparePartCentre?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new SparePartCentre(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3),
-            reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6));
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
+
+    private static SparePartCentre Read(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6));
 }

@@ -15,6 +15,20 @@ public sealed class PartsTable(NpgsqlDataSource dataSource)
         return await ReadOneAsync(cmd, ct);
     }
 
+    /// <summary>A page of the search, by part_number; one row more than the page is read to know whether another page follows.</summary>
+    public async Task<(IReadOnlyList<CataloguePart> Page, bool More)> SearchAsync(CatalogueSearch search, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM parts WHERE (part_number ILIKE $1 OR description ILIKE $1) AND part_number > $2 ORDER BY part_number LIMIT $3");
+        cmd.Parameters.Add(new() { Value = search.LikePattern });
+        cmd.Parameters.Add(new() { Value = search.After });
+        cmd.Parameters.Add(new() { Value = search.PageSize + 1 });
+        var rows = new List<CataloguePart>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
+        return rows.Count > search.PageSize ? (rows[..search.PageSize], true) : (rows, false);
+    }
+
     /// <summary>Reads a part inside a command's transaction, holding a lock on its part number until commit (also when it does not exist yet).</summary>
     public async Task<CataloguePart?> FindForUpdateAsync(NpgsqlTransaction tx, string partNumber, CancellationToken ct)
     {
@@ -43,8 +57,9 @@ public sealed class PartsTable(NpgsqlDataSource dataSource)
     private static async Task<CataloguePart?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new CataloguePart(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetInt64(4),
-            reader.GetFieldValue<DateTimeOffset>(5));
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
+
+    private static CataloguePart Read(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5));
 }
