@@ -22,6 +22,7 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public ReturnsService.ReturnsServiceClient Returns { get; } = new(channel);
     public ReceiptsService.ReceiptsServiceClient Receipts { get; } = new(channel);
     public InventoryService.InventoryServiceClient Inventory { get; } = new(channel);
+    public StockCountService.StockCountServiceClient Counts { get; } = new(channel);
 
     public async Task<Session> SessionAsync()
     {
