@@ -23,7 +23,8 @@ public sealed class CountTests(BrowserStack browser)
         // The first counter opens a count of bin A-01 from the centre's (empty) list of counts.
         var first = await browser.SignInAsync($"wh1-{run}", "warehouse", centre);
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Ship and receive" })).ToBeVisibleAsync();
-        await first.GetByRole(AriaRole.Link, new() { Name = "Stock counts" }).ClickAsync();
+        await Expect(first.GetByRole(AriaRole.Link, new() { Name = "Stock counts" })).ToHaveAttributeAsync("href", "/warehouse/counts");
+        await first.GotoAsync("/warehouse/counts");
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Stock counts" })).ToBeVisibleAsync();
         await Expect(first.GetByText("No counts here yet. Open one above")).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(first, "warehouse-counts-desktop");
@@ -94,7 +95,8 @@ public sealed class CountTests(BrowserStack browser)
 
         // The supervisor: the count waits for review; expected 3, counted 2, S3 missing; approved with a reason.
         var supervisor = await browser.SignInAsync($"sup-{run}", "supervisor", centre);
-        await supervisor.GetByRole(AriaRole.Link, new() { Name = "Count reviews" }).ClickAsync();
+        await Expect(supervisor.GetByRole(AriaRole.Link, new() { Name = "Count reviews" })).ToHaveAttributeAsync("href", "/counts/reviews");
+        await supervisor.GotoAsync("/counts/reviews");
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Counts waiting for review" })).ToBeVisibleAsync();
         await Expect(supervisor.Locator($"[data-count='{countId}']")).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-count-reviews-desktop");
@@ -119,7 +121,7 @@ public sealed class CountTests(BrowserStack browser)
         await Expect(first.GetByText(s2)).ToBeVisibleAsync();
         await Expect(first.GetByText(s3)).ToHaveCountAsync(0);
 
-        await first.GetByRole(AriaRole.Link, new() { Name = "Movements" }).ClickAsync();
+        await first.GotoAsync("/warehouse/movements");
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Movements ledger" })).ToBeVisibleAsync();
         var adjusted = first.Locator("#movements tr[data-kind='adjusted']");
         await Expect(adjusted).ToContainTextAsync(s3);
