@@ -123,6 +123,7 @@ public sealed class CountTests(BrowserStack browser)
 
         await first.GotoAsync("/warehouse/movements");
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Movements ledger" })).ToBeVisibleAsync();
+        await Expect(first.Locator("#movements tbody tr").First).ToHaveAttributeAsync("data-kind", "adjusted"); // newest first
         var adjusted = first.Locator("#movements tr[data-kind='adjusted']");
         await Expect(adjusted).ToContainTextAsync(s3);
         await Expect(adjusted).ToContainTextAsync("damaged");
