@@ -1,6 +1,7 @@
 using Logistics.Hosting.Data;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Data.Stock;
+using Logistics.Inventory.Domain.Stock;
 using Logistics.Inventory.Events;
 using Logistics.SharedKernel;
 using Logistics.Testing;
