@@ -136,6 +136,13 @@ public sealed class CountTests(BrowserStack browser)
         await first.GetByLabel("Part number").PressAsync("Enter");
         await Expect(first.GetByText("No movement matches.")).ToBeVisibleAsync();
 
+        // The same review for a supervisor whose browser asks for Chinese (the source manuals are Chinese).
+        var chinese = await browser.SignInAsync($"sup2-{run}", "supervisor", centre, locale: "zh-CN");
+        await chinese.GotoAsync($"/counts/{countId}/review");
+        await Expect(chinese.GetByRole(AriaRole.Heading, new() { Name = $"盘点审核 {countId}" })).ToBeVisibleAsync();
+        await Expect(chinese.Locator("#review thead")).ToContainTextAsync("账面数");
+        await BrowserStack.ScreenshotAsync(chinese, "supervisor-count-review-zh-desktop");
+
         // The centre's list shows the count Completed.
         await first.GotoAsync("/warehouse/counts");
         await first.GetByLabel("State").SelectOptionAsync("");
