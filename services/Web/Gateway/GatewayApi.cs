@@ -24,6 +24,7 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public ReceiptsService.ReceiptsServiceClient Receipts { get; } = new(channel);
     public InventoryService.InventoryServiceClient Inventory { get; } = new(channel);
     public CustodyService.CustodyServiceClient Custody { get; } = new(channel);
+    public StockCountService.StockCountServiceClient Counts { get; } = new(channel);
 
     public async Task<Session> SessionAsync()
     {

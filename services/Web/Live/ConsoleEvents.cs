@@ -14,13 +14,14 @@ public static class ConsoleEvents
         // a request becomes Reserved when requests reads inventory's "reserved" movement: no event of its own
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
+        EventTopics.StockCountChanged,
     ];
 
     // The fields of the events (proto3 JSON names) that say whose screen an event concerns.
     private static readonly (string Field, string Prefix)[] KeyFields =
     [
         ("requestId", ""), ("returnId", ""), ("reference", ""), ("replacementRequestId", ""),
-        ("engineerId", "engineer:"), ("centreId", "centre:"),
+        ("engineerId", "engineer:"), ("centreId", "centre:"), ("countId", ""),
     ];
 
     public static void MapConsoleEvents(this WebApplication app)
