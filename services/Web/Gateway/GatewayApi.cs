@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Logistics.Custody.V1;
 using Logistics.Inventory.V1;
 using Logistics.Receipts.V1;
 using Logistics.Requests.V1;
@@ -22,6 +23,8 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public ReturnsService.ReturnsServiceClient Returns { get; } = new(channel);
     public ReceiptsService.ReceiptsServiceClient Receipts { get; } = new(channel);
     public InventoryService.InventoryServiceClient Inventory { get; } = new(channel);
+    public CustodyService.CustodyServiceClient Custody { get; } = new(channel);
+    public StockCountService.StockCountServiceClient Counts { get; } = new(channel);
 
     public async Task<Session> SessionAsync()
     {
