@@ -69,7 +69,7 @@ public sealed class CustodyTests(BrowserStack browser)
 
         var supervisor = await browser.SignInAsync(f.Supervisor, "supervisor", f.Centre);
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Requests waiting for approval" })).ToBeVisibleAsync();
-        await supervisor.GetByRole(AriaRole.Link, new() { Name = "Anomalies" }).ClickAsync();
+        await supervisor.GotoAsync("/anomalies");
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Anomalies" })).ToBeVisibleAsync();
         // Filter by serial (the list is paged by the server; the filter goes to it).
         await supervisor.GetByLabel("Serial").FillAsync(p.Faulty);
@@ -100,7 +100,7 @@ public sealed class CustodyTests(BrowserStack browser)
         Assert.Equal(0, (await Ok(await f.Auditor.GetAsync($"/api/v1/custody/anomalies?serial={p.Faulty}&state=open"))).GetProperty("anomalies").GetArrayLength());
 
         // The late and overdue work of the supervisor's centre.
-        await supervisor.GetByRole(AriaRole.Link, new() { Name = "Late and overdue" }).ClickAsync();
+        await supervisor.GotoAsync("/late");
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Late requests" })).ToBeVisibleAsync();
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Overdue and unreturned returns by engineer" })).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-late-desktop");
