@@ -65,8 +65,8 @@ public sealed class PrintableTests(BrowserStack browser)
         await BrowserStack.ScreenshotAsync(warehouse, "warehouse-return-scan-desktop");
         await scan.FillAsync(p.ReturnId);
         await scan.PressAsync("Enter");
-        await warehouse.WaitForURLAsync($"**/returns/{p.ReturnId}");
         await Expect(warehouse.GetByRole(AriaRole.Heading, new() { Name = $"Return {p.ReturnId}" })).ToBeVisibleAsync();
+        Assert.EndsWith($"/returns/{p.ReturnId}", warehouse.Url);
     }
 
     [Fact]
