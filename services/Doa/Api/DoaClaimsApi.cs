@@ -87,14 +87,9 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceS
         var file = EvidenceContent.Describe(evidenceId, fileName, bytes.Span, caller.UserId, clock.GetUtcNow(), policy); // refused before any write
         // What identifies the upload for the idempotency key: claim, name and the content's hash (not 10 MiB of bytes).
         var identity = new UploadEvidenceChunk { ClaimId = claimId, FileName = file.FileName, Data = ByteString.CopyFromUtf8(file.Sha256) };
+        var uploader = new Filer(caller.UserId, caller.IsIn(Roles.DeliveryManager));
         return await commands.RunAsync(context, identity, async tx =>
-        {
-            var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
-            claim.AddEvidence(file, new Filer(caller.UserId, caller.IsIn(Roles.DeliveryManager)), policy);
-            await EvidenceStore.AddAsync(tx, claimId, file, bytes, ct);
-            await claims.SaveAsync(tx, claim, [], ct);
-            return ToProto(file);
-        });
+            ToProto(await claims.AddEvidenceAsync(tx, claimId, file, bytes, uploader, policy, ct)));
     }
 
     /// <summary>A file's content with its content type, for whoever may read the claim.</summary>

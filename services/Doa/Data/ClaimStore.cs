@@ -53,6 +53,20 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
         ReadOneAsync(new NpgsqlCommand("SELECT document::text FROM doa_claims WHERE replacement_request_id = $1 FOR UPDATE", tx.Connection, tx)
             { Parameters = { new() { Value = replacementRequestId } } }, ct);
 
+    /// <summary>
+    /// Adds a checked file to a claim: the claim (locked) decides whether it takes it, then its content row and the claim's
+    /// document, listing it, are written in the caller's transaction. A refusal writes nothing.
+    /// </summary>
+    public async Task<EvidenceFile> AddEvidenceAsync(
+        NpgsqlTransaction tx, string claimId, EvidenceFile file, ReadOnlyMemory<byte> content, Filer uploader, DoaPolicy policy, CancellationToken ct)
+    {
+        var claim = await FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
+        claim.AddEvidence(file, uploader, policy);
+        await EvidenceStore.AddAsync(tx, claimId, file, content, ct);
+        await SaveAsync(tx, claim, [], ct);
+        return file;
+    }
+
     /// <summary>Stores a changed claim and publishes the transitions it made (none for a fact kept early or ignored).</summary>
     public async Task SaveAsync(NpgsqlTransaction tx, DoaClaim claim, IReadOnlyList<DoaTransition> transitions, CancellationToken ct)
     {
