@@ -113,11 +113,38 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceS
             : request.PageSize < 0 || request.PageSize > MaxPageSize ? throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize}")
             : request.PageSize;
         var caller = Caller.From(context);
+        var centre = string.IsNullOrWhiteSpace(request.CentreId) ? null : Require.Code(request.CentreId, "centre_id", 64);
         // A supervisor (without the delivery-manager role) lists the claims of their centres; an engineer their own.
-        var centres = caller.IsIn(Roles.Supervisor) && !caller.IsIn(Roles.DeliveryManager) ? caller.CentresToList(null) : null;
+        var centres = caller.IsIn(Roles.Supervisor) && !caller.IsIn(Roles.DeliveryManager) ? caller.CentresToList(centre)
+            : centre is null ? null : [centre];
         var onlyFor = ReadsOnlyOwn(caller) ? caller.UserId : null;
-        var page = await claims.ListAsync(state, onlyFor, request.PageToken, size, context.CancellationToken, centres);
+        var from = request.FiledFrom?.ToDateTimeOffset();
+        var before = request.FiledBefore?.ToDateTimeOffset();
+        if (from is { } f && before is { } b && b <= f) throw new InvalidFieldException("filed_before", "must be after filed_from");
+        var filter = new ClaimFilter(
+            string.IsNullOrWhiteSpace(request.PartNumber) ? null : Require.Code(request.PartNumber, "part_number", 64), from, before, request.UrgentFirst);
+        var page = await claims.ListAsync(state, onlyFor, request.PageToken, size, context.CancellationToken, centres, filter);
         return new ListDoaClaimsResponse { Claims = { page.Claims.Select(ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    /// <summary>What a claim may be filed for on a request: a delivery manager sees every unit, an engineer the units delivered to them.</summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
+    public override async Task<ListClaimableUnitsResponse> ListClaimableUnits(ListClaimableUnitsRequest request, ServerCallContext context)
+    {
+        var requestId = Require.Code(request.RequestId, "request_id", 64);
+        var caller = Caller.From(context);
+        var units = await claims.ClaimableUnitsAsync(requestId, caller.IsIn(Roles.DeliveryManager) ? null : caller.UserId, context.CancellationToken);
+        return new ListClaimableUnitsResponse
+        {
+            Units =
+            {
+                units.Select(u => new ClaimableUnit
+                {
+                    Serial = u.Serial, PartNumber = u.PartNumber, CentreId = u.CentreId, SiteId = u.SiteId, EngineerId = u.EngineerId,
+                    DeliveredAt = Timestamp.FromDateTimeOffset(u.DeliveredAt), UnboxingWindowEndsAt = Timestamp.FromDateTimeOffset(u.DeliveredAt + policy.Window),
+                }),
+            },
+        };
     }
 
     /// <summary>A delivery manager other than the filer approves (invariant 7); publishes DoaClaimApproved.</summary>
@@ -190,7 +217,7 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceS
     /// <summary>An engineer without a reader role sees only their own claims.</summary>
     private static bool ReadsOnlyOwn(Caller caller) => !caller.IsIn(Roles.DeliveryManager) && !caller.IsIn(Roles.Supervisor);
 
-    private static DoaClaimProto ToProto(Domain.DoaClaim c)
+    private DoaClaimProto ToProto(Domain.DoaClaim c)
     {
         var proto = new DoaClaimProto
         {
@@ -205,6 +232,15 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceS
         if (c.DecidedAt is { } decided) proto.DecidedAt = Timestamp.FromDateTimeOffset(decided);
         if (c.Inspection is { } inspection) proto.InspectedAt = Timestamp.FromDateTimeOffset(inspection.At);
         proto.Evidence.AddRange(c.Evidence.Select(ToProto));
+        if (c.SiteAcceptedAt is { } accepted) proto.SiteAcceptedAt = Timestamp.FromDateTimeOffset(accepted);
+        // The rule as it applies today (the window is a setting): from the delivery for unboxing, else from first power-on.
+        var windowStart = c.DetectedAt == DetectionPoint.Unboxing ? c.DeliveredAt : c.FirstPowerOnAt ?? c.DeliveredAt;
+        proto.WindowEndsAt = Timestamp.FromDateTimeOffset(windowStart + policy.Window);
+        proto.WindowHours = (int)policy.Window.TotalHours;
+        proto.History.AddRange(c.History.Select(t => new DoaClaimStep
+        {
+            Step = t.Step, State = t.To.ToString(), By = t.By, At = Timestamp.FromDateTimeOffset(t.At), Note = t.Note,
+        }));
         return proto;
     }
 
