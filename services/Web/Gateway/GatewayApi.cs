@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Logistics.Doa.V1;
 using Logistics.Inventory.V1;
 using Logistics.Receipts.V1;
 using Logistics.Requests.V1;
@@ -22,6 +23,7 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public ReturnsService.ReturnsServiceClient Returns { get; } = new(channel);
     public ReceiptsService.ReceiptsServiceClient Receipts { get; } = new(channel);
     public InventoryService.InventoryServiceClient Inventory { get; } = new(channel);
+    public DoaClaimsService.DoaClaimsServiceClient Doa { get; } = new(channel);
 
     public async Task<Session> SessionAsync()
     {
@@ -62,7 +64,8 @@ public static class GatewayApiRegistration
 {
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, WebSettings settings)
     {
-        services.AddSingleton(GrpcChannel.ForAddress(settings.GatewayGrpc));
+        // An answer may carry a whole evidence file (10 MiB): more than gRPC's 4 MB default.
+        services.AddSingleton(GrpcChannel.ForAddress(settings.GatewayGrpc, new GrpcChannelOptions { MaxReceiveMessageSize = 11 * 1024 * 1024 }));
         services.AddScoped<GatewayApi>();
         return services;
     }

@@ -14,13 +14,19 @@ public static class ConsoleEvents
         // a request becomes Reserved when requests reads inventory's "reserved" movement: no event of its own
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
+        // every step of a DOA claim (the claims queue and a claim's page)
+        EventTopics.DoaClaimChanged,
     ];
+
+    /// <summary>The key every DOA claim's change also wakes: the claims queue.</summary>
+    public const string DoaClaims = "doa-claims";
 
     // The fields of the events (proto3 JSON names) that say whose screen an event concerns.
     private static readonly (string Field, string Prefix)[] KeyFields =
     [
         ("requestId", ""), ("returnId", ""), ("reference", ""), ("replacementRequestId", ""),
         ("engineerId", "engineer:"), ("centreId", "centre:"),
+        ("claimId", ""), ("doaClaimId", ""),
     ];
 
     public static void MapConsoleEvents(this WebApplication app)
@@ -29,7 +35,7 @@ public static class ConsoleEvents
         foreach (var topic in Topics)
             app.MapEventNotification(topic, (data, _) =>
             {
-                live.Notify(KeysOf(data));
+                live.Notify(topic == EventTopics.DoaClaimChanged ? [.. KeysOf(data), DoaClaims] : KeysOf(data));
                 return Task.CompletedTask;
             });
     }
