@@ -30,19 +30,19 @@ public sealed class DoaClaimTests(BrowserStack browser)
 
         // The first delivery manager files the claim from the delivered request.
         var filer = await browser.SignInAsync($"dm-{f.Id}", "delivery-manager");
-        await filer.GetByRole(AriaRole.Link, new() { Name = "DOA claims" }).First.ClickAsync();
+        await filer.GotoAsync("/doa-claims");
         await Expect(filer.GetByRole(AriaRole.Heading, new() { Name = "DOA claims" })).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(filer, "dm-claims-queue-desktop");
         await filer.GetByRole(AriaRole.Link, new() { Name = "File a DOA claim" }).ClickAsync();
         await filer.GetByLabel("Request", new() { Exact = true }).FillAsync(requestId);
         await filer.GetByRole(AriaRole.Button, new() { Name = "Find its units" }).ClickAsync();
         // Only the unit delivered on that request is offered (the others are still on the shelf).
-        await Expect(filer.Locator("#claim-form").GetByText(dead)).ToBeVisibleAsync();
-        await Expect(filer.Locator("#claim-form").GetByText(f.Serials.First(s => s != dead))).ToHaveCountAsync(0);
+        await Expect(filer.Locator("#claim-unit").GetByRole(AriaRole.Radio)).ToHaveCountAsync(1);
+        await Expect(filer.Locator("#claim-unit")).ToContainTextAsync(dead);
         await filer.GetByLabel("Symptom").FillAsync("no power on unboxing");
         await filer.GetByRole(AriaRole.Button, new() { Name = "File the claim" }).ClickAsync();
         // Refused: the outer packaging was not said; the message next to it, nothing filed, the form kept.
-        await Expect(filer.Locator("#claim-form fieldset").Last).ToContainTextAsync("outer_packaging_intact");
+        await Expect(filer.Locator("#outer-packaging")).ToContainTextAsync("outer_packaging_intact");
         await Expect(filer.GetByRole(AriaRole.Alert).First).ToContainTextAsync("outer_packaging_intact");
         await Expect(filer.GetByLabel("Symptom")).ToHaveValueAsync("no power on unboxing");
         Assert.Equal(0, await stack.ScalarAsync<long>("SELECT count(*) FROM doa.doa_claims WHERE serial = $1", dead));
@@ -146,7 +146,7 @@ public sealed class DoaClaimTests(BrowserStack browser)
         // The queue in Chinese: the finished claim after the waiting ones, its state in Chinese.
         var chinese = await browser.SignInAsync($"dm3-{f.Id}", "delivery-manager", locale: "zh-CN");
         await chinese.GotoAsync("/doa-claims");
-        await chinese.GetByLabel("零件号").FillAsync(f.Part);
+        await chinese.GetByLabel("备件编码").FillAsync(f.Part);
         await chinese.GetByRole(AriaRole.Button, new() { Name = "应用筛选" }).ClickAsync();
         await Expect(chinese.Locator($"#claims tr[data-claim='{claimId}']")).ToContainTextAsync("已关闭");
         await BrowserStack.ScreenshotAsync(chinese, "dm-claims-queue-zh-desktop");
