@@ -143,6 +143,15 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await Expect(filer.Locator("#history li")).ToHaveCountAsync(7); // filed, approved, shipped, received, returned, inspected, closed
         await BrowserStack.ScreenshotAsync(filer, "dm-claim-closed-desktop");
 
+        // The links lead to the replacement request and the dead unit's return, which a delivery manager may read.
+        await filer.Locator("#replacement").GetByRole(AriaRole.Link, new() { Name = replacementId }).ClickAsync();
+        await Expect(filer.Locator("#request-state")).ToHaveTextAsync("Delivered");
+        await BrowserStack.ScreenshotAsync(filer, "dm-replacement-request-desktop");
+        await filer.GoBackAsync();
+        await filer.Locator("#dead-unit").GetByRole(AriaRole.Link, new() { Name = returnId }).ClickAsync();
+        await Expect(filer.Locator("#return-state")).ToHaveTextAsync("Closed");
+        await BrowserStack.ScreenshotAsync(filer, "dm-dead-unit-return-desktop");
+
         // The queue in Chinese: the finished claim after the waiting ones, its state in Chinese.
         var chinese = await browser.SignInAsync($"dm3-{f.Id}", "delivery-manager", locale: "zh-CN");
         await chinese.GotoAsync("/doa-claims");
