@@ -40,5 +40,6 @@ app.MapHealthChecks("/readyz").AllowAnonymous();
 app.MapSignInEndpoints(settings);
 app.MapCultureEndpoint();
 app.MapConsoleEvents();
+app.MapEvidenceFiles();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

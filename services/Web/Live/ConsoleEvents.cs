@@ -15,13 +15,19 @@ public static class ConsoleEvents
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
         EventTopics.StockCountChanged,
+        // every step of a DOA claim (the claims queue and a claim's page)
+        EventTopics.DoaClaimChanged,
     ];
+
+    /// <summary>The key every DOA claim's change also wakes: the claims queue.</summary>
+    public const string DoaClaims = "doa-claims";
 
     // The fields of the events (proto3 JSON names) that say whose screen an event concerns.
     private static readonly (string Field, string Prefix)[] KeyFields =
     [
         ("requestId", ""), ("returnId", ""), ("reference", ""), ("replacementRequestId", ""),
         ("engineerId", "engineer:"), ("centreId", "centre:"), ("countId", ""),
+        ("claimId", ""), ("doaClaimId", ""),
     ];
 
     public static void MapConsoleEvents(this WebApplication app)
@@ -30,7 +36,7 @@ public static class ConsoleEvents
         foreach (var topic in Topics)
             app.MapEventNotification(topic, (data, _) =>
             {
-                live.Notify(KeysOf(data));
+                live.Notify(topic == EventTopics.DoaClaimChanged ? [.. KeysOf(data), DoaClaims] : KeysOf(data));
                 return Task.CompletedTask;
             });
     }
