@@ -17,6 +17,16 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(ct) as string ?? "0-0";
     }
 
+    /// <summary>Every centre's drain cursor (the last stream id in the ledger), for the relay's sweep.</summary>
+    public static async Task<Dictionary<string, string>> CursorsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT centre_id, last_stream_id FROM ledger_cursors");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var cursors = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) cursors[reader.GetString(0)] = reader.GetString(1);
+        return cursors;
+    }
+
     public static async Task SaveCursorAsync(NpgsqlTransaction tx, string centreId, string lastStreamId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
@@ -14,32 +16,102 @@ namespace Logistics.Inventory.Events;
 /// Postgres movement ledger and, in the same transaction, into the service outbox as
 /// StockMovementRecorded events (which the outbox relay publishes). The drain cursor moves in that
 /// transaction too, so a crash at any point re-drains entries the ledger then recognises by movement id.
+/// It waits for work: every stock script publishes its centre on <see cref="Channel"/>, and only that centre is
+/// drained (an idle stack costs nothing per centre). Pub/sub can lose a message (a reconnect, a relay that was
+/// starting), so a sweep compares each stream's last entry with the ledger's cursor at start, after Redis comes back,
+/// and every <see cref="SweepEvery"/>; two replicas may both wake for a centre, and the cursor's lock serialises them.
 /// </summary>
 public sealed class MovementRelay(
-    IConnectionMultiplexer redis, NpgsqlDataSource dataSource, CentresTable centres, CountStore counts, ILogger<MovementRelay> logger) : BackgroundService
+    IConnectionMultiplexer redis, NpgsqlDataSource dataSource, CentresTable centres, CountStore counts, ILogger<MovementRelay> logger,
+    TimeSpan? sweepEvery = null) : BackgroundService
 {
     public const int BatchSize = 500;
-    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
+    public static readonly RedisChannel Channel = RedisChannel.Literal("inv:movements");
+    private const string SweepAll = "";
+    public TimeSpan SweepEvery { get; } = sweepEvery ?? TimeSpan.FromSeconds(10);
+    private readonly Channel<string> _ready = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
+    // A burst of movements at one centre queues it once; removed just before its drain, so a movement during the drain queues it again.
+    private readonly ConcurrentDictionary<string, byte> _queued = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the relay hears the scripts' messages (a movement made after this wakes it).</summary>
+    public Task Listening => _listening.Task;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var backoff = TimeSpan.Zero;
-        while (!ct.IsCancellationRequested)
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(Channel, (_, centreId) => Wake(centreId!));
+        redis.ConnectionRestored += OnConnectionRestored;
+        _listening.TrySetResult();
+        try
         {
-            try
+            Wake(SweepAll);
+            var backoff = TimeSpan.Zero;
+            while (!ct.IsCancellationRequested)
             {
-                var drained = 0;
-                foreach (var centreId in await centres.AllIdsAsync(ct)) drained += await DrainAsync(centreId, ct);
-                backoff = TimeSpan.Zero;
-                if (drained == 0) await Task.Delay(Idle, ct);
-            }
-            catch (Exception e) when (e is RedisException or NpgsqlException or TimeoutException)
-            {
-                backoff = TimeSpan.FromMilliseconds(Math.Min(Math.Max(backoff.TotalMilliseconds * 2, 200), 5000));
-                logger.LogWarning("Movement relay paused ({Error}); retrying in {Delay}", e.Message, backoff);
-                await Task.Delay(backoff, ct);
+                try
+                {
+                    var next = await NextAsync(ct);
+                    if (next == SweepAll) await SweepAsync(ct);
+                    else await DrainAsync(next, ct);
+                    backoff = TimeSpan.Zero;
+                }
+                catch (Exception e) when (e is RedisException or NpgsqlException or TimeoutException)
+                {
+                    backoff = TimeSpan.FromMilliseconds(Math.Min(Math.Max(backoff.TotalMilliseconds * 2, 200), 5000));
+                    logger.LogWarning("Movement relay paused ({Error}); retrying in {Delay}", e.Message, backoff);
+                    Wake(SweepAll); // what failed is drained by the sweep once Redis and Postgres answer again
+                    await Task.Delay(backoff, ct);
+                }
             }
         }
+        finally
+        {
+            redis.ConnectionRestored -= OnConnectionRestored;
+            await subscriber.UnsubscribeAsync(Channel);
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Wake(SweepAll);
+
+    private void Wake(string centreId)
+    {
+        if (_queued.TryAdd(centreId, 0)) _ready.Writer.TryWrite(centreId);
+    }
+
+    /// <summary>The next centre to drain, or a sweep when nothing woke the relay for <see cref="SweepEvery"/>.</summary>
+    private async Task<string> NextAsync(CancellationToken ct)
+    {
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        quiet.CancelAfter(SweepEvery);
+        try
+        {
+            var next = await _ready.Reader.ReadAsync(quiet.Token);
+            _queued.TryRemove(next, out _);
+            return next;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return SweepAll; }
+    }
+
+    /// <summary>
+    /// Drains every centre whose stream holds an entry past the ledger's cursor: one query for the cursors and one
+    /// pipelined read of each stream's last entry id, so an idle sweep over a thousand centres is a few milliseconds.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var ids = await centres.AllIdsAsync(ct);
+        var cursors = await MovementLedger.CursorsAsync(dataSource, ct);
+        var db = redis.GetDatabase();
+        var lasts = ids.Select(id => db.StreamRangeAsync(new StockKeys(id).Movements, "-", "+", count: 1, messageOrder: Order.Descending)).ToList();
+        await Task.WhenAll(lasts);
+        var drained = 0;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var last = lasts[i].Result;
+            if (last.Length == 0 || !StreamIds.IsAfter(last[0].Id!, cursors.GetValueOrDefault(ids[i], "0-0"))) continue;
+            drained += await DrainAsync(ids[i], ct);
+        }
+        return drained;
     }
 
     /// <summary>Drains everything the centre's stream holds now into the ledger; returns how many entries it read.</summary>

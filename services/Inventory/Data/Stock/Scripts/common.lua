@@ -124,8 +124,11 @@ local function new_movement(id, part, kind, tracking, fields)
   }
 end
 
+-- The PUBLISH wakes the movement relay for this centre (a channel is no key: cluster-safe). A lost message is
+-- caught by the relay's sweep; the stream, not the message, is the record.
 local function append(movement)
   redis.call('XADD', stream, '*', 'movement', encode(movement))
+  redis.call('PUBLISH', 'inv:movements', centre)
 end
 
 -- A name-based UUID (version 5): namespace = the triggering movement's id, name = the given text.
