@@ -48,7 +48,8 @@ public sealed class StockCountScaleTests(ITestOutputHelper output)
         Assert.Equal(Key(snapshot[7_000].Bin, snapshot[7_000].PartNumber), Assert.Single(closed.LinesToRecount).Line);
         Assert.Equal(CountState.ReadyToReview, reviewed.State);
         Assert.Equal(-1, Assert.Single(adjustments).Delta);
-        // Typically well under a second; the bound only catches something quadratic on a noisy machine.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"a 100,000-line count took {clock.Elapsed}");
+        // Typically about a second alone; a 2-core machine under other builds has taken 11 s. The bound only catches
+        // something quadratic (10^10 steps at 100,000 lines: many minutes); speed itself is benchmark 5's job.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"a 100,000-line count took {clock.Elapsed}");
     }
 }
