@@ -39,8 +39,12 @@ public sealed class GatewayFixture : IAsyncLifetime
             settings[$"ReverseProxy:Clusters:{appId}-grpc:Destinations:main:Address"] = GrpcBackend.Address;
         }
         settings["ReverseProxy:Clusters:web-http:Destinations:main:Address"] = Echo.Address; // the web console's pages
+        Settings = settings;
         Gateway = await GatewayHost.StartAsync(settings);
     }
+
+    /// <summary>The shared gateway's settings, for a test that needs a gateway of its own with one setting changed.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 
     public async Task DisposeAsync()
     {

@@ -30,7 +30,8 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
     {
         await using var db = NpgsqlDataSource.Create(postgresConnectionString);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnectionString);
-        using var http = new HttpClient { BaseAddress = new Uri(gatewayHttp), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(new RetryAfterHandler(_progress) { InnerHandler = new SocketsHttpHandler() })
+            { BaseAddress = new Uri(gatewayHttp), Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         // Events published a moment ago may still be on their way to a subscriber: a violation counts only if it is
@@ -41,10 +42,12 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             var violations = new List<InvariantViolation>();
             violations.AddRange(await OutboxesDrainAsync(db, quiescence, ct));
             var centres = await ListAsync(db, "SELECT centre_id FROM inventory.centres ORDER BY centre_id", ct);
-            foreach (var centre in centres)
+            var walked = Stopwatch.StartNew();
+            for (var i = 0; i < centres.Count; i++)
             {
-                violations.AddRange(await StockNeverNegativeAsync(http, centre, ct));
-                violations.AddRange(await RedisEqualsLedgerAsync(http, centre, ct));
+                violations.AddRange(await StockNeverNegativeAsync(http, centres[i], ct));
+                violations.AddRange(await RedisEqualsLedgerAsync(http, centres[i], ct));
+                if ((i + 1) % 100 == 0) _progress($"stock checked at {i + 1} of {centres.Count} centres ({walked.Elapsed.TotalSeconds:0} s)");
             }
             violations.AddRange(await SerialChecksAsync(db, redis, ct));
             foreach (var (invariant, sql) in QueryChecks)
@@ -53,7 +56,8 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             }
             if (violations.Count == 0 || clock.Elapsed > quiescence)
             {
-                _progress(violations.Count == 0 ? $"every invariant holds ({centres.Count} centres)" : $"{violations.Count} violations");
+                _progress((violations.Count == 0 ? $"every invariant holds ({centres.Count} centres)" : $"{violations.Count} violations") +
+                          $" after {clock.Elapsed.TotalSeconds:0.0} s");
                 return violations;
             }
             await Task.Delay(500, ct);
