@@ -12,7 +12,7 @@ public sealed record BenchmarkOptions(
     {
         string? Value(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
         int Number(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var only = Value("only") is { } list ? list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToHashSet() : [1, 2, 3, 4, 5, 6];
+        var only = Value("only") is { } list ? list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToHashSet() : [1, 2, 3, 4, 5, 6, 7];
         return new BenchmarkOptions(only,
             Concurrency: Number("concurrency", 64),
             WarmUp: TimeSpan.FromSeconds(Number("warmup", 3)),

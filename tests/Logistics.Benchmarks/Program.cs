@@ -25,6 +25,7 @@ try
         (4, () => new CustodyHistoryBenchmark(bench, options).RunAsync()),
         (5, () => new CountCloseBenchmark(bench, options).RunAsync()),
         (6, () => new ConsoleBenchmark(bench, options).RunAsync()),
+        (7, () => new IdleCostBenchmark(bench).RunAsync()),
     };
     foreach (var (number, run) in benchmarks.Where(b => options.Only.Contains(b.Number)))
     {
