@@ -132,7 +132,24 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await Eventually.Until(async () => (await f.Warehouse.PostAsJsonAsync("/api/v1/receipts", Receipt("engineer-to-centre", returnId, [dead]))).IsSuccessStatusCode,
             Settle, "the centre signs for the dead unit");
         await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("UnitReturned");
-        await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/doa-claims/{claimId}:inspect", new { result = "confirmed-doa", note = "PSU dead" }));
+
+        // The centre's warehouse inspects the dead unit from its return (it does not read claims); no result chosen is
+        // refused and changes nothing.
+        var warehouse = await browser.SignInAsync(f.WarehouseUser, "warehouse", f.Centre);
+        await warehouse.GotoAsync($"/returns/{returnId}");
+        await Expect(warehouse.Locator("#doa-claim")).ToContainTextAsync(claimId);
+        var inspect = warehouse.Locator("#inspect-dead-unit");
+        await inspect.GetByRole(AriaRole.Button, new() { Name = "Record the inspection" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Alert).Filter(new() { HasText = "is not an inspection result" })).ToBeVisibleAsync();
+        Assert.Equal("UnitReturned", Text(await Ok(await f.Dm.GetAsync($"/api/v1/doa-claims/{claimId}")), "state"));
+        await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("UnitReturned");
+        await inspect.GetByRole(AriaRole.Radio, new() { Name = "confirmed-doa" }).CheckAsync();
+        await warehouse.GetByLabel("Note").FillAsync("PSU dead");
+        await BrowserStack.ScreenshotAsync(warehouse, "warehouse-dead-unit-inspection-desktop");
+        await inspect.GetByRole(AriaRole.Button, new() { Name = "Record the inspection" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Status)).ToContainTextAsync("the DOA claim is closed");
+        await Expect(warehouse.Locator("#return-state")).ToHaveTextAsync("Closed");
+        await Expect(warehouse.Locator("#inspect-dead-unit")).ToHaveCountAsync(0);
 
         // The filer's page followed every step without a reload, to Closed, with the whole story.
         await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("Closed");
