@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
+using Logistics.Web.Inbox;
 
 namespace Logistics.Web.Live;
 
@@ -14,6 +15,9 @@ public static class ConsoleEvents
         // a request becomes Reserved when requests reads inventory's "reserved" movement: no event of its own
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
+        // the work inbox: requests waiting for (or no longer waiting for) a supervisor, claims, counts, anomalies
+        EventTopics.PartRequestSubmitted, EventTopics.PartRequestRejected, EventTopics.DoaClaimChanged,
+        EventTopics.StockCountChanged, EventTopics.CustodyAnomalyDetected,
     ];
 
     // The fields of the events (proto3 JSON names) that say whose screen an event concerns.
@@ -26,11 +30,14 @@ public static class ConsoleEvents
     public static void MapConsoleEvents(this WebApplication app)
     {
         var live = app.Services.GetRequiredService<LiveUpdates>();
+        var inbox = app.Services.GetRequiredService<InboxStore>();
         foreach (var topic in Topics)
-            app.MapEventNotification(topic, (data, _) =>
+            app.MapEventNotification(topic, async (data, ct) =>
             {
-                live.Notify(KeysOf(data));
-                return Task.CompletedTask;
+                // Inventory lists no counts: the inbox keeps which counts exist from their events (a store failure
+                // answers 500, and the sidecar delivers the event again).
+                if (topic == EventTopics.StockCountChanged) await inbox.RecordCountAsync(data, ct);
+                live.Notify([.. KeysOf(data), .. InboxRules.KeysOfTopic(topic)]);
             });
     }
 
