@@ -58,7 +58,9 @@ public sealed class InboxTests(BrowserStack browser)
         await Expect(badge).ToHaveAttributeAsync("data-inbox-count", (before + 1).ToString());
 
         // The work is done: the supervisor approves the first from its page; the badge goes down without reload.
-        await firstItem.GetByRole(AriaRole.Link).ClickAsync();
+        await supervisor.ScreenshotAsync(new() { Path = Path.Combine(BrowserStack.ScreenshotsDir, "supervisor-inbox-desktop-one-hidden.png"), FullPage = true });
+        await Expect(firstItem).ToBeVisibleAsync();
+        await supervisor.Locator($"a[href='/requests/{first}']").ClickAsync();
         await Expect(supervisor.Locator("#request-state")).ToHaveTextAsync("Submitted");
         await supervisor.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(badge).ToHaveAttributeAsync("data-inbox-count", before.ToString());
