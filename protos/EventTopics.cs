@@ -21,4 +21,5 @@ public static class EventTopics
     public const string DoaClaimChanged = "doa-claim-changed";
     public const string StockCountChanged = "stock-count-changed";
     public const string CustodyAnomalyDetected = "custody-anomaly-detected";
+    public const string CustodyAnomalyResolved = "custody-anomaly-resolved";
 }

@@ -52,7 +52,7 @@ public static class GatewayApp
         var app = builder.Build();
 
         app.UseApiResponseHeaders();
-        app.UseGrpcRequestSizeLimit(gateway.MaxRequestBodyBytes);
+        app.UseGrpcRequestSizeLimit(gateway.MaxRequestBodyBytes, gateway.LargeGrpcUploads);
         app.UseRouting();
         app.UseAuthentication();
         // After authentication, so that the limiter partitions by the validated user; before authorization, so that

@@ -19,6 +19,12 @@ public sealed class GatewayOptions
     /// <summary>Larger request bodies are refused with 413 before they reach a service.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// gRPC methods (by path) that may send more than <see cref="MaxRequestBodyBytes"/> in one call, in chunks of at most
+    /// 1 MiB each (the services' message limit): an evidence upload carries a file of up to 10 MiB.
+    /// </summary>
+    public Dictionary<string, long> LargeGrpcUploads { get; set; } = [];
+
     public static GatewayOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<GatewayOptions>() ?? new GatewayOptions();
@@ -29,6 +35,8 @@ public sealed class GatewayOptions
                 $"Gateway:HttpPort ({options.HttpPort}) and Gateway:GrpcPort ({options.GrpcPort}) must be two different ports.");
         if (options.MaxRequestBodyBytes <= 0)
             throw new InvalidOperationException("Gateway:MaxRequestBodyBytes must be positive.");
+        if (options.LargeGrpcUploads.Any(u => !u.Key.StartsWith('/') || u.Value <= 0))
+            throw new InvalidOperationException("Gateway:LargeGrpcUploads maps a gRPC method's path (\"/package.Service/Method\") to a positive number of bytes.");
         return options;
     }
 }

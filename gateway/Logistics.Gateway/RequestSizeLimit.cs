@@ -5,15 +5,16 @@ namespace Logistics.Gateway;
 /// Kestrel's request body limit does not hold for gRPC: YARP lifts it for streaming requests (content type
 /// application/grpc), so a gRPC call could send any size through the gateway. This counts what the proxy reads from a
 /// gRPC request and refuses the call once it passes the same limit; the service then sees an aborted stream, never a
-/// message it would store.
+/// message it would store. The methods in <c>Gateway:LargeGrpcUploads</c> (an upload in chunks) have their own, larger limit.
 /// </summary>
 public static class RequestSizeLimit
 {
-    public static IApplicationBuilder UseGrpcRequestSizeLimit(this IApplicationBuilder app, long maxBytes) =>
+    public static IApplicationBuilder UseGrpcRequestSizeLimit(this IApplicationBuilder app, long maxBytes, IReadOnlyDictionary<string, long>? largeUploads = null) =>
         app.Use((context, next) =>
         {
             if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
-                context.Request.Body = new LimitedStream(context.Request.Body, maxBytes);
+                context.Request.Body = new LimitedStream(context.Request.Body,
+                    largeUploads?.GetValueOrDefault(context.Request.Path.Value ?? "") is > 0 and var larger ? larger : maxBytes);
             return next(context);
         });
 

@@ -12,6 +12,7 @@ builder.Services.AddSingleton((window is { } w ? DoaPolicy.Default with { Window
 builder.Services.AddSingleton<DeliveriesTable>();
 builder.Services.AddSingleton<RequestTicketsTable>();
 builder.Services.AddSingleton<ClaimStore>();
+builder.Services.AddSingleton<EvidenceStore>();
 builder.Services.AddSingleton<ClaimFacts>();
 
 var app = builder.Build();

@@ -21,6 +21,7 @@ builder.Services.AddSingleton<StockReconciler>();
 builder.Services.AddSingleton<StockRebuilder>();
 builder.Services.AddSingleton<CountStore>();
 builder.Services.AddSingleton<CountSnapshots>();
+builder.Services.AddSingleton<CountLists>();
 builder.Services.AddSingleton<CountAdjustmentPoster>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CountAdjustmentPoster>());
 

@@ -42,5 +42,6 @@ app.MapHealthChecks("/readyz").AllowAnonymous();
 app.MapSignInEndpoints(settings);
 app.MapCultureEndpoint();
 app.MapConsoleEvents();
+app.MapEvidenceFiles();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

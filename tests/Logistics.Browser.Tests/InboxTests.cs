@@ -1,13 +1,16 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Logistics.Testing;
 using Microsoft.Playwright;
+using static Logistics.Testing.Flow;
 using static Microsoft.Playwright.Assertions;
 
 namespace Logistics.Browser.Tests;
 
 /// <summary>
 /// The work inbox: a supervisor's badge counts up as over-quota requests arrive and down as they are approved, on the
-/// open page without reload; read and done marks survive a new sign-in.
+/// open page without reload; read and done marks survive a new sign-in. An open anomaly waits for supervisors until
+/// one of them resolves it.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class InboxTests(BrowserStack browser)
@@ -88,6 +91,36 @@ public sealed class InboxTests(BrowserStack browser)
         await BrowserStack.ScreenshotAsync(warehouse, "warehouse-inbox-empty-zh-desktop");
         await warehouse.Context.CloseAsync();
         await again.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_open_anomaly_waits_in_the_inbox_and_leaves_it_when_a_supervisor_resolves_it()
+    {
+        // Set-up through the REST API: a faulty part returned outside a sealed ESD bag (a packaging anomaly).
+        var p = await ReturnedPart.InspectedAsync(browser.Stack);
+        var f = p.Flow;
+        var anomalies = await Eventually.Until(async () => await Ok(await f.Auditor.GetAsync($"/api/v1/custody/anomalies?serial={p.Faulty}&state=open")),
+            a => a.GetProperty("anomalies").GetArrayLength() > 0, Settle, "the packaging anomaly");
+        var anomalyId = Text(anomalies.GetProperty("anomalies")[0], "anomalyId");
+
+        var supervisor = await browser.SignInAsync(f.Supervisor, "supervisor", f.Centre);
+        await supervisor.GotoAsync("/inbox");
+        var item = supervisor.Locator($"[data-inbox-item='anomaly:{anomalyId}']");
+        await Expect(item).ToContainTextAsync(p.Faulty);
+        var badge = supervisor.Locator("[data-inbox-count]");
+        // Other tests' work may wait for every supervisor too: count from what is there now.
+        await Expect(badge).ToHaveAttributeAsync("data-inbox-count", new System.Text.RegularExpressions.Regex(@"^[1-9]\d*$"));
+        var before = int.Parse((await badge.GetAttributeAsync("data-inbox-count"))!);
+        await BrowserStack.ScreenshotAsync(supervisor, "supervisor-inbox-anomaly-desktop");
+        await supervisor.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        // Another supervisor resolves it (their step, through the REST API): it leaves this inbox without reload.
+        using var other = await browser.Stack.RestAsAsync($"sup2-{f.Id}", ["supervisor"], [f.Centre]);
+        await Ok(await other.PostAsJsonAsync($"/api/v1/custody/anomalies/{anomalyId}:resolve", new { note = "Seal taped over by the courier" }));
+        await Expect(item).ToHaveCountAsync(0);
+        await Expect(badge).ToHaveAttributeAsync("data-inbox-count", (before - 1).ToString());
+        Assert.True(await supervisor.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+        await supervisor.Context.CloseAsync();
     }
 
     private static async Task<string> RequestOverQuotaAsync(HttpClient engineer, string centre, string part, string ticket)

@@ -463,6 +463,10 @@ public sealed class BadInputSweepTests(TestStack stack)
         Invalid("anomalies: page_size too large", Supervisor, Get, "/api/v1/custody/anomalies?pageSize=1001", null, "page_size"),
         Invalid("anomalies: page_token not one the API gave", Auditor, Get, "/api/v1/custody/anomalies?pageToken=qq", null, "page_token"),
         Invalid("anomalies: serial with a space", Auditor, Get, "/api/v1/custody/anomalies?serial=a%20b", null, "serial"),
+        Invalid("anomalies: an unknown state", Auditor, Get, "/api/v1/custody/anomalies?state=closed", null, "state"),
+        Invalid("resolve anomaly: note missing", Supervisor, Post, "/api/v1/custody/anomalies/AN-00000000000000000000000000000000:resolve", "{}", "note"),
+        Invalid("resolve anomaly: note of spaces", Supervisor, Post, "/api/v1/custody/anomalies/AN-00000000000000000000000000000000:resolve", """{"note":"   "}""", "note"),
+        Invalid("resolve anomaly: not an anomaly id", Supervisor, Post, "/api/v1/custody/anomalies/AN-XYZ-{id}:resolve", """{"note":"checked"}""", "anomaly_id"),
     ];
 
     public static TheoryData<string> InventoryCases => Names(Inventory);

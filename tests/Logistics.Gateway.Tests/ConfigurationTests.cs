@@ -3,6 +3,7 @@ using System.Text.Json;
 using Logistics.Gateway.Tests.Support;
 using Logistics.Hosting.Auth;
 using Logistics.LocalStack;
+using Microsoft.Extensions.Configuration;
 
 namespace Logistics.Gateway.Tests;
 
@@ -94,6 +95,25 @@ public sealed class ConfigurationTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => GatewayHost.Build(new Dictionary<string, string?> { ["Auth:SigningKey"] = key }));
         Assert.Contains(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("logistics.doa.v1.DoaClaimsService/UploadEvidence", "11534336")]
+    [InlineData("/logistics.doa.v1.DoaClaimsService/UploadEvidence", "0")]
+    public void The_gateway_refuses_to_start_with_a_large_upload_that_is_not_a_method_path_and_a_positive_size(string path, string bytes)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => GatewayOptions.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"Gateway:LargeGrpcUploads:{path}"] = bytes }).Build()));
+        Assert.Contains("Gateway:LargeGrpcUploads maps a gRPC method's path", error.Message);
+    }
+
+    [Fact]
+    public void Only_the_evidence_upload_may_send_more_than_the_request_body_limit()
+    {
+        var shipped = GatewayOptions.From(new ConfigurationBuilder().AddJsonFile(ShippedSettings).Build());
+        Assert.Equal(1024 * 1024, shipped.MaxRequestBodyBytes);
+        Assert.Equal(["/logistics.doa.v1.DoaClaimsService/UploadEvidence"], shipped.LargeGrpcUploads.Keys);
+        Assert.Equal(11 * 1024 * 1024, shipped.LargeGrpcUploads.Values.Single());
     }
 
     private static string AllMessages(Exception error)

@@ -98,6 +98,8 @@ public sealed class RestAuthorizationTests(GatewayFixture fixture)
     [InlineData("POST", "/api/v1/doa-claims", Roles.DeliveryManager, HttpStatusCode.OK)]
     [InlineData("GET", "/api/v1/serials/SN123/custody", Roles.Auditor, HttpStatusCode.OK)]
     [InlineData("GET", "/api/v1/custody/anomalies", Roles.Engineer, HttpStatusCode.Forbidden)]
+    [InlineData("POST", "/api/v1/custody/anomalies/AN-1:resolve", Roles.Supervisor, HttpStatusCode.OK)]
+    [InlineData("POST", "/api/v1/custody/anomalies/AN-1:resolve", Roles.Auditor, HttpStatusCode.Forbidden)]
     [InlineData("PUT", "/api/v1/calendars/cn", Roles.Admin, HttpStatusCode.OK)]
     [InlineData("PUT", "/api/v1/calendars/cn", Roles.Supervisor, HttpStatusCode.Forbidden)]
     [InlineData("GET", "/api/v1/calendars/cn", Roles.Engineer, HttpStatusCode.OK)]

@@ -299,6 +299,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                 "POST /api/v1/doa-claims" => new { requestId = ids["claimable"], serial = ids["claimable_serial"], detectedAt = "unboxing", symptom = "no power", evidenceRefs = new[] { "PHOTO-1" }, outerPackagingIntact = true },
                 "POST /api/v1/doa-claims/{id}:reject" => new { reason = "not a DOA" },
                 "POST /api/v1/doa-claims/{id}:inspect" => new { result = "confirmed-doa", note = "dead on arrival" },
+                "POST /api/v1/custody/anomalies/{anomalyId}:resolve" => new { note = "checked with the centre" },
                 _ => new { },
             };
             return JsonSerializer.SerializeToNode(body)!.AsObject();

@@ -88,6 +88,7 @@ public sealed class InboxRulesTests
         Assert.Contains("inbox:supervisor", InboxRules.KeysOfTopic("part-request-submitted"));
         Assert.Contains("inbox:delivery-manager", InboxRules.KeysOfTopic("doa-claim-changed"));
         Assert.Contains("inbox:auditor", InboxRules.KeysOfTopic("custody-anomaly-detected"));
+        Assert.Contains("inbox:supervisor", InboxRules.KeysOfTopic("custody-anomaly-resolved"));
         Assert.Empty(InboxRules.KeysOfTopic("stock-movement-recorded"));
     }
 

@@ -4,19 +4,22 @@ using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
 using Logistics.Custody.V1;
 using Logistics.Hosting.Auth;
+using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
 using CustodyEventProto = Logistics.Custody.V1.CustodyEvent;
+using AnomalyResolution = Logistics.Custody.V1.AnomalyResolution;
+using Resolution = Logistics.Custody.Domain.AnomalyResolution;
 
 namespace Logistics.Custody.Api;
 
 /// <summary>
-/// Read-only: the chain of custody is written by events only (there is no write method; a correction is an event
-/// whose <c>corrects</c> names the wrong one). History and current custody are for anyone signed in; anomalies for
-/// auditors and supervisors.
+/// The chain of custody is written by events only (no method writes it; a correction is an event whose <c>corrects</c>
+/// names the wrong one). History and current custody are for anyone signed in; anomalies for auditors and supervisors;
+/// the one command, resolving an anomaly, for supervisors (a record beside the anomaly, through <see cref="Commands"/>).
 /// </summary>
 [Authorize]
-public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies) : CustodyService.CustodyServiceBase
+public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies, Commands commands, TimeProvider clock) : CustodyService.CustodyServiceBase
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
@@ -59,10 +62,24 @@ public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies) :
         var serial = string.IsNullOrEmpty(request.Serial) ? "" : Serials.Check(request.Serial);
         var size = PageSize(request.PageSize);
         var before = PageTokens.ParseAnomalies(request.PageToken);
-        var page = await anomalies.PageAsync(kind, serial, before, size + 1, context.CancellationToken);
+        var state = request.State switch
+        {
+            "" => AnomalyState.Any,
+            "open" => AnomalyState.Open,
+            "resolved" => AnomalyState.Resolved,
+            _ => throw new InvalidFieldException("state", "must be open or resolved (or left out for both)"),
+        };
+        var page = await anomalies.PageAsync(kind, serial, before, size + 1, context.CancellationToken, state);
         var response = new ListAnomaliesResponse { Anomalies = { page.Take(size).Select(ToProto) } };
         if (page.Count > size) response.NextPageToken = PageTokens.Anomalies(page[size - 1].Seq);
         return response;
+    }
+
+    [Authorize(Roles = Roles.Supervisor)]
+    public override Task<Anomaly> ResolveAnomaly(ResolveAnomalyRequest request, ServerCallContext context)
+    {
+        var resolution = Resolution.Create(request.AnomalyId, request.Note, Caller.From(context).UserId, clock.GetUtcNow());
+        return commands.RunAsync(context, request, async tx => ToProto(await AnomaliesTable.ResolveAsync(tx, resolution, context.CancellationToken)));
     }
 
     private static int PageSize(int requested) =>
@@ -103,5 +120,8 @@ public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies) :
         Reference = a.Reference,
         DetectedAt = Timestamp.FromDateTimeOffset(a.DetectedAt),
         EventId = a.EventId,
+        Resolution = a.Resolution is { } r
+            ? new AnomalyResolution { ResolvedBy = r.ResolvedBy, Note = r.Note, ResolvedAt = Timestamp.FromDateTimeOffset(r.ResolvedAt) }
+            : null,
     };
 }

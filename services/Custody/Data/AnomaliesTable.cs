@@ -2,12 +2,17 @@ using Google.Protobuf.WellKnownTypes;
 using Logistics.Custody.Domain;
 using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
+using Logistics.SharedKernel;
 using Npgsql;
 
 namespace Logistics.Custody.Data;
 
 /// <summary>A stored anomaly; <see cref="Seq"/> is its place in detection order (the page cursor).</summary>
-public sealed record StoredAnomaly(long Seq, string AnomalyId, string Kind, string Serial, string Detail, string Reference, string EventId, DateTimeOffset DetectedAt);
+public sealed record StoredAnomaly(long Seq, string AnomalyId, string Kind, string Serial, string Detail, string Reference, string EventId, DateTimeOffset DetectedAt,
+    AnomalyResolution? Resolution = null);
+
+/// <summary>The list filter on resolution.</summary>
+public enum AnomalyState { Any, Open, Resolved }
 
 /// <summary>The anomalies found, each recorded and published (CustodyAnomalyDetected, through the outbox) once.</summary>
 public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
@@ -40,9 +45,61 @@ public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
         return true;
     }
 
-    /// <summary>Newest first, optionally of one kind and/or serial, before the cursor if given.</summary>
+    /// <summary>
+    /// Records a resolution of a recorded anomaly and publishes CustodyAnomalyResolved, in the caller's transaction. The
+    /// anomaly's row is locked first, so two supervisors resolving at once get one resolution and one refusal.
+    /// </summary>
+    public static async Task<StoredAnomaly> ResolveAsync(NpgsqlTransaction tx, AnomalyResolution resolution, CancellationToken ct)
+    {
+        var anomaly = await FindAsync(tx, resolution.AnomalyId, forUpdate: true, ct)
+            ?? throw new NotFoundException($"anomaly {resolution.AnomalyId} was never recorded");
+        if (anomaly.Resolution is { } earlier)
+            throw new RuleViolationException($"anomaly {anomaly.AnomalyId} was already resolved by {earlier.ResolvedBy} at {earlier.ResolvedAt:u}");
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO anomaly_resolutions (anomaly_id, resolved_by, note, resolved_at) VALUES ($1, $2, $3, $4)", tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = resolution.AnomalyId }, new() { Value = resolution.ResolvedBy }, new() { Value = resolution.Note },
+                new() { Value = resolution.ResolvedAt },
+            },
+        })
+        {
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await Outbox.EnqueueAsync(tx, EventTopics.CustodyAnomalyResolved, new CustodyAnomalyResolved
+        {
+            AnomalyId = anomaly.AnomalyId,
+            Kind = anomaly.Kind,
+            Serial = anomaly.Serial,
+            ResolvedBy = resolution.ResolvedBy,
+            Note = resolution.Note,
+            ResolvedAt = Timestamp.FromDateTimeOffset(resolution.ResolvedAt),
+        }, ct);
+        return anomaly with { Resolution = resolution };
+    }
+
+    private const string Columns =
+        "a.seq, a.anomaly_id, a.kind, a.serial, a.detail, a.reference, a.event_id, a.detected_at, r.resolved_by, r.note, r.resolved_at";
+
+    private static async Task<StoredAnomaly?> FindAsync(NpgsqlTransaction tx, string anomalyId, bool forUpdate, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT {Columns} FROM anomalies a LEFT JOIN anomaly_resolutions r USING (anomaly_id) WHERE a.anomaly_id = $1{(forUpdate ? " FOR UPDATE OF a" : "")}",
+            tx.Connection, tx) { Parameters = { new() { Value = anomalyId } } };
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    private static StoredAnomaly Read(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
+            reader.IsDBNull(8) ? null : new AnomalyResolution(reader.GetString(1), reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10)));
+
+    /// <summary>Newest first, optionally of one kind, serial and/or state, before the cursor if given.</summary>
     /// <remarks>Only the filters given go into the statement, so each is an index condition (never "$1 = '' OR ...").</remarks>
-    public async Task<IReadOnlyList<StoredAnomaly>> PageAsync(AnomalyKind? kind, string serial, long? before, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<StoredAnomaly>> PageAsync(AnomalyKind? kind, string serial, long? before, int limit, CancellationToken ct,
+        AnomalyState state = AnomalyState.Any)
     {
         await using var cmd = dataSource.CreateCommand();
         var where = new List<string>();
@@ -51,24 +108,22 @@ public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
             cmd.Parameters.Add(new() { Value = value });
             where.Add(condition.Replace("$?", "$" + cmd.Parameters.Count, StringComparison.Ordinal));
         }
-        if (kind is { } k) Filter("kind = $?", k.WireName());
-        if (serial != "") Filter("serial = $?", serial);
-        if (before is { } b) Filter("seq < $?", b);
+        if (kind is { } k) Filter("a.kind = $?", k.WireName());
+        if (serial != "") Filter("a.serial = $?", serial);
+        if (before is { } b) Filter("a.seq < $?", b);
+        if (state == AnomalyState.Open) where.Add("r.anomaly_id IS NULL");
+        if (state == AnomalyState.Resolved) where.Add("r.anomaly_id IS NOT NULL");
         cmd.Parameters.Add(new() { Value = limit });
         cmd.CommandText =
             $"""
-            SELECT seq, anomaly_id, kind, serial, detail, reference, event_id, detected_at FROM anomalies
+            SELECT {Columns} FROM anomalies a LEFT JOIN anomaly_resolutions r USING (anomaly_id)
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
-            ORDER BY seq DESC
+            ORDER BY a.seq DESC
             LIMIT ${cmd.Parameters.Count}
             """;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var page = new List<StoredAnomaly>();
-        while (await reader.ReadAsync(ct))
-        {
-            page.Add(new StoredAnomaly(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7)));
-        }
+        while (await reader.ReadAsync(ct)) page.Add(Read(reader));
         return page;
     }
 }

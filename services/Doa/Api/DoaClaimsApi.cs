@@ -1,3 +1,5 @@
+using Google.Api;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Logistics.Doa.Data;
@@ -8,6 +10,8 @@ using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
 using DoaClaimProto = Logistics.Doa.V1.DoaClaim;
+using EvidenceFile = Logistics.Doa.Domain.EvidenceFile;
+using EvidenceFileProto = Logistics.Doa.V1.EvidenceFile;
 
 namespace Logistics.Doa.Api;
 
@@ -16,10 +20,14 @@ namespace Logistics.Doa.Api;
 /// <see cref="Commands.RunAsync"/> (one transaction, idempotency key honoured), its events in the same transaction.
 /// </summary>
 [Authorize]
-public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy policy, TimeProvider clock) : DoaClaimsService.DoaClaimsServiceBase
+public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceStore evidence, DoaPolicy policy, TimeProvider clock)
+    : DoaClaimsService.DoaClaimsServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
+
+    /// <summary>The largest chunk of an evidence upload (well under the 1 MiB message limit).</summary>
+    public const int MaxChunkBytes = 256 * 1024;
 
     /// <summary>A delivery manager files for any delivered unit; an engineer only for a unit delivered to them.</summary>
     [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
@@ -43,18 +51,58 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
     /// they filed or whose unit was delivered to them.
     /// </summary>
     [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
-    public override async Task<DoaClaimProto> GetDoaClaim(GetDoaClaimRequest request, ServerCallContext context)
+    public override async Task<DoaClaimProto> GetDoaClaim(GetDoaClaimRequest request, ServerCallContext context) =>
+        ToProto(await ReadableClaimAsync(request.ClaimId, context));
+
+    /// <summary>
+    /// Evidence arrives in chunks of at most 256 KiB (<see cref="UploadEvidenceChunk"/>): one gRPC message, and the gateway's
+    /// request body, stop at 1 MiB; the gateway lets this one method carry a whole file. The file is held in memory (10 MiB
+    /// at most, refused as soon as it is larger), its type read from its first bytes, and then stored with the claim in one
+    /// transaction. An idempotency key names the evidence id, so a retry answers the first upload.
+    /// </summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
+    public override async Task<EvidenceFileProto> UploadEvidence(IAsyncStreamReader<UploadEvidenceChunk> requestStream, ServerCallContext context)
     {
-        var claimId = Require.Code(request.ClaimId, "claim_id", 64);
-        var claim = await claims.FindAsync(claimId, context.CancellationToken) ?? throw new NotFoundException($"claim {claimId} does not exist");
         var caller = Caller.From(context);
-        if (caller.IsIn(Roles.DeliveryManager) || (caller.IsIn(Roles.Supervisor) && caller.CanActFor(claim.CentreId)))
-            return ToProto(claim);
-        if (caller.IsIn(Roles.Engineer) && (claim.FiledBy == caller.UserId || claim.EngineerId == caller.UserId))
-            return ToProto(claim);
-        throw new NotAllowedException(caller.IsIn(Roles.Supervisor)
-            ? caller.CentreRefusal(claim.CentreId) + $" (claim {claimId})"
-            : $"claim {claimId} is neither filed by {caller.UserId} nor for a unit delivered to them");
+        var ct = context.CancellationToken;
+        string? claimId = null, fileName = null;
+        using var content = new MemoryStream();
+        await foreach (var chunk in requestStream.ReadAllAsync(ct))
+        {
+            if (claimId is null)
+            {
+                claimId = Require.Code(chunk.ClaimId, "claim_id", 64);
+                fileName = EvidenceContent.CheckName(chunk.FileName);
+            }
+            else if ((chunk.ClaimId.Length > 0 && chunk.ClaimId != claimId) || (chunk.FileName.Length > 0 && chunk.FileName != fileName))
+                throw new InvalidFieldException("claim_id", "every chunk of one upload names the same claim and file (or leaves them empty)");
+            if (chunk.Data.Length > MaxChunkBytes) throw new InvalidFieldException("data", $"a chunk holds at most {MaxChunkBytes / 1024} KiB");
+            if (content.Length + chunk.Data.Length > policy.MaxEvidenceFileBytes) throw EvidenceContent.TooLarge(fileName!, policy);
+            chunk.Data.WriteTo(content);
+        }
+        if (claimId is null) throw new InvalidFieldException("claim_id", "is required (the upload sent no chunk)");
+        var bytes = content.GetBuffer().AsMemory(0, (int)content.Length);
+        var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
+        var evidenceId = "EV-" + (key is null ? Guid.NewGuid().ToString("N")[..12] : Fingerprint.Hex(caller.UserId, key)[..12]);
+        var file = EvidenceContent.Describe(evidenceId, fileName, bytes.Span, caller.UserId, clock.GetUtcNow(), policy); // refused before any write
+        // What identifies the upload for the idempotency key: claim, name and the content's hash (not 10 MiB of bytes).
+        var identity = new UploadEvidenceChunk { ClaimId = claimId, FileName = file.FileName, Data = ByteString.CopyFromUtf8(file.Sha256) };
+        var uploader = new Filer(caller.UserId, caller.IsIn(Roles.DeliveryManager));
+        return await commands.RunAsync(context, identity, async tx =>
+            ToProto(await claims.AddEvidenceAsync(tx, claimId, file, bytes, uploader, policy, ct)));
+    }
+
+    /// <summary>A file's content with its content type, for whoever may read the claim.</summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
+    public override async Task<HttpBody> GetEvidenceFile(GetEvidenceFileRequest request, ServerCallContext context)
+    {
+        var evidenceId = Require.Code(request.EvidenceId, "evidence_id", 64);
+        var claim = await ReadableClaimAsync(request.ClaimId, context);
+        var file = claim.Evidence.FirstOrDefault(e => e.EvidenceId == evidenceId)
+            ?? throw new NotFoundException($"claim {claim.ClaimId} has no evidence {evidenceId}");
+        var content = await evidence.ReadAsync(claim.ClaimId, evidenceId, context.CancellationToken)
+            ?? throw new NotFoundException($"claim {claim.ClaimId} has no evidence {evidenceId}");
+        return new HttpBody { ContentType = file.ContentType, Data = ByteString.CopyFrom(content) };
     }
 
     [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
@@ -65,11 +113,38 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
             : request.PageSize < 0 || request.PageSize > MaxPageSize ? throw new InvalidFieldException("page_size", $"must be between 1 and {MaxPageSize}")
             : request.PageSize;
         var caller = Caller.From(context);
+        var centre = string.IsNullOrWhiteSpace(request.CentreId) ? null : Require.Code(request.CentreId, "centre_id", 64);
         // A supervisor (without the delivery-manager role) lists the claims of their centres; an engineer their own.
-        var centres = caller.IsIn(Roles.Supervisor) && !caller.IsIn(Roles.DeliveryManager) ? caller.CentresToList(null) : null;
+        var centres = caller.IsIn(Roles.Supervisor) && !caller.IsIn(Roles.DeliveryManager) ? caller.CentresToList(centre)
+            : centre is null ? null : [centre];
         var onlyFor = ReadsOnlyOwn(caller) ? caller.UserId : null;
-        var page = await claims.ListAsync(state, onlyFor, request.PageToken, size, context.CancellationToken, centres);
+        var from = request.FiledFrom?.ToDateTimeOffset();
+        var before = request.FiledBefore?.ToDateTimeOffset();
+        if (from is { } f && before is { } b && b <= f) throw new InvalidFieldException("filed_before", "must be after filed_from");
+        var filter = new ClaimFilter(
+            string.IsNullOrWhiteSpace(request.PartNumber) ? null : Require.Code(request.PartNumber, "part_number", 64), from, before, request.UrgentFirst);
+        var page = await claims.ListAsync(state, onlyFor, request.PageToken, size, context.CancellationToken, centres, filter);
         return new ListDoaClaimsResponse { Claims = { page.Claims.Select(ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    /// <summary>What a claim may be filed for on a request: a delivery manager sees every unit, an engineer the units delivered to them.</summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
+    public override async Task<ListClaimableUnitsResponse> ListClaimableUnits(ListClaimableUnitsRequest request, ServerCallContext context)
+    {
+        var requestId = Require.Code(request.RequestId, "request_id", 64);
+        var caller = Caller.From(context);
+        var units = await claims.ClaimableUnitsAsync(requestId, caller.IsIn(Roles.DeliveryManager) ? null : caller.UserId, context.CancellationToken);
+        return new ListClaimableUnitsResponse
+        {
+            Units =
+            {
+                units.Select(u => new ClaimableUnit
+                {
+                    Serial = u.Serial, PartNumber = u.PartNumber, CentreId = u.CentreId, SiteId = u.SiteId, EngineerId = u.EngineerId,
+                    DeliveredAt = Timestamp.FromDateTimeOffset(u.DeliveredAt), UnboxingWindowEndsAt = Timestamp.FromDateTimeOffset(u.DeliveredAt + policy.Window),
+                }),
+            },
+        };
     }
 
     /// <summary>A delivery manager other than the filer approves (invariant 7); publishes DoaClaimApproved.</summary>
@@ -121,10 +196,28 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
         });
     }
 
+    /// <summary>
+    /// Delivery managers read every claim; supervisors the claims on deliveries from their centres; an engineer the claims
+    /// they filed or whose unit was delivered to them.
+    /// </summary>
+    private async Task<Domain.DoaClaim> ReadableClaimAsync(string? id, ServerCallContext context)
+    {
+        var claimId = Require.Code(id, "claim_id", 64);
+        var claim = await claims.FindAsync(claimId, context.CancellationToken) ?? throw new NotFoundException($"claim {claimId} does not exist");
+        var caller = Caller.From(context);
+        if (caller.IsIn(Roles.DeliveryManager) || (caller.IsIn(Roles.Supervisor) && caller.CanActFor(claim.CentreId)))
+            return claim;
+        if (caller.IsIn(Roles.Engineer) && (claim.FiledBy == caller.UserId || claim.EngineerId == caller.UserId))
+            return claim;
+        throw new NotAllowedException(caller.IsIn(Roles.Supervisor)
+            ? caller.CentreRefusal(claim.CentreId) + $" (claim {claimId})"
+            : $"claim {claimId} is neither filed by {caller.UserId} nor for a unit delivered to them");
+    }
+
     /// <summary>An engineer without a reader role sees only their own claims.</summary>
     private static bool ReadsOnlyOwn(Caller caller) => !caller.IsIn(Roles.DeliveryManager) && !caller.IsIn(Roles.Supervisor);
 
-    private static DoaClaimProto ToProto(Domain.DoaClaim c)
+    private DoaClaimProto ToProto(Domain.DoaClaim c)
     {
         var proto = new DoaClaimProto
         {
@@ -138,6 +231,22 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, DoaPolicy
         if (c.FirstPowerOnAt is { } firstPowerOn) proto.FirstPowerOnAt = Timestamp.FromDateTimeOffset(firstPowerOn);
         if (c.DecidedAt is { } decided) proto.DecidedAt = Timestamp.FromDateTimeOffset(decided);
         if (c.Inspection is { } inspection) proto.InspectedAt = Timestamp.FromDateTimeOffset(inspection.At);
+        proto.Evidence.AddRange(c.Evidence.Select(ToProto));
+        if (c.SiteAcceptedAt is { } accepted) proto.SiteAcceptedAt = Timestamp.FromDateTimeOffset(accepted);
+        // The rule as it applies today (the window is a setting): from the delivery for unboxing, else from first power-on.
+        var windowStart = c.DetectedAt == DetectionPoint.Unboxing ? c.DeliveredAt : c.FirstPowerOnAt ?? c.DeliveredAt;
+        proto.WindowEndsAt = Timestamp.FromDateTimeOffset(windowStart + policy.Window);
+        proto.WindowHours = (int)policy.Window.TotalHours;
+        proto.History.AddRange(c.History.Select(t => new DoaClaimStep
+        {
+            Step = t.Step, State = t.To.ToString(), By = t.By, At = Timestamp.FromDateTimeOffset(t.At), Note = t.Note,
+        }));
         return proto;
     }
+
+    private static EvidenceFileProto ToProto(EvidenceFile e) => new()
+    {
+        EvidenceId = e.EvidenceId, FileName = e.FileName, ContentType = e.ContentType, SizeBytes = e.SizeBytes, Sha256 = e.Sha256,
+        UploadedBy = e.UploadedBy, UploadedAt = Timestamp.FromDateTimeOffset(e.UploadedAt),
+    };
 }

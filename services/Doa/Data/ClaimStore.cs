@@ -8,6 +8,12 @@ using NpgsqlTypes;
 
 namespace Logistics.Doa.Data;
 
+/// <summary>Filters of a claims list beyond state and person (null: no filter).</summary>
+public sealed record ClaimFilter(string? PartNumber = null, DateTimeOffset? FiledFrom = null, DateTimeOffset? FiledBefore = null, bool UrgentFirst = false)
+{
+    public static ClaimFilter None { get; } = new();
+}
+
 /// <summary>A page of claims and the token of the next page ("" on the last).</summary>
 public sealed record ClaimPage(IReadOnlyList<DoaClaim> Claims, string NextPageToken);
 
@@ -53,6 +59,20 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
         ReadOneAsync(new NpgsqlCommand("SELECT document::text FROM doa_claims WHERE replacement_request_id = $1 FOR UPDATE", tx.Connection, tx)
             { Parameters = { new() { Value = replacementRequestId } } }, ct);
 
+    /// <summary>
+    /// Adds a checked file to a claim: the claim (locked) decides whether it takes it, then its content row and the claim's
+    /// document, listing it, are written in the caller's transaction. A refusal writes nothing.
+    /// </summary>
+    public async Task<EvidenceFile> AddEvidenceAsync(
+        NpgsqlTransaction tx, string claimId, EvidenceFile file, ReadOnlyMemory<byte> content, Filer uploader, DoaPolicy policy, CancellationToken ct)
+    {
+        var claim = await FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
+        claim.AddEvidence(file, uploader, policy);
+        await EvidenceStore.AddAsync(tx, claimId, file, content, ct);
+        await SaveAsync(tx, claim, [], ct);
+        return file;
+    }
+
     /// <summary>Stores a changed claim and publishes the transitions it made (none for a fact kept early or ignored).</summary>
     public async Task SaveAsync(NpgsqlTransaction tx, DoaClaim claim, IReadOnlyList<DoaTransition> transitions, CancellationToken ct)
     {
@@ -78,22 +98,30 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
 
     /// <summary>
     /// Claims oldest first (by filing time, then id), optionally in one state and, for an engineer, only those they filed or
-    /// whose unit was delivered to them. The page token is the position of the last claim returned.
+    /// whose unit was delivered to them. The page token is the position of the last claim returned. With
+    /// <see cref="ClaimFilter.UrgentFirst"/> the claims waiting for a decision come first, then those under way, then the
+    /// finished (Rejected, Closed), oldest first within each.
     /// </summary>
     /// <param name="centres">Only claims on deliveries from these centres (null: every centre).</param>
     public async Task<ClaimPage> ListAsync(
-        DoaClaimState? state, string? onlyFor, string? pageToken, int pageSize, CancellationToken ct, IReadOnlyCollection<string>? centres = null)
+        DoaClaimState? state, string? onlyFor, string? pageToken, int pageSize, CancellationToken ct, IReadOnlyCollection<string>? centres = null,
+        ClaimFilter? filter = null)
     {
-        var after = ParseToken(pageToken);
+        filter ??= ClaimFilter.None;
+        var after = ParseToken(pageToken, filter.UrgentFirst);
+        var rank = filter.UrgentFirst ? "(CASE state WHEN 'Filed' THEN 0 WHEN 'Rejected' THEN 2 WHEN 'Closed' THEN 2 ELSE 1 END)" : "0";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            """
-            SELECT filed_at, document::text FROM doa_claims
+            $"""
+            SELECT {rank}::int, filed_at, document::text FROM doa_claims
             WHERE ($1::text IS NULL OR state = $1)
               AND ($2::text IS NULL OR filed_by = $2 OR engineer_id = $2)
-              AND ($3::timestamptz IS NULL OR (filed_at, claim_id) > ($3, $4))
+              AND ($3::timestamptz IS NULL OR ({rank}, filed_at, claim_id) > ($7, $3, $4))
               AND ($6::text[] IS NULL OR document->>'centreId' = ANY($6))
-            ORDER BY filed_at, claim_id
+              AND ($8::text IS NULL OR part_number = $8)
+              AND ($9::timestamptz IS NULL OR filed_at >= $9)
+              AND ($10::timestamptz IS NULL OR filed_at < $10)
+            ORDER BY {(filter.UrgentFirst ? rank + ", " : "")}filed_at, claim_id
             LIMIT $5
             """, conn)
         {
@@ -105,25 +133,65 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
                 new() { Value = after?.ClaimId ?? "", NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = pageSize + 1 },
                 new() { Value = (object?)centres?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = after?.Rank ?? 0 },
+                new() { Value = (object?)filter.PartNumber ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)filter.FiledFrom ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new() { Value = (object?)filter.FiledBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             },
         };
-        var rows = new List<(DateTimeOffset FiledAt, DoaClaim Claim)>();
+        var rows = new List<(int Rank, DateTimeOffset FiledAt, DoaClaim Claim)>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) rows.Add((reader.GetFieldValue<DateTimeOffset>(0), ClaimDocument.Read(reader.GetString(1))));
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1), ClaimDocument.Read(reader.GetString(2))));
         if (rows.Count <= pageSize) return new ClaimPage(rows.Select(r => r.Claim).ToList(), "");
         var last = rows[pageSize - 1];
+        var position = last.FiledAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "~" + last.Claim.ClaimId;
         return new ClaimPage(rows.Take(pageSize).Select(r => r.Claim).ToList(),
-            last.FiledAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "~" + last.Claim.ClaimId);
+            filter.UrgentFirst ? "u" + last.Rank.ToString(CultureInfo.InvariantCulture) + "~" + position : position);
     }
 
-    private static (DateTimeOffset FiledAt, string ClaimId)? ParseToken(string? token)
+    private static (int Rank, DateTimeOffset FiledAt, string ClaimId)? ParseToken(string? token, bool urgentFirst)
     {
         if (string.IsNullOrEmpty(token)) return null;
+        var rank = 0;
+        if (urgentFirst)
+        {
+            // "u<rank>~<ticks>~<id>": the urgency order's position
+            if (token.Length < 4 || token[0] != 'u' || token[2] != '~' || token[1] is < '0' or > '2')
+                throw new InvalidFieldException("page_token", "is not a token this API gave");
+            rank = token[1] - '0';
+            token = token[3..];
+        }
         var cut = token.IndexOf('~', StringComparison.Ordinal);
         if (cut > 0 && long.TryParse(token.AsSpan(0, cut), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             && ticks <= DateTimeOffset.MaxValue.UtcTicks && cut < token.Length - 1)
-            return (new DateTimeOffset(ticks, TimeSpan.Zero), token[(cut + 1)..]);
+            return (rank, new DateTimeOffset(ticks, TimeSpan.Zero), token[(cut + 1)..]);
         throw new InvalidFieldException("page_token", "is not a token this API gave");
+    }
+
+    /// <summary>
+    /// The units delivered on a request whose latest delivery it is and that have no claim other than Rejected ones: what a
+    /// claim may be filed for (the filing checks the window and the rest). <paramref name="engineerId"/>: only units
+    /// delivered to that engineer.
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> ClaimableUnitsAsync(string requestId, string? engineerId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT d.serial, d.request_id, d.part_number, d.centre_id, d.site_id, d.engineer_id, d.delivered_at, d.receipt_id FROM deliveries d
+            WHERE d.request_id = $1 AND ($2::text IS NULL OR d.engineer_id = $2)
+              AND NOT EXISTS (SELECT 1 FROM doa_claims c WHERE c.part_number = d.part_number AND c.serial = d.serial AND c.state <> 'Rejected')
+            ORDER BY d.part_number, d.serial
+            LIMIT 500
+            """, conn)
+        { Parameters = { new() { Value = requestId }, new() { Value = (object?)engineerId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text } } };
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var units = new List<Delivery>();
+        while (await reader.ReadAsync(ct))
+            units.Add(new Delivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7)));
+        return units;
     }
 
     private static async Task<List<EarlierClaim>> EarlierClaimsAsync(NpgsqlTransaction tx, string partNumber, string serial, CancellationToken ct)

@@ -60,6 +60,7 @@ public sealed class DoaClaim
     public const string ReplacementRequestPrefix = "doa-";
 
     private readonly List<DoaTransition> _history = [];
+    private readonly List<EvidenceFile> _evidence = [];
 
     private DoaClaim(string claimId, ValidDoaFiling filing, Delivery delivery, string ticketId, string filedBy, DateTimeOffset filedAt)
     {
@@ -126,6 +127,9 @@ public sealed class DoaClaim
 
     public IReadOnlyList<DoaTransition> History => _history;
 
+    /// <summary>The files uploaded for the claim, in the order they came.</summary>
+    public IReadOnlyList<EvidenceFile> Evidence => _evidence;
+
     /// <summary>Not Rejected and not Closed.</summary>
     public bool IsOpen => State is not (DoaClaimState.Rejected or DoaClaimState.Closed);
 
@@ -185,6 +189,30 @@ public sealed class DoaClaim
         RejectionReason = why;
         Move(DoaClaimState.Rejected, rejecter, at, why);
         return _history.Skip(start).ToList();
+    }
+
+    // ---------------------------------------------------------------- evidence
+
+    /// <summary>
+    /// Adds an uploaded file (already checked by <see cref="EvidenceContent.Describe"/>). Evidence is for the decision, so
+    /// only a Filed claim takes it; at most <see cref="DoaPolicy.MaxEvidenceFiles"/>; the same content twice is refused. A
+    /// delivery manager adds to any claim, an engineer only to a claim they filed or whose unit was delivered to them.
+    /// Not a step of the claim: no transition.
+    /// </summary>
+    public void AddEvidence(EvidenceFile file, Filer uploader, DoaPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(uploader);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!uploader.IsDeliveryManager && uploader.UserId != FiledBy && uploader.UserId != EngineerId)
+            throw new NotAllowedException($"claim {ClaimId} is neither filed by {uploader.UserId} nor for a unit delivered to them");
+        if (State != DoaClaimState.Filed)
+            throw new RuleViolationException($"claim {ClaimId} is {State}; evidence is added while the claim is Filed, before the decision");
+        if (_evidence.Count >= policy.MaxEvidenceFiles)
+            throw new RuleViolationException($"claim {ClaimId} already has {_evidence.Count} evidence files, the most a claim keeps");
+        if (_evidence.FirstOrDefault(e => e.Sha256 == file.Sha256) is { } same)
+            throw new AlreadyExistsException($"file: {file.FileName} has the same content as {same.FileName} ({same.EvidenceId}), already on claim {ClaimId}");
+        _evidence.Add(file);
     }
 
     // ---------------------------------------------------------------- facts from other services
@@ -256,7 +284,7 @@ public sealed class DoaClaim
         FirstPowerOnAt = FirstPowerOnAt, Symptom = Symptom, EvidenceRefs = [.. EvidenceRefs], Cause = Cause, SiteAcceptedAt = SiteAcceptedAt,
         FiledBy = FiledBy, FiledAt = FiledAt, State = State, DecidedBy = DecidedBy, DecidedAt = DecidedAt, RejectionReason = RejectionReason,
         ReplacementRequestId = ReplacementRequestId, ReplacementShipment = ReplacementShipment, ReplacementReceipt = ReplacementReceipt,
-        DeadUnitReturn = DeadUnitReturn, Inspection = Inspection, History = [.. _history],
+        DeadUnitReturn = DeadUnitReturn, Inspection = Inspection, History = [.. _history], Evidence = [.. _evidence],
     };
 
     /// <summary>A stored claim as it was (no rule is checked again: it was when the claim got there).</summary>
@@ -280,6 +308,7 @@ public sealed class DoaClaim
             Inspection = record.Inspection,
         };
         claim._history.AddRange(record.History);
+        claim._evidence.AddRange(record.Evidence);
         return claim;
     }
 
@@ -368,4 +397,5 @@ public sealed class DoaClaimRecord
     public DeadUnitReturn? DeadUnitReturn { get; init; }
     public DeadUnitInspection? Inspection { get; init; }
     public List<DoaTransition> History { get; init; } = [];
+    public List<EvidenceFile> Evidence { get; init; } = [];
 }

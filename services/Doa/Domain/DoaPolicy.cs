@@ -21,6 +21,12 @@ namespace Logistics.Doa.Domain;
 /// <param name="MaxTextLength">The longest symptom, rejection reason or inspection note (default 1000).</param>
 public sealed record DoaPolicy(TimeSpan Window, TimeSpan BeforeSigning, TimeSpan ClockSkew, int MaxEvidenceRefs, int MaxEvidenceRefLength, int MaxTextLength)
 {
+    /// <summary>At most this many evidence files on a claim (default 10).</summary>
+    public int MaxEvidenceFiles { get; init; } = 10;
+
+    /// <summary>The largest evidence file (default 10 MiB).</summary>
+    public int MaxEvidenceFileBytes { get; init; } = 10 * 1024 * 1024;
+
     public static DoaPolicy Default { get; } = new(TimeSpan.FromHours(48), TimeSpan.FromHours(24), TimeSpan.FromMinutes(1), 20, 64, 1000);
 
     /// <summary>The policy itself, after checking it is coherent (a misconfigured deployment fails loudly, naming the setting).</summary>
@@ -32,6 +38,8 @@ public sealed record DoaPolicy(TimeSpan Window, TimeSpan BeforeSigning, TimeSpan
         Require.Positive(MaxEvidenceRefs, "max_evidence_refs");
         Require.Positive(MaxEvidenceRefLength, "max_evidence_ref_length");
         Require.Positive(MaxTextLength, "max_text_length");
+        Require.Positive(MaxEvidenceFiles, "max_evidence_files");
+        Require.Positive(MaxEvidenceFileBytes, "max_evidence_file_bytes");
         return this;
     }
 

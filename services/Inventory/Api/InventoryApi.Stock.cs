@@ -101,7 +101,14 @@ public sealed partial class InventoryApi
         Caller.From(context).RequireCentre(centre.CentreId);
         var part = string.IsNullOrEmpty(request.PartNumber) ? "" : StockFields.PartNumber(request.PartNumber);
         if (request.After < 0) throw new InvalidFieldException("after", "must not be negative");
-        var page = await ledger.PageAsync(centre.CentreId, part, request.After, PageSize(request.PageSize, 1000), context.CancellationToken);
+        if (request.Before < 0) throw new InvalidFieldException("before", "must not be negative");
+        if (request.NewestFirst && request.After > 0) throw new InvalidFieldException("after", "pages newest first with before, not after");
+        if (!request.NewestFirst && request.Before > 0) throw new InvalidFieldException("before", "pages only newest first (set newest_first)");
+        var kind = string.IsNullOrEmpty(request.Kind) ? ""
+            : System.Enum.GetValues<MovementKind>().Select(k => k.WireName()).FirstOrDefault(k => k == request.Kind)
+              ?? throw new InvalidFieldException("kind", $"'{request.Kind}' is not a movement kind; use one of {string.Join(", ", System.Enum.GetValues<MovementKind>().Select(k => k.WireName()))}");
+        var page = await ledger.PageAsync(centre.CentreId, part, kind, request.NewestFirst, request.NewestFirst ? request.Before : request.After,
+            PageSize(request.PageSize, 1000), context.CancellationToken);
         return new ListMovementsResponse { Movements = { page.Select(p => ToProto(p.Movement, p.Sequence)) } };
     }
 

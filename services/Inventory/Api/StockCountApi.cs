@@ -16,7 +16,7 @@ namespace Logistics.Inventory.Api;
 /// <summary>Stock counts: thin over the domain's <see cref="Domain.Counts.StockCount"/> and the <see cref="CountStore"/>.</summary>
 [Authorize]
 public sealed class StockCountApi(
-    CountStore counts, CountSnapshots snapshots, CentresTable centres, PartsTable parts, CountAdjustmentPoster poster, MovementRelay relay, TimeProvider clock)
+    CountStore counts, CountSnapshots snapshots, CentresTable centres, PartsTable parts, CountAdjustmentPoster poster, MovementRelay relay, CountLists lists, TimeProvider clock)
     : StockCountService.StockCountServiceBase
 {
     public const int DefaultPageSize = 500;
@@ -49,6 +49,11 @@ public sealed class StockCountApi(
         await counts.OpenAsync(count, () => snapshots.ExpectedAsync(scope, ct), now, ct);
         return ToProto(count, Viewer(caller), 0, 0);
     }
+
+    /// <summary>The counts of the caller's centres (see <see cref="CountLists"/>).</summary>
+    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
+    public override Task<ListCountsResponse> ListCounts(ListCountsRequest request, ServerCallContext context) =>
+        lists.ListAsync(request, Caller.From(context), context.CancellationToken);
 
     [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
     public override async Task<StockCountProto> GetCount(GetCountRequest request, ServerCallContext context)

@@ -124,8 +124,8 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         count.Start(lines, at);
         StockCount.RequireNoOverlap(count, others); // again, now that the snapshot shows the lines
 
-        await ExecuteAsync(tx, "INSERT INTO counts (count_id, centre_id, bins, part_numbers, state, opened_at) VALUES ($1, $2, $3, $4, $5, $6)", ct,
-            count.CountId, count.CentreId, count.Scope.Bins.ToArray(), count.Scope.PartNumbers.ToArray(), count.State.ToString(), at);
+        await ExecuteAsync(tx, "INSERT INTO counts (count_id, centre_id, bins, part_numbers, state, opened_at, opened_by) VALUES ($1, $2, $3, $4, $5, $6, $7)", ct,
+            count.CountId, count.CentreId, count.Scope.Bins.ToArray(), count.Scope.PartNumbers.ToArray(), count.State.ToString(), at, count.RequestedBy);
         await AppendCommandAsync(tx, count.CountId, 1, new Opened(count.CountId, count.CentreId, [.. count.Scope.Bins], [.. count.Scope.PartNumbers], count.Blind, count.RequestedBy, count.RequestedAt), ct);
         await AppendCommandAsync(tx, count.CountId, 2, new Started([.. lines], at), ct);
         await Outbox.EnqueueAsync(tx, EventTopics.StockCountChanged, CountEvent(count, "opened", count.RequestedBy, lines.Count, at), ct);
@@ -160,6 +160,62 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         return (await LoadAsync(tx, countId, ct)).Count;
+    }
+
+    /// <summary>
+    /// A page of counts from the header rows (no replay). <paramref name="centres"/> null lists every centre.
+    /// Newest: opened_at, then count id, both descending. Urgent: open counts before finished ones, then opened_at and
+    /// count id ascending (the longest open first). The token names the last row of the page before and its order.
+    /// </summary>
+    public async Task<CountPage> ListAsync(CountListFilter filter, int pageSize, string? pageToken, CancellationToken ct)
+    {
+        var after = CountPageToken.Read(pageToken, filter.Urgent);
+        var where = new List<string>();
+        await using var cmd = dataSource.CreateCommand();
+        if (filter.Centres is { } centres)
+        {
+            where.Add("centre_id = ANY(@centres)");
+            cmd.Parameters.AddWithValue("centres", centres.ToArray());
+        }
+        if (filter.OpenOnly) where.Add("state NOT IN ('Completed', 'Cancelled')");
+        else if (filter.State is { } state)
+        {
+            where.Add("state = @state");
+            cmd.Parameters.AddWithValue("state", state.ToString());
+        }
+        const string Finished = "(CASE WHEN state IN ('Completed', 'Cancelled') THEN 1 ELSE 0 END)";
+        if (after is { } last)
+        {
+            where.Add(filter.Urgent
+                ? $"({Finished}, opened_at, count_id) > (@rank, @at, @id)"
+                : "(opened_at, count_id) < (@at, @id)");
+            cmd.Parameters.AddWithValue("rank", last.Rank);
+            cmd.Parameters.AddWithValue("at", last.OpenedAt);
+            cmd.Parameters.AddWithValue("id", last.CountId);
+        }
+        cmd.Parameters.AddWithValue("limit", pageSize + 1);
+        cmd.CommandText =
+            $"""
+            SELECT count_id, centre_id, bins, part_numbers, state, opened_by, opened_at, {Finished} FROM counts
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY {(filter.Urgent ? $"{Finished}, opened_at, count_id" : "opened_at DESC, count_id DESC")}
+            LIMIT @limit
+            """;
+        var rows = new List<CountRow>();
+        var next = "";
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (rows.Count == pageSize)
+            {
+                var l = rows[^1];
+                next = CountPageToken.Write(filter.Urgent, l.IsOpen ? 0 : 1, l.OpenedAt, l.CountId);
+                break;
+            }
+            rows.Add(new CountRow(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3),
+                System.Enum.Parse<CountState>(reader.GetString(4)), reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+        return new CountPage(rows, next);
     }
 
     /// <summary>
@@ -276,5 +332,43 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         await using var cmd = new NpgsqlCommand(sql, tx.Connection, tx);
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>What a list of counts covers: centres (null: every centre), one state or the open ones, and the order.</summary>
+public sealed record CountListFilter(IReadOnlyCollection<string>? Centres, CountState? State, bool OpenOnly, bool Urgent);
+
+/// <summary>A count's header row, as a list shows it.</summary>
+public sealed record CountRow(string CountId, string CentreId, IReadOnlyList<string> Bins, IReadOnlyList<string> PartNumbers, CountState State, string OpenedBy, DateTimeOffset OpenedAt)
+{
+    public bool IsOpen => State is not (CountState.Completed or CountState.Cancelled);
+}
+
+/// <summary>A page of counts; <paramref name="NextPageToken"/> is "" on the last page.</summary>
+public sealed record CountPage(IReadOnlyList<CountRow> Counts, string NextPageToken);
+
+/// <summary>
+/// The position after the last count of a page, in the order it was listed in: opaque to clients (base64url); a token
+/// of the other order, or anything this API did not write, is refused naming page_token.
+/// </summary>
+public static class CountPageToken
+{
+    public static string Write(bool urgent, int rank, DateTimeOffset openedAt, string countId) =>
+        System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(urgent ? 'u' : 'n')}|{rank}|{openedAt.UtcTicks}|{countId}")));
+
+    public static (int Rank, DateTimeOffset OpenedAt, string CountId)? Read(string? token, bool urgent)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            var parts = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token)).Split('|', 4);
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            if (parts.Length == 4 && parts[0] == (urgent ? "u" : "n") && parts[1] is "0" or "1" && parts[3].Length > 0
+                && long.TryParse(parts[2], System.Globalization.NumberStyles.None, inv, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks)
+                return (parts[1] == "1" ? 1 : 0, new DateTimeOffset(ticks, TimeSpan.Zero), parts[3]);
+        }
+        catch (FormatException) { }
+        throw new InvalidFieldException("page_token", "is not a token this API gave (for this order)");
     }
 }

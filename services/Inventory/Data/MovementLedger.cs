@@ -92,14 +92,20 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(ct)) yield return StockJson.ParseMovement(reader.GetString(0));
     }
 
-    public async Task<IReadOnlyList<(long Sequence, Movement Movement)>> PageAsync(string centreId, string? partNumber, long after, int pageSize, CancellationToken ct)
+    /// <summary>
+    /// A page of a centre's ledger, of one part and one kind when given ("" for any). Oldest first after
+    /// <paramref name="from"/>; newest first before it (0: from the newest).
+    /// </summary>
+    public async Task<IReadOnlyList<(long Sequence, Movement Movement)>> PageAsync(string centreId, string? partNumber, string? kind, bool newestFirst, long from, int pageSize, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT sequence, document::text FROM movements WHERE centre_id = $1 AND ($2 = '' OR part_number = $2) AND sequence > $3 ORDER BY sequence LIMIT $4");
+            "SELECT sequence, document::text FROM movements WHERE centre_id = $1 AND ($2 = '' OR part_number = $2) AND ($5 = '' OR kind = $5) AND " +
+            (newestFirst ? "($3 = 0 OR sequence < $3) ORDER BY sequence DESC" : "sequence > $3 ORDER BY sequence") + " LIMIT $4");
         cmd.Parameters.Add(new() { Value = centreId });
         cmd.Parameters.Add(new() { Value = partNumber ?? "" });
-        cmd.Parameters.Add(new() { Value = after });
+        cmd.Parameters.Add(new() { Value = from });
         cmd.Parameters.Add(new() { Value = pageSize });
+        cmd.Parameters.Add(new() { Value = kind ?? "" });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var page = new List<(long, Movement)>();
         while (await reader.ReadAsync(ct)) page.Add((reader.GetInt64(0), StockJson.ParseMovement(reader.GetString(1))));

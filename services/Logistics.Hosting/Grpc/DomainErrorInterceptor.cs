@@ -29,6 +29,25 @@ public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logge
         }
     }
 
+    /// <summary>The same for a call whose request comes in a stream (an upload in chunks).</summary>
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (DomainException e)
+        {
+            throw ToRpc(e);
+        }
+        catch (Exception e) when (e is not RpcException and not OperationCanceledException)
+        {
+            logger.LogError(e, "Unhandled error in {Method}", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, "internal error; see the service log"));
+        }
+    }
+
     public static RpcException ToRpc(DomainException e) => new(new Status(e switch
     {
         InvalidFieldException => StatusCode.InvalidArgument,

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Logistics.Custody.V1;
+using Logistics.Doa.V1;
 using Logistics.Inventory.V1;
 using Logistics.Receipts.V1;
 using Logistics.Requests.V1;
@@ -24,6 +25,8 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public ReceiptsService.ReceiptsServiceClient Receipts { get; } = new(channel);
     public InventoryService.InventoryServiceClient Inventory { get; } = new(channel);
     public CustodyService.CustodyServiceClient Custody { get; } = new(channel);
+    public StockCountService.StockCountServiceClient Counts { get; } = new(channel);
+    public DoaClaimsService.DoaClaimsServiceClient Doa { get; } = new(channel);
 
     public async Task<Session> SessionAsync()
     {
@@ -64,7 +67,8 @@ public static class GatewayApiRegistration
 {
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, WebSettings settings)
     {
-        services.AddSingleton(GrpcChannel.ForAddress(settings.GatewayGrpc));
+        // An answer may carry a whole evidence file (10 MiB): more than gRPC's 4 MB default.
+        services.AddSingleton(GrpcChannel.ForAddress(settings.GatewayGrpc, new GrpcChannelOptions { MaxReceiveMessageSize = 11 * 1024 * 1024 }));
         services.AddScoped<GatewayApi>();
         return services;
     }

@@ -1,8 +1,3 @@
-using Grpc.Core;
-using Grpc.Net.Client;
-using Logistics.Custody.V1;
-using Logistics.Doa.V1;
-using Logistics.Inventory.V1;
 using Logistics.Web.Auth;
 using Logistics.Web.Gateway;
 
@@ -12,12 +7,9 @@ namespace Logistics.Web.Inbox;
 /// What waits for the signed-in user, read through the public API with their token (each list the API would show
 /// them anyway), then filtered by <see cref="InboxRules"/> and the user's marks.
 /// </summary>
-public sealed class InboxReader(GatewayApi api, GrpcChannel channel, InboxStore store, TimeProvider clock)
+public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider clock)
 {
     private const int PageSize = 200;
-    private readonly DoaClaimsService.DoaClaimsServiceClient _claims = new(channel);
-    private readonly CustodyService.CustodyServiceClient _custody = new(channel);
-    private readonly StockCountService.StockCountServiceClient _counts = new(channel);
 
     /// <summary>The items shown (not marked done), those the user hid, and the user's marks.</summary>
     public sealed record Inbox(IReadOnlyList<InboxItem> Items, IReadOnlyList<InboxItem> Hidden, IReadOnlyDictionary<string, InboxMark> Marks)
@@ -34,7 +26,7 @@ public sealed class InboxReader(GatewayApi api, GrpcChannel channel, InboxStore 
         if (session.Is("delivery-manager")) items.AddRange(await ClaimsAsync(session));
         if (session.Is("engineer")) items.AddRange(await ReturnsAsync(session, now));
         if (session.Is("warehouse")) items.AddRange(await ShipmentsAsync(now));
-        if (session.Is("warehouse") || session.Is("supervisor")) items.AddRange(await CountsAsync(session, ct));
+        if (session.Is("warehouse") || session.Is("supervisor")) items.AddRange(await CountsAsync(session));
         if (InboxRules.SeesAnomalies(session.Roles)) items.AddRange(await AnomaliesAsync());
         var marks = await store.MarksAsync(session.UserId, ct);
         var visible = InboxRules.Visible(items, marks);
@@ -52,7 +44,7 @@ public sealed class InboxReader(GatewayApi api, GrpcChannel channel, InboxStore 
 
     private async Task<IEnumerable<InboxItem>> ClaimsAsync(Session session)
     {
-        var page = await _claims.ListDoaClaimsAsync(new() { State = "Filed", PageSize = PageSize }, await api.ReadAsync());
+        var page = await api.Doa.ListDoaClaimsAsync(new() { State = "Filed", PageSize = PageSize }, await api.ReadAsync());
         return page.Claims.Where(c => InboxRules.AwaitsDecision(c.State, c.FiledBy, session.UserId))
             .Select(c => new InboxItem(InboxRules.KeyOf(InboxKind.DoaClaim, c.ClaimId), InboxKind.DoaClaim,
                 $"{c.ClaimId} · {c.PartNumber} · {c.Serial} · {c.CentreId}", c.FiledBy,
@@ -82,29 +74,32 @@ public sealed class InboxReader(GatewayApi api, GrpcChannel channel, InboxStore 
                 $"/requests/{r.RequestId}", r.ShipBy?.ToDateTimeOffset(), r.SubmittedAt?.ToDateTimeOffset()));
     }
 
-    private async Task<IEnumerable<InboxItem>> CountsAsync(Session session, CancellationToken ct)
+    private async Task<IEnumerable<InboxItem>> CountsAsync(Session session)
     {
         var states = new List<string>();
         if (session.Is("warehouse")) states.Add("Recounting");
         if (session.Is("supervisor")) states.Add("ReadyToReview");
         var items = new List<InboxItem>();
-        foreach (var id in await store.CountsAsync(session.Centres, states, ct))
+        foreach (var state in states)
         {
-            // The store only says which counts to look at; the API (with the user's token) says what state they are in.
-            StockCount count;
-            try { count = await _counts.GetCountAsync(new() { CountId = id, PageSize = 1 }, await api.ReadAsync()); }
-            catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied) { continue; }
-            if (InboxRules.CountWork(count.State, session.Roles) is not { } kind) continue;
-            items.Add(new InboxItem(InboxRules.KeyOf(kind, count.CountId, count.State), kind,
-                $"{count.CountId} · {count.CentreId} · {string.Join(", ", count.Bins)}", count.State,
-                kind == InboxKind.Recount ? $"/warehouse/counts/{count.CountId}" : $"/counts/{count.CountId}/review", null, null));
+            // Without a centre, the API lists the counts of every centre the user works for.
+            var page = await api.Counts.ListCountsAsync(new() { State = state, Order = "urgent", PageSize = PageSize }, await api.ReadAsync());
+            foreach (var count in page.Counts)
+            {
+                if (InboxRules.CountWork(count.State, session.Roles) is not { } kind) continue;
+                items.Add(new InboxItem(InboxRules.KeyOf(kind, count.CountId, count.State), kind,
+                    $"{count.CountId} · {count.CentreId} · {string.Join(", ", count.Bins)}", count.State,
+                    kind == InboxKind.Recount ? $"/warehouse/counts/{count.CountId}" : $"/counts/{count.CountId}/review", null,
+                    count.OpenedAt?.ToDateTimeOffset()));
+            }
         }
         return items;
     }
 
     private async Task<IEnumerable<InboxItem>> AnomaliesAsync()
     {
-        var page = await _custody.ListAnomaliesAsync(new() { PageSize = PageSize }, await api.ReadAsync());
+        // Only open anomalies: a resolved one is no longer work (custody-anomaly-resolved wakes the inbox to drop it).
+        var page = await api.Custody.ListAnomaliesAsync(new() { State = "open", PageSize = PageSize }, await api.ReadAsync());
         return page.Anomalies.Select(a => new InboxItem(InboxRules.KeyOf(InboxKind.Anomaly, a.AnomalyId), InboxKind.Anomaly,
             $"{a.Kind} · {a.Serial}", a.Detail, "/anomalies", null, a.DetectedAt?.ToDateTimeOffset()));
     }

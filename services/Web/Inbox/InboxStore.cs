@@ -1,11 +1,10 @@
-using System.Text.Json;
 using Npgsql;
 
 namespace Logistics.Web.Inbox;
 
 /// <summary>
 /// The console's own small store (its schema in the system's Postgres; never another service's tables): each user's
-/// read / done marks, and the stock counts the console has heard of through stock-count-changed.
+/// read / done marks.
 /// </summary>
 public sealed class InboxStore(NpgsqlDataSource db, TimeProvider clock)
 {
@@ -43,47 +42,4 @@ public sealed class InboxStore(NpgsqlDataSource db, TimeProvider clock)
         cmd.Parameters.AddWithValue(itemKey);
         await cmd.ExecuteNonQueryAsync(ct);
     }
-
-    /// <summary>
-    /// Keeps the latest state of a count from a stock-count-changed event (proto3 JSON). Older events (redelivered or
-    /// out of order) do not overwrite a newer state.
-    /// </summary>
-    public async Task RecordCountAsync(string data, CancellationToken ct = default)
-    {
-        using var json = JsonDocument.Parse(data);
-        var e = json.RootElement;
-        if (e.ValueKind != JsonValueKind.Object) return;
-        var id = Text(e, "countId");
-        var centre = Text(e, "centreId");
-        var state = Text(e, "state");
-        if (id is null || centre is null || state is null) return;
-        var at = Text(e, "occurredAt") is { } s && DateTimeOffset.TryParse(s, out var parsed) ? parsed : clock.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
-            INSERT INTO known_counts (count_id, centre_id, state, occurred_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (count_id) DO UPDATE SET state = EXCLUDED.state, occurred_at = EXCLUDED.occurred_at
-              WHERE known_counts.occurred_at <= EXCLUDED.occurred_at
-            """);
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(centre);
-        cmd.Parameters.AddWithValue(state);
-        cmd.Parameters.AddWithValue(at.ToUniversalTime());
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Counts of these centres last heard of in one of these states.</summary>
-    public async Task<IReadOnlyList<string>> CountsAsync(IReadOnlyList<string> centres, IReadOnlyList<string> states, CancellationToken ct = default)
-    {
-        if (centres.Count == 0 || states.Count == 0) return [];
-        await using var cmd = db.CreateCommand(
-            "SELECT count_id FROM known_counts WHERE centre_id = ANY($1) AND state = ANY($2) ORDER BY occurred_at LIMIT 100");
-        cmd.Parameters.AddWithValue(centres.ToArray());
-        cmd.Parameters.AddWithValue(states.ToArray());
-        var ids = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
-        return ids;
-    }
-
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
 }

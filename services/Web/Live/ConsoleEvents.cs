@@ -15,29 +15,34 @@ public static class ConsoleEvents
         // a request becomes Reserved when requests reads inventory's "reserved" movement: no event of its own
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
-        // the work inbox: requests waiting for (or no longer waiting for) a supervisor, claims, counts, anomalies
-        EventTopics.PartRequestSubmitted, EventTopics.PartRequestRejected, EventTopics.DoaClaimChanged,
-        EventTopics.StockCountChanged, EventTopics.CustodyAnomalyDetected,
+        EventTopics.StockCountChanged,
+        // every step of a DOA claim (the claims queue and a claim's page)
+        EventTopics.DoaClaimChanged,
+        // the work inbox: requests waiting for (or no longer waiting for) a supervisor; anomalies opened and resolved
+        EventTopics.PartRequestSubmitted, EventTopics.PartRequestRejected,
+        EventTopics.CustodyAnomalyDetected, EventTopics.CustodyAnomalyResolved,
     ];
+
+    /// <summary>The key every DOA claim's change also wakes: the claims queue.</summary>
+    public const string DoaClaims = "doa-claims";
 
     // The fields of the events (proto3 JSON names) that say whose screen an event concerns.
     private static readonly (string Field, string Prefix)[] KeyFields =
     [
         ("requestId", ""), ("returnId", ""), ("reference", ""), ("replacementRequestId", ""),
-        ("engineerId", "engineer:"), ("centreId", "centre:"),
+        ("engineerId", "engineer:"), ("centreId", "centre:"), ("countId", ""),
+        ("claimId", ""), ("doaClaimId", ""),
     ];
 
     public static void MapConsoleEvents(this WebApplication app)
     {
         var live = app.Services.GetRequiredService<LiveUpdates>();
-        var inbox = app.Services.GetRequiredService<InboxStore>();
         foreach (var topic in Topics)
-            app.MapEventNotification(topic, async (data, ct) =>
+            app.MapEventNotification(topic, (data, _) =>
             {
-                // Inventory lists no counts: the inbox keeps which counts exist from their events (a store failure
-                // answers 500, and the sidecar delivers the event again).
-                if (topic == EventTopics.StockCountChanged) await inbox.RecordCountAsync(data, ct);
-                live.Notify([.. KeysOf(data), .. InboxRules.KeysOfTopic(topic)]);
+                IEnumerable<string> keys = [.. KeysOf(data), .. InboxRules.KeysOfTopic(topic)];
+                live.Notify(topic == EventTopics.DoaClaimChanged ? [.. keys, DoaClaims] : [.. keys]);
+                return Task.CompletedTask;
             });
     }
 
