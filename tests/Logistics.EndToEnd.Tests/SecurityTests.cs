@@ -107,7 +107,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         var token = admin.DefaultRequestHeaders.Authorization!.Parameter!;
         string[] unrouted =
         [
-            "/api/v1/nothing-here", "/api/v2/parts/X-1", "/api/v1/parts", "/api/v1/part-requests/X-1/history", "/api/v1/custody", "/admin",
+            "/api/v1/nothing-here", "/api/v2/parts/X-1", "/api/v1/parts/X-1/extra", "/api/v1/part-requests/X-1/history", "/api/v1/custody", "/admin",
             "/api/v1/centres/C-1/stock/P-1/extra", "/logistics.inventory.v1.InventoryService/GetPart", "/.env",
         ];
         foreach (var path in unrouted)

@@ -24,7 +24,7 @@ public sealed class ConsoleRouteTests(GatewayFixture fixture)
 
     [Theory]
     [InlineData("GET", "/api/v1/unknown")]
-    [InlineData("GET", "/api/v1/parts")]
+    [InlineData("GET", "/api/v1/parts-catalogue")]
     [InlineData("POST", "/logistics.inventory.v1.InventoryService/GetPart")]
     public async Task An_api_path_no_route_knows_is_the_gateways_404_and_never_reaches_the_console(string method, string path)
     {

@@ -6,7 +6,9 @@ namespace Logistics.Hosting.Jobs;
 
 /// <summary>
 /// A background job that runs one round at start and then every <see cref="Interval"/> (on the injected clock's timers).
-/// A round that Postgres could not serve is logged and skipped; the next round tries again.
+/// A round that Postgres could not serve is logged and skipped; the next round tries again. A round that fails for any
+/// other reason (one record the job cannot read) is logged as an error and skipped too: a background job's failure
+/// must not stop the host, and with it every API call the service answers.
 /// </summary>
 public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
 {
@@ -33,6 +35,10 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 logger.LogWarning("{Job} skipped this round: {Error}", Name, e.Message);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogError(e, "{Job} failed this round; the next round tries again", Name);
             }
             await Task.Delay(Interval, clock, ct);
         }

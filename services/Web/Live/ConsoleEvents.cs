@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
+using Logistics.Web.Inbox;
 
 namespace Logistics.Web.Live;
 
@@ -17,8 +18,10 @@ public static class ConsoleEvents
         EventTopics.StockCountChanged,
         // every step of a DOA claim (the claims queue and a claim's page)
         EventTopics.DoaClaimChanged,
-        // custody's own findings (the anomalies list, a serial's page); the custody steps themselves come from the
-        // topics above, which name the serials they move
+        // the work inbox: requests waiting for (or no longer waiting for) a supervisor
+        EventTopics.PartRequestSubmitted, EventTopics.PartRequestRejected,
+        // custody's own findings (the anomalies list, a serial's page, the inbox); the custody steps themselves come from
+        // the topics above, which name the serials they move
         EventTopics.CustodyAnomalyDetected, EventTopics.CustodyAnomalyResolved,
     ];
 
@@ -52,11 +55,12 @@ public static class ConsoleEvents
         foreach (var topic in Topics)
             app.MapEventNotification(topic, (data, _) =>
             {
+                IEnumerable<string> keys = [.. KeysOf(data), .. InboxRules.KeysOfTopic(topic)];
                 live.Notify(topic switch
                 {
-                    EventTopics.DoaClaimChanged => [.. KeysOf(data), DoaClaims],
-                    EventTopics.CustodyAnomalyDetected or EventTopics.CustodyAnomalyResolved => [.. KeysOf(data), Anomalies],
-                    _ => KeysOf(data),
+                    EventTopics.DoaClaimChanged => [.. keys, DoaClaims],
+                    EventTopics.CustodyAnomalyDetected or EventTopics.CustodyAnomalyResolved => [.. keys, Anomalies],
+                    _ => [.. keys],
                 });
                 return Task.CompletedTask;
             });
