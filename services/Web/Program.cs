@@ -4,6 +4,7 @@ using Logistics.Web;
 using Logistics.Web.Auth;
 using Logistics.Web.Components;
 using Logistics.Web.Gateway;
+using Logistics.Web.Inbox;
 using Logistics.Web.Live;
 using MudBlazor.Services;
 
@@ -21,6 +22,7 @@ builder.Services.AddLocalization();
 builder.Services.AddConsoleSignIn(settings);
 builder.Services.AddGatewayApi(settings);
 builder.Services.AddSingleton<LiveUpdates>();
+builder.AddInbox();
 builder.Services.AddScoped<UserClock>();
 builder.Services.AddEventNotifications(builder.Configuration, "web");
 builder.AddSidecarOnly();

@@ -65,8 +65,10 @@ public sealed class CountTests(BrowserStack browser)
         await Expect(first.GetByText("Nothing to recount for you.")).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(first, "warehouse-recounts-own-line-desktop");
 
-        // Another counter takes it from the queue and recounts it: the same two serials.
+        // Another counter finds it in their inbox, takes it from the queue and recounts it: the same two serials.
         var second = await browser.SignInAsync($"wh2-{run}", "warehouse", centre);
+        await second.GotoAsync("/inbox");
+        await Expect(second.Locator($"[data-inbox-item='count:{countId}:Recounting']")).ToBeVisibleAsync();
         await second.GotoAsync("/warehouse/recounts");
         await second.GetByRole(AriaRole.Link, new() { Name = $"Recount in {countId}" }).ClickAsync();
         await second.WaitForURLAsync($"**/warehouse/counts/{countId}");
@@ -95,6 +97,9 @@ public sealed class CountTests(BrowserStack browser)
 
         // The supervisor: the count waits for review; expected 3, counted 2, S3 missing; approved with a reason.
         var supervisor = await browser.SignInAsync($"sup-{run}", "supervisor", centre);
+        await supervisor.GotoAsync("/inbox");
+        var reviewItem = supervisor.Locator($"[data-inbox-item='count:{countId}:ReadyToReview']");
+        await Expect(reviewItem).ToBeVisibleAsync();
         await Expect(supervisor.GetByRole(AriaRole.Link, new() { Name = "Count reviews" })).ToHaveAttributeAsync("href", "/counts/reviews");
         await supervisor.GotoAsync("/counts/reviews");
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Counts waiting for review" })).ToBeVisibleAsync();
@@ -112,6 +117,9 @@ public sealed class CountTests(BrowserStack browser)
         await supervisor.GetByRole(AriaRole.Button, new() { Name = "Approve and post adjustments" }).ClickAsync();
         await Expect(supervisor.GetByRole(AriaRole.Status).Filter(new() { HasText = "Approved" })).ToContainTextAsync("1 adjustment(s) posted");
         await Expect(supervisor.Locator("[data-state]").First).ToHaveAttributeAsync("data-state", "Completed");
+        await supervisor.GotoAsync("/inbox");
+        await Expect(supervisor.Locator("ul.inbox-list").First).ToBeAttachedAsync(); // the inbox has been read
+        await Expect(reviewItem).ToHaveCountAsync(0); // reviewed: no longer waiting for anyone
 
         // The stock follows: two on hand, S3 gone from the shelf, and the adjustment in the ledger with its reason.
         await first.GotoAsync("/warehouse/stock");

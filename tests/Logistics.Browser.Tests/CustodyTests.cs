@@ -79,6 +79,13 @@ public sealed class CustodyTests(BrowserStack browser)
         await Expect(row).ToContainTextAsync("packaging-non-compliant");
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-anomalies-desktop");
 
+        // An auditor has the serial's anomalies open meanwhile: the resolution reaches their page without a reload.
+        var auditor = await browser.SignInAsync($"aud-{f.Id}", "auditor");
+        await auditor.GotoAsync($"/anomalies?serial={Uri.EscapeDataString(p.Faulty)}");
+        var watched = auditor.Locator($"#anomalies tr[data-serial='{p.Faulty}']");
+        await Expect(watched).ToHaveCountAsync(1);
+        await auditor.EvaluateAsync("() => { window.__sameDocument = true; }");
+
         await row.GetByRole(AriaRole.Button, new() { Name = $"Resolve {p.Faulty}" }).ClickAsync();
         await supervisor.GetByRole(AriaRole.Button, new() { Name = "Record the resolution" }).ClickAsync();
         await Expect(supervisor.GetByRole(AriaRole.Alert).Filter(new() { HasText = "note: is required" })).ToBeVisibleAsync();
@@ -92,6 +99,8 @@ public sealed class CustodyTests(BrowserStack browser)
         await Expect(row.Locator(".resolution")).ToContainTextAsync($"Resolved by {f.Supervisor}");
         await Expect(row.Locator(".resolution")).ToContainTextAsync(note);
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-anomaly-resolved-desktop");
+        await Expect(watched.Locator(".resolution")).ToContainTextAsync($"Resolved by {f.Supervisor}");
+        Assert.True(await auditor.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the auditor's page was reloaded");
 
         // Recorded by the custody service, for everyone who reads it: the auditor's REST read has the resolution.
         var resolved = await Ok(await f.Auditor.GetAsync($"/api/v1/custody/anomalies?serial={p.Faulty}&state=resolved"));

@@ -32,6 +32,7 @@ public sealed class DoaClaimTests(BrowserStack browser)
         var filer = await browser.SignInAsync($"dm-{f.Id}", "delivery-manager");
         await filer.GotoAsync("/doa-claims");
         await Expect(filer.GetByRole(AriaRole.Heading, new() { Name = "DOA claims" })).ToBeVisibleAsync();
+        await Expect(filer.GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(0); // the queue has been read
         await BrowserStack.ScreenshotAsync(filer, "dm-claims-queue-desktop");
         await filer.GetByRole(AriaRole.Link, new() { Name = "File a DOA claim" }).ClickAsync();
         await filer.GetByLabel("Request", new() { Exact = true }).FillAsync(requestId);
@@ -57,18 +58,24 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await filer.EvaluateAsync("() => { window.__sameDocument = true; }");
 
         // A file that is not a photo, whatever its name, and one over 10 MiB: refused with the message, nothing stored.
+        // The input is enabled once the browser has wired it to the page and no upload is under way; a file's bytes
+        // cross the page's connection and then the gateway, so a large one is given longer on a busy machine.
         var input = filer.Locator("#evidence-file");
+        var upload = new LocatorAssertionsToContainTextOptions { Timeout = 90_000 };
+        await Expect(input).ToBeEnabledAsync();
         await input.SetInputFilesAsync(new FilePayload { Name = "photo.jpg", MimeType = "image/jpeg", Buffer = "<html>not a photo</html>"u8.ToArray() });
         await Expect(filer.Locator("#evidence-problem")).ToContainTextAsync("photo.jpg is not a JPEG, PNG or PDF file");
         await BrowserStack.ScreenshotAsync(filer, "dm-evidence-refused-desktop");
+        await Expect(input).ToBeEnabledAsync();
         var huge = new byte[10 * 1024 * 1024 + 1];
         new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }.CopyTo(huge, 0);
-        await input.SetInputFilesAsync(new FilePayload { Name = "huge.jpg", MimeType = "image/jpeg", Buffer = huge });
-        await Expect(filer.Locator("#evidence-problem")).ToContainTextAsync("huge.jpg is larger than 10 MiB");
+        await input.SetInputFilesAsync(new FilePayload { Name = "huge.jpg", MimeType = "image/jpeg", Buffer = huge }, new() { Timeout = 90_000 });
+        await Expect(filer.Locator("#evidence-problem")).ToContainTextAsync("huge.jpg is larger than 10 MiB", upload);
         Assert.Equal(0, await stack.ScalarAsync<long>("SELECT count(*) FROM doa.doa_evidence WHERE claim_id = $1", claimId));
         Assert.Empty((await Ok(await f.Dm.GetAsync($"/api/v1/doa-claims/{claimId}"))).TryGetProperty("evidence", out var none) ? none.EnumerateArray() : []);
 
         // A photo and a 3 MiB PDF report (more than one gateway request body: it goes in chunks): listed, the photo as a thumbnail.
+        await Expect(input).ToBeEnabledAsync();
         await input.SetInputFilesAsync(new FilePayload { Name = "unboxing.png", MimeType = "image/png", Buffer = Photo });
         var thumbnail = filer.Locator("#evidence img[alt='unboxing.png']");
         await Expect(thumbnail).ToBeVisibleAsync();
@@ -76,8 +83,9 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await filer.WaitForFunctionAsync("() => { const i = document.querySelector(\"#evidence img[alt='unboxing.png']\"); return i && i.complete && i.naturalWidth === 48; }");
         var report = new byte[3 * 1024 * 1024];
         "%PDF-1.7\n"u8.ToArray().CopyTo(report, 0);
-        await input.SetInputFilesAsync(new FilePayload { Name = "unboxing-report.pdf", MimeType = "application/pdf", Buffer = report });
-        await Expect(filer.Locator("#evidence").GetByRole(AriaRole.Link, new() { Name = "Download unboxing-report.pdf" })).ToBeVisibleAsync();
+        await Expect(input).ToBeEnabledAsync();
+        await input.SetInputFilesAsync(new FilePayload { Name = "unboxing-report.pdf", MimeType = "application/pdf", Buffer = report }, new() { Timeout = 90_000 });
+        await Expect(filer.Locator("#evidence").GetByRole(AriaRole.Link, new() { Name = "Download unboxing-report.pdf" })).ToBeVisibleAsync(new() { Timeout = 90_000 });
         Assert.Equal(2, await stack.ScalarAsync<long>("SELECT count(*) FROM doa.doa_evidence WHERE claim_id = $1", claimId));
         await BrowserStack.ScreenshotAsync(filer, "dm-claim-with-evidence-desktop");
 
@@ -132,7 +140,24 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await Eventually.Until(async () => (await f.Warehouse.PostAsJsonAsync("/api/v1/receipts", Receipt("engineer-to-centre", returnId, [dead]))).IsSuccessStatusCode,
             Settle, "the centre signs for the dead unit");
         await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("UnitReturned");
-        await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/doa-claims/{claimId}:inspect", new { result = "confirmed-doa", note = "PSU dead" }));
+
+        // The centre's warehouse inspects the dead unit from its return (it does not read claims); no result chosen is
+        // refused and changes nothing.
+        var warehouse = await browser.SignInAsync(f.WarehouseUser, "warehouse", f.Centre);
+        await warehouse.GotoAsync($"/returns/{returnId}");
+        await Expect(warehouse.Locator("#doa-claim")).ToContainTextAsync(claimId);
+        var inspect = warehouse.Locator("#inspect-dead-unit");
+        await inspect.GetByRole(AriaRole.Button, new() { Name = "Record the inspection" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Alert).Filter(new() { HasText = "is not an inspection result" })).ToBeVisibleAsync();
+        Assert.Equal("UnitReturned", Text(await Ok(await f.Dm.GetAsync($"/api/v1/doa-claims/{claimId}")), "state"));
+        await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("UnitReturned");
+        await inspect.GetByRole(AriaRole.Radio, new() { Name = "confirmed-doa" }).CheckAsync();
+        await warehouse.GetByLabel("Note").FillAsync("PSU dead");
+        await BrowserStack.ScreenshotAsync(warehouse, "warehouse-dead-unit-inspection-desktop");
+        await inspect.GetByRole(AriaRole.Button, new() { Name = "Record the inspection" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Status)).ToContainTextAsync("the DOA claim is closed");
+        await Expect(warehouse.Locator("#return-state")).ToHaveTextAsync("Closed");
+        await Expect(warehouse.Locator("#inspect-dead-unit")).ToHaveCountAsync(0);
 
         // The filer's page followed every step without a reload, to Closed, with the whole story.
         await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("Closed");

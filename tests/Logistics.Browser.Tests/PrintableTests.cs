@@ -76,7 +76,11 @@ public sealed class PrintableTests(BrowserStack browser)
         var countId = Text(await Ok(await f.Warehouse.PostAsJsonAsync("/api/v1/counts", new { centreId = f.Centre, bins = new[] { "A-01" } })), "countId");
 
         var warehouse = await browser.SignInForPrintingAsync(f.WarehouseUser, "warehouse", f.Centre);
-        await warehouse.GotoAsync($"/print/count/{countId}");
+        // The counts list links each count's printable; the count's own page does too.
+        await warehouse.GotoAsync("/warehouse/counts");
+        await Expect(warehouse.GetByRole(AriaRole.Link, new() { Name = $"Print the count sheet {countId}" })).ToHaveAttributeAsync("href", $"/print/count/{countId}");
+        await warehouse.GotoAsync($"/warehouse/counts/{countId}");
+        await warehouse.GetByRole(AriaRole.Link, new() { Name = "Print the count sheet", Exact = true }).ClickAsync();
         var sheet = warehouse.Locator("#count-sheet");
         await Expect(sheet.Locator($"tr[data-bin='A-01'][data-part='{f.Part}']")).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(warehouse, "warehouse-count-sheet-print");

@@ -101,8 +101,9 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal("0.0.0.0", Value(env, "Ports__Host"));
         Assert.Equal(("web-app-api-token", "token"), SecretRef(env, "APP_API_TOKEN"));
         Assert.Equal(("web-dapr-api-token", "token"), SecretRef(env, "DAPR_API_TOKEN"));
-        // A client of the public API like any other: no database, no signing key; it calls the gateway's service.
-        Assert.DoesNotContain("ConnectionStrings__Postgres", env.Keys);
+        // A client of the public API like any other: no signing key; it calls the gateway's service. Its one database
+        // use is its own schema (the inbox's marks), through the shared connection secret.
+        Assert.Equal(("logistics-secrets", "postgres-connection"), SecretRef(env, "ConnectionStrings__Postgres"));
         Assert.DoesNotContain("Auth__SigningKey", env.Keys);
         Assert.Equal($"http://gateway.logistics.svc.cluster.local:{Stack.Gateway.HttpPort}", Value(env, "Gateway__Rest"));
         Assert.Equal($"http://gateway.logistics.svc.cluster.local:{Stack.Gateway.GrpcPort}", Value(env, "Gateway__Grpc"));

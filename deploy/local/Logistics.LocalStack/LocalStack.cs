@@ -148,6 +148,7 @@ public sealed partial class LocalStack : IAsyncDisposable
             ["Ports__Http"] = web.HttpPort.ToString(),
             ["Gateway__Rest"] = GatewayHttp,
             ["Gateway__Grpc"] = GatewayGrpc,
+            ["ConnectionStrings__Postgres"] = PostgresConnectionString, // the console's own schema (inbox marks)
             ["Auth__DevTokens__Enabled"] = "true", // /dev/sign-in, like the gateway's /dev/token: the local stack only
             ["Messaging__PubsubName"] = Layout.PubsubName,
             ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{web.DaprGrpcPort}",

@@ -69,6 +69,7 @@ public sealed class PartRequestsApi(
             await RequireRequestableAsync(submitted.CentreId, submitted.PartNumber, ct);
             await requests.InsertAsync(tx, submitted, ct);
             if (submitted.State == RequestState.Approved) await RequestEvents.ApprovedAsync(tx, submitted, ct);
+            else await RequestEvents.SubmittedAsync(tx, submitted, ct);
             return ToProto(submitted, now);
         });
     }
@@ -150,6 +151,7 @@ public sealed class PartRequestsApi(
             caller.RequireCentre(r.CentreId);
             r.Reject(caller.UserId, request.Reason, now);
             await requests.UpdateAsync(tx, r, ct);
+            await RequestEvents.RejectedAsync(tx, r, ct);
         });
     }
 

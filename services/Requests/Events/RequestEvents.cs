@@ -12,6 +12,30 @@ namespace Logistics.Requests.Events;
 /// </summary>
 public static class RequestEvents
 {
+    /// <summary>Submitted over the quota: it waits for a supervisor (the console's inboxes follow this).</summary>
+    public static Task SubmittedAsync(NpgsqlTransaction tx, PartRequest r, CancellationToken ct) =>
+        Outbox.EnqueueAsync(tx, EventTopics.PartRequestSubmitted, new PartRequestSubmitted
+        {
+            RequestId = r.RequestId,
+            CentreId = r.CentreId,
+            PartNumber = r.PartNumber,
+            Quantity = r.Quantity,
+            EngineerId = r.EngineerId,
+            AwaitingApprovalBecause = r.AwaitingApprovalBecause,
+            SubmittedAt = Timestamp.FromDateTimeOffset(r.SubmittedAt),
+        }, ct);
+
+    public static Task RejectedAsync(NpgsqlTransaction tx, PartRequest r, CancellationToken ct) =>
+        Outbox.EnqueueAsync(tx, EventTopics.PartRequestRejected, new PartRequestRejected
+        {
+            RequestId = r.RequestId,
+            CentreId = r.CentreId,
+            EngineerId = r.EngineerId,
+            RejectedBy = r.RejectedBy ?? "",
+            Reason = r.RejectionReason ?? "",
+            RejectedAt = Timestamp.FromDateTimeOffset(LastMoveTo(r, RequestState.Rejected)),
+        }, ct);
+
     /// <summary>Approved (automatically at submit, by a supervisor, or as a DOA replacement): inventory reserves for it.</summary>
     public static Task ApprovedAsync(NpgsqlTransaction tx, PartRequest r, CancellationToken ct) =>
         Outbox.EnqueueAsync(tx, EventTopics.PartRequestApproved, new PartRequestApproved
