@@ -117,7 +117,8 @@ public sealed class ReturnsReportTests(TestPostgres postgres) : IClassFixture<Te
 
     private static FaultyReturn Shipped(FaultyReturn r)
     {
-        r.Pack(r.EngineerId, ReturnTestKit.PackingFor(r), r.OpenedAt.AddHours(1));
+        var packing = ReturnTestKit.PackingFor(r);
+        r.Pack(r.EngineerId, packing with { FaultTag = packing.FaultTag! with { FaultDate = r.OpenedAt.AddDays(-1) } }, r.OpenedAt.AddHours(1));
         r.Ship(r.EngineerId, "DHL", "TRK-" + r.RequestId, r.OpenedAt.AddHours(2));
         return r;
     }
