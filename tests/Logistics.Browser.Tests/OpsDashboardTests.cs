@@ -95,8 +95,13 @@ public sealed class OpsDashboardTests(BrowserStack browser)
         Assert.Equal(new Dictionary<string, string[]> { [f.Centre] = ["2", "0", "2", "0", "0", "0"] }, await NumbersAsync(supervisor, "stock-levels"));
         await BrowserStack.ScreenshotAsync(supervisor, "dashboard-stock-supervisor-desktop");
 
+        // Inventory names a centre it does not know; another centre is refused naming it.
         await supervisor.Locator("#filter-centre").FillAsync("OTHER-" + f.Id);
         await supervisor.Locator("#filter-apply").ClickAsync();
+        await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync($"centre OTHER-{f.Id} does not exist");
+        await supervisor.GotoAsync($"/dashboards/returns?centre=OTHER-{f.Id}");
+        await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync($"does not work for centre OTHER-{f.Id}");
+        await supervisor.GotoAsync($"/dashboards/service-levels?centre=OTHER-{f.Id}");
         await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync($"does not work for centre OTHER-{f.Id}");
 
         await supervisor.GotoAsync("/dashboards/returns?from=2026-13-01");
