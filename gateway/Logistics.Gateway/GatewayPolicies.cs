@@ -31,6 +31,8 @@ public static class GatewayPolicies
         ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Engineer], // an engineer: only claims they filed or for units delivered to them (doa checks)
         // custody
         ["custody-anomaly-readers"] = [Roles.Auditor, Roles.Supervisor],
+        // reports (service levels, returns, stock): a supervisor sees only their centres (the services check)
+        ["ops-report-readers"] = [Roles.DeliveryManager, Roles.Supervisor],
     };
 
     /// <summary>

@@ -13,6 +13,7 @@ builder.Services.AddSingleton<CentresTable>();
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<CatalogueCache>();
 builder.Services.AddSingleton<StockStore>();
+builder.Services.AddSingleton<StockReportQuery>();
 builder.Services.AddSingleton<MovementLedger>();
 builder.Services.AddSingleton<SerialClaims>();
 builder.Services.AddSingleton<MovementRelay>();

@@ -13,6 +13,7 @@ builder.Services.AddSingleton<PartRequestStore>();
 builder.Services.AddSingleton<ShelfSerialsTable>();
 builder.Services.AddSingleton<FaultyPartReturnsTable>();
 builder.Services.AddSingleton<WorkingTimeStore>();
+builder.Services.AddSingleton<ServiceLevelReportQuery>();
 
 var app = builder.Build();
 app.MapServiceDefaults();

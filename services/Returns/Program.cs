@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("returns");
 builder.Services.AddSingleton(ReturnsSettings.From(builder.Configuration));
 builder.Services.AddSingleton<ReturnStore>();
+builder.Services.AddSingleton<ReturnsReportQuery>();
 builder.Services.AddSingleton<ReturnSubscriber>();
 builder.Services.AddSingleton<OverdueReturnsJob>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueReturnsJob>());

@@ -44,6 +44,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         ["doa-claim-filers"] = ["delivery-manager", "engineer"],
         ["doa-claim-readers"] = ["delivery-manager", "supervisor", "engineer"],
         ["custody-anomaly-readers"] = ["auditor", "supervisor"],
+        ["ops-report-readers"] = ["delivery-manager", "supervisor"],
     };
 
     /// <summary>The roles a route's policy lets through: "authenticated" is any role, a role's name is that role, else an any-of policy.</summary>

@@ -44,6 +44,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
     /// <summary>Policies that several roles may call (gateway/Logistics.Gateway/GatewayPolicies.cs): the role used for each.</summary>
     private static readonly Dictionary<string, string> AnyOfPolicyRole = new()
     {
+        ["ops-report-readers"] = "supervisor", // the reports' centre scope is the supervisor's
         ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse",
         ["count-cancellers"] = "warehouse", ["part-request-readers"] = "supervisor", ["part-request-cancellers"] = "engineer",
         ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer", ["return-readers"] = "supervisor",

@@ -21,9 +21,9 @@ namespace Logistics.Requests.Api;
 /// stored, and its event written to the outbox; a refused command writes nothing.
 /// </summary>
 [Authorize]
-public sealed class PartRequestsApi(
+public sealed partial class PartRequestsApi(
     Commands commands, RequestablePartsTable requestableParts, KnownCentresTable centres, PartRequestStore requests, ShelfSerialsTable shelf,
-    FaultyPartReturnsTable faultyReturns, WorkingTimeStore workingTime, RequestPolicy policy, TimeProvider clock)
+    FaultyPartReturnsTable faultyReturns, WorkingTimeStore workingTime, ServiceLevelReportQuery serviceLevelReport, RequestPolicy policy, TimeProvider clock)
     : PartRequestsService.PartRequestsServiceBase
 {
     private const int MaxRequestIdLength = 64;

@@ -18,7 +18,7 @@ namespace Logistics.Returns.Api;
 /// the idempotency key); a refused command throws before anything is written.
 /// </summary>
 [Authorize]
-public sealed class ReturnsApi(Commands commands, ReturnStore store, TimeProvider clock) : ReturnsService.ReturnsServiceBase
+public sealed partial class ReturnsApi(Commands commands, ReturnStore store, ReturnsReportQuery returnsReport, TimeProvider clock) : ReturnsService.ReturnsServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
