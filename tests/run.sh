@@ -11,7 +11,7 @@ echo "== restore and build (Release)"
 dotnet build Logistics.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
 declare -A groups=(
-  [unit]="tests/Logistics.Inventory.Tests tests/Logistics.Requests.Tests tests/Logistics.Receipts.Tests tests/Logistics.Returns.Tests tests/Logistics.Doa.Tests tests/Logistics.Custody.Tests"
+  [unit]="tests/Logistics.Web.Tests tests/Logistics.Inventory.Tests tests/Logistics.Requests.Tests tests/Logistics.Receipts.Tests tests/Logistics.Returns.Tests tests/Logistics.Doa.Tests tests/Logistics.Custody.Tests"
   [service]="tests/Logistics.Hosting.Tests tests/Logistics.Gateway.Tests"
   [messaging]="tests/Logistics.Sidecar.Tests"
   [end-to-end]="tests/Logistics.EndToEnd.Tests"
