@@ -31,19 +31,28 @@ public sealed class CsvExport<T>(string name, IReadOnlyList<CsvColumn<T>> column
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = CsvExports.FileName(name) }.ToString();
             http.Response.Headers.CacheControl = "no-store";
+            long read = 0; // rows read from the service so far
+            async IAsyncEnumerable<IReadOnlyList<T>> Counted(IAsyncEnumerable<IReadOnlyList<T>> source)
+            {
+                await foreach (var page in source)
+                {
+                    read += page.Count;
+                    yield return page;
+                }
+            }
             try
             {
-                var rows = await Csv.WriteAsync(http.Response.Body, columns, any ? Continue(reader) : Empty(), ct);
+                var rows = await Csv.WriteAsync(http.Response.Body, columns, Counted(any ? Continue(reader) : Empty()), ct);
                 log.LogInformation("CSV export {List}: {Rows} rows", name, rows);
             }
             catch (Exception e) when (e is OperationCanceledException or RpcException or IOException && ct.IsCancellationRequested)
             {
-                log.LogInformation("CSV export {List} stopped: the client went away", name);
+                log.LogInformation("CSV export {List} stopped after {Rows} rows: the client went away", name, read);
             }
             catch (RpcException e)
             {
                 // The answer has started: a later refusal can only cut the download short, never leave it looking whole.
-                log.LogWarning("CSV export {List} cut short: {Status} {Detail}", name, e.StatusCode, e.Status.Detail);
+                log.LogWarning("CSV export {List} cut short after {Rows} rows: {Status} {Detail}", name, read, e.StatusCode, e.Status.Detail);
                 http.Abort();
             }
         }
