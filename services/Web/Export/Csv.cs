@@ -59,31 +59,35 @@ public static class Csv
     }
 
     /// <summary>
-    /// Writes the BOM, the header (the columns' keys) and the rows, page by page, flushing after each page: only one
-    /// page is ever held. Returns the number of rows written.
+    /// Writes the BOM, the header (the columns' keys) and the rows, page by page, flushing after the header and after
+    /// each page: only one page is ever held. Returns the number of rows written.
     /// </summary>
     public static async Task<long> WriteAsync<T>(Stream body, IReadOnlyList<CsvColumn<T>> columns, IAsyncEnumerable<IReadOnlyList<T>> pages,
         CancellationToken ct)
     {
         await body.WriteAsync(Utf8WithBom.GetPreamble(), ct);
-        var text = new StringBuilder();
-        AppendRecord(text, columns.Select(c => Text(c.Key)));
-        await WriteAsync(body, text, ct);
+        // A row at a time through a small buffer (nothing the size of a page is allocated, so nothing lands on the large
+        // object heap, which is only collected with the oldest generation); the encoder keeps a character made of two
+        // UTF-16 units whole across writes. Not disposed: it owns nothing (the response owns the body).
+        var writer = new StreamWriter(body, Utf8, bufferSize: 8 * 1024, leaveOpen: true);
+        var record = new StringBuilder();
+        AppendRecord(record, columns.Select(c => Text(c.Key)));
+        await writer.WriteAsync(record, ct);
+        await writer.FlushAsync(ct);
         long rows = 0;
         await foreach (var page in pages.WithCancellation(ct))
         {
-            foreach (var row in page) AppendRecord(text, columns.Select(c => Cell(c.Value(row))));
-            await WriteAsync(body, text, ct);
+            foreach (var row in page)
+            {
+                record.Clear();
+                AppendRecord(record, columns.Select(c => Cell(c.Value(row))));
+                await writer.WriteAsync(record, ct);
+            }
+            await writer.FlushAsync(ct);
             rows += page.Count;
         }
         return rows;
     }
 
-    private static async Task WriteAsync(Stream body, StringBuilder text, CancellationToken ct)
-    {
-        // One page at a time, whole: a character made of two UTF-16 units is never split between two writes.
-        await body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct);
-        text.Clear();
-        await body.FlushAsync(ct);
-    }
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 }
