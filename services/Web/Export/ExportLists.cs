@@ -56,13 +56,16 @@ public static class ExportLists
             catch (ExportFilterException e) { return Results.Text(e.Message, "text/plain; charset=utf-8", statusCode: 400); }
         }).RequireAuthorization();
 
-    // Each list: its filters (query name = what the page's link carries), its page size, its columns.
+    // Each list: its filters (query name = what the page's link carries), its page size, its columns. A page's answer
+    // stays well under 85 KB (100 requests or claims, which carry their histories; 200 of the rest): the gRPC client
+    // holds each answer in one array, and a larger one would go to the large object heap, which is collected only with
+    // the oldest generation, so a long export would pile them up there.
 
     private static IResult Requests(ExportCalls calls, ExportFilters f)
     {
         var request = new ListPartRequestsRequest
         {
-            EngineerId = f.Text("engineer"), State = f.Text("state"), CentreId = f.Text("centre"), Late = f.Flag("late"), PageSize = 500,
+            EngineerId = f.Text("engineer"), State = f.Text("state"), CentreId = f.Text("centre"), Late = f.Flag("late"), PageSize = 100,
         };
         var client = new PartRequestsService.PartRequestsServiceClient(calls.Channel);
         return CsvExports.Stream("requests", RequestColumns, ct => calls.Paged(
@@ -86,7 +89,7 @@ public static class ExportLists
     {
         var request = new ListReturnsRequest
         {
-            EngineerId = f.Text("engineer"), State = f.Text("state"), CentreId = f.Text("centre"), Overdue = f.Flag("overdue"), PageSize = 500,
+            EngineerId = f.Text("engineer"), State = f.Text("state"), CentreId = f.Text("centre"), Overdue = f.Flag("overdue"), PageSize = 200,
         };
         var client = new ReturnsService.ReturnsServiceClient(calls.Channel);
         return CsvExports.Stream("returns", ReturnColumns, ct => calls.Paged(
@@ -120,7 +123,7 @@ public static class ExportLists
 
     private static IResult Movements(ExportCalls calls, ExportFilters f)
     {
-        const int pageSize = 500;
+        const int pageSize = 200;
         var request = new ListMovementsRequest { CentreId = f.Text("centre"), PartNumber = f.Text("part"), Kind = f.Text("kind"), NewestFirst = true, PageSize = pageSize };
         var client = new InventoryService.InventoryServiceClient(calls.Channel);
         // The ledger pages by sequence number (newest first: before the last one seen), not by a token.
@@ -147,7 +150,7 @@ public static class ExportLists
     {
         var request = new ListDoaClaimsRequest
         {
-            State = f.Text("state"), CentreId = f.Text("centre"), PartNumber = f.Text("part"), UrgentFirst = true, PageSize = 500,
+            State = f.Text("state"), CentreId = f.Text("centre"), PartNumber = f.Text("part"), UrgentFirst = true, PageSize = 100,
             FiledFrom = f.Instant("filed_from"), FiledBefore = f.Instant("filed_before"),
         };
         var client = new DoaClaimsService.DoaClaimsServiceClient(calls.Channel);
@@ -169,7 +172,7 @@ public static class ExportLists
 
     private static IResult Anomalies(ExportCalls calls, ExportFilters f)
     {
-        var request = new ListAnomaliesRequest { Kind = f.Text("kind"), State = f.Text("state"), Serial = f.Text("serial"), PageSize = 1000 };
+        var request = new ListAnomaliesRequest { Kind = f.Text("kind"), State = f.Text("state"), Serial = f.Text("serial"), PageSize = 200 };
         var client = new CustodyService.CustodyServiceClient(calls.Channel);
         return CsvExports.Stream("anomalies", AnomalyColumns, ct => calls.Paged(
             (token, o) => { request.PageToken = token; return client.ListAnomaliesAsync(request, o); }, a => (a.Anomalies, a.NextPageToken), ct));
@@ -185,7 +188,7 @@ public static class ExportLists
 
     private static IResult Stock(ExportCalls calls, ExportFilters f)
     {
-        var request = new ListStockRequest { CentreId = f.Text("centre"), PageSize = 500 };
+        var request = new ListStockRequest { CentreId = f.Text("centre"), PageSize = 200 };
         var client = new InventoryService.InventoryServiceClient(calls.Channel);
         return CsvExports.Stream("stock", StockColumns, ct => calls.Paged(
             (token, o) => { request.PageToken = token; return client.ListStockAsync(request, o); }, a => (a.Levels, a.NextPageToken), ct));
@@ -199,7 +202,7 @@ public static class ExportLists
 
     private static IResult Custody(ExportCalls calls, ExportFilters f)
     {
-        var request = new GetCustodyHistoryRequest { Serial = f.Text("serial"), PageSize = 1000 };
+        var request = new GetCustodyHistoryRequest { Serial = f.Text("serial"), PageSize = 200 };
         var client = new CustodyService.CustodyServiceClient(calls.Channel);
         return CsvExports.Stream("custody-" + FileSafe(request.Serial), CustodyColumns, ct => calls.Paged(
             (token, o) => { request.PageToken = token; return client.GetCustodyHistoryAsync(request, o); }, a => (a.Events, a.NextPageToken), ct));
