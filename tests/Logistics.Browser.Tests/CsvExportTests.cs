@@ -33,7 +33,7 @@ public sealed class CsvExportTests(BrowserStack browser)
         await using var cmd = browser.Stack.Database.CreateCommand(
             """
             INSERT INTO custody.anomalies (anomaly_id, kind, serial, detail, reference, event_id, detected_at)
-            SELECT 'AN-' || $1 || '-' || i, $2, $1, 'row ' || i || ': ' || $3, 'return:RT-' || $1 || '-' || i, 'ev-' || $1 || '-' || i,
+            SELECT 'AN-' || $1 || '-' || i, $2, $1, $3 || ' (row ' || i || ')', 'return:RT-' || $1 || '-' || i, 'ev-' || $1 || '-' || i,
                    timestamptz '2026-11-01 00:00:00+00' + make_interval(secs => i)
             FROM generate_series($4::int, $5::int) AS i
             """);
@@ -77,8 +77,8 @@ public sealed class CsvExportTests(BrowserStack browser)
         [
             "anomaly_id,detected_at,kind,serial,detail,reference,state,resolved_by,resolved_at,resolution_note,event_id",
             // Newest first, as the page; a detail that a spreadsheet would run as a formula starts with an apostrophe.
-            $"AN-{serial}-5,2026-11-01T00:00:05Z,serial-in-two-places,{serial},\"row 5: =HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\") 在两个地方\",return:RT-{serial}-5,open,,,,ev-{serial}-5",
-            $"AN-{serial}-4,2026-11-01T00:00:04Z,serial-in-two-places,{serial},\"row 4: =HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\") 在两个地方\",return:RT-{serial}-4,open,,,,ev-{serial}-4",
+            $"AN-{serial}-5,2026-11-01T00:00:05Z,serial-in-two-places,{serial},\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\") 在两个地方 (row 5)\",return:RT-{serial}-5,open,,,,ev-{serial}-5",
+            $"AN-{serial}-4,2026-11-01T00:00:04Z,serial-in-two-places,{serial},\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\") 在两个地方 (row 4)\",return:RT-{serial}-4,open,,,,ev-{serial}-4",
             "",
         ], lines);
 
@@ -122,7 +122,7 @@ public sealed class CsvExportTests(BrowserStack browser)
             {
                 var i = rows - n + 1;
                 Assert.Equal($"AN-{big}-{i},{new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i):yyyy-MM-dd'T'HH:mm:ss'Z'}," +
-                    $"packaging-non-compliant,{big},\"row {i}: {LongDetail}\",return:RT-{big}-{i},open,,,,ev-{big}-{i}", line);
+                    $"packaging-non-compliant,{big},\"{LongDetail} (row {i})\",return:RT-{big}-{i},open,,,,ev-{big}-{i}", line);
             }
         }, mark: rows / 4);
         Console.WriteLine($"100,000 rows, {all.Bytes / 1e6:F1} MB in {started.Elapsed.TotalSeconds:F1} s; console RSS {all.Before / 1e6:F1} MB before, " +
