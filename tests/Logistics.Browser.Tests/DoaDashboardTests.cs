@@ -81,15 +81,16 @@ public sealed class DoaDashboardTests(BrowserStack browser)
 
         // The report through REST: the known totals; a bad range is refused naming the field; an engineer may not read it.
         var report = await Ok(await f.Dm.GetAsync($"/api/v1/reports/doa?centreId={f.Centre}"));
-        Assert.Equal((10L, 3L), (long.Parse(Text(report, "deliveries"), CultureInfo.InvariantCulture), long.Parse(Text(report, "claims"), CultureInfo.InvariantCulture)));
+        Assert.Equal((10L, 3L), (Number(report, "deliveries"), Number(report, "claims")));
         Assert.Equal(30.0, report.GetProperty("ratePer100").GetDouble());
         await Refused(await f.Dm.GetAsync("/api/v1/reports/doa?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z"), HttpStatusCode.BadRequest, "to");
         await Refused(await f.Eng.GetAsync("/api/v1/reports/doa"), HttpStatusCode.Forbidden);
 
         // The dashboard, filtered to the centre.
         var dm = await browser.SignInAsync($"dm-{f.Id}", "delivery-manager");
-        await dm.GotoAsync("/");
-        await dm.GetByRole(AriaRole.Link, new() { Name = "DOA dashboard" }).ClickAsync();
+        await dm.GotoAsync("/doa-claims");
+        await Expect(dm.GetByRole(AriaRole.Link, new() { Name = "DOA dashboard", IncludeHidden = true })).ToHaveAttributeAsync("href", "/dashboards/doa"); // in the menu
+        await dm.GotoAsync("/dashboards/doa");
         await Expect(dm.GetByRole(AriaRole.Heading, new() { Name = "DOA dashboard" })).ToBeVisibleAsync();
         await dm.GetByLabel("Centre (all when empty)").FillAsync(f.Centre);
         await dm.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
