@@ -29,6 +29,7 @@ public static class GatewayPolicies
         // doa
         ["doa-claim-filers"] = [Roles.DeliveryManager, Roles.Engineer],
         ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Engineer], // an engineer: only claims they filed or for units delivered to them (doa checks)
+        ["doa-report-readers"] = [Roles.DeliveryManager, Roles.Supervisor], // a supervisor: only their centres (doa checks)
         // custody
         ["custody-anomaly-readers"] = [Roles.Auditor, Roles.Supervisor],
         // reports (service levels, returns, stock): a supervisor sees only their centres (the services check)

@@ -14,6 +14,7 @@ builder.Services.AddSingleton<RequestTicketsTable>();
 builder.Services.AddSingleton<ClaimStore>();
 builder.Services.AddSingleton<EvidenceStore>();
 builder.Services.AddSingleton<ClaimFacts>();
+builder.Services.AddSingleton<ReportFactsTable>();
 
 var app = builder.Build();
 app.MapServiceDefaults();

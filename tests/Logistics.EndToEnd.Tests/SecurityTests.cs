@@ -43,6 +43,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         ["return-readers"] = ["engineer", "warehouse", "supervisor", "delivery-manager"],
         ["doa-claim-filers"] = ["delivery-manager", "engineer"],
         ["doa-claim-readers"] = ["delivery-manager", "supervisor", "engineer"],
+        ["doa-report-readers"] = ["delivery-manager", "supervisor"],
         ["custody-anomaly-readers"] = ["auditor", "supervisor"],
         ["ops-report-readers"] = ["delivery-manager", "supervisor"],
     };

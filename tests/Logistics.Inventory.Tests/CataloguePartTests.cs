@@ -82,4 +82,26 @@ public sealed class CataloguePartTests
 
         Assert.Equal("unit", e.Field);
     }
+
+    [Fact]
+    public void A_supplier_is_optional_trimmed_and_checked_naming_the_field()
+    {
+        Assert.Equal("", CataloguePart.Define("02312345", "Board", true, null).Supplier);
+        Assert.Equal("", CataloguePart.Define("02312345", "Board", true, null, "   ").Supplier);
+        Assert.Equal("ACME-EU", CataloguePart.Define("02312345", "Board", true, null, " ACME-EU ").Supplier);
+        Assert.Equal("supplier", Assert.Throws<InvalidFieldException>(() => CataloguePart.Define("02312345", "Board", true, null, "ACME EU")).Field);
+        Assert.Equal("supplier", Assert.Throws<InvalidFieldException>(() => CataloguePart.Define("02312345", "Board", true, null, new string('S', 41))).Field);
+    }
+
+    [Fact]
+    public void Setting_or_changing_the_supplier_bumps_the_version_and_the_same_supplier_again_changes_nothing()
+    {
+        var v1 = CataloguePart.Apply(null, CataloguePart.Define("02312345", "Board", true, null), T0)!;
+        Assert.Equal("", v1.Supplier);
+
+        var v2 = CataloguePart.Apply(v1, CataloguePart.Define("02312345", "Board", true, null, "ACME-EU"), T0.AddHours(1))!;
+
+        Assert.Equal((2L, "ACME-EU"), (v2.Version, v2.Supplier));
+        Assert.Null(CataloguePart.Apply(v2, CataloguePart.Define("02312345", "Board", true, null, "ACME-EU"), T0.AddHours(2)));
+    }
 }

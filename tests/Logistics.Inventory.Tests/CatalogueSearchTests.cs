@@ -40,6 +40,24 @@ public sealed class CatalogueSearchTests(TestPostgres postgres) : IClassFixture<
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
+    public async Task A_parts_supplier_is_stored_and_read_back_and_a_part_saved_without_one_reads_as_unknown()
+    {
+        await using (var conn = await _db.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await _parts.SaveAsync(tx, new CataloguePart("SUP-P1", "Board", true, CataloguePart.Pieces, 1, T0) { Supplier = "ACME-EU" }, default);
+            await tx.CommitAsync();
+        }
+        // A row written before suppliers existed (the migration's default).
+        await using (var cmd = _db.CreateCommand("INSERT INTO parts (part_number, description, serialized, unit, version, updated_at) VALUES ('SUP-P0', 'Old', true, 'pcs', 1, now())"))
+            await cmd.ExecuteNonQueryAsync();
+
+        Assert.Equal("ACME-EU", (await _parts.FindAsync("SUP-P1", default))!.Supplier);
+        Assert.Equal("", (await _parts.FindAsync("SUP-P0", default))!.Supplier);
+        Assert.Equal(["", "ACME-EU"], (await _parts.SearchAsync(CatalogueSearch.Define("parts", "SUP-P", 10, ""), default)).Page.Select(p => p.Supplier));
+    }
+
+    [Fact]
     public async Task A_part_is_found_by_a_piece_of_its_number_or_of_its_description_in_any_case()
     {
         Assert.Equal(["02310QKA", "02310QKB"], await PartNumbersAsync("2310qk"));

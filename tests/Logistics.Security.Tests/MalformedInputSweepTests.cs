@@ -49,6 +49,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
         ["count-cancellers"] = "warehouse", ["part-request-readers"] = "supervisor", ["part-request-cancellers"] = "engineer",
         ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer", ["return-readers"] = "supervisor",
         ["doa-claim-filers"] = "delivery-manager", ["doa-claim-readers"] = "delivery-manager", ["custody-anomaly-readers"] = "auditor",
+        ["doa-report-readers"] = "delivery-manager",
         ["authenticated"] = "supervisor",
     };
 

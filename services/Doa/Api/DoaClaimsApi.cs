@@ -10,6 +10,7 @@ using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
 using DoaClaimProto = Logistics.Doa.V1.DoaClaim;
+using DoaReport = Logistics.Doa.V1.DoaReport;
 using EvidenceFile = Logistics.Doa.Domain.EvidenceFile;
 using EvidenceFileProto = Logistics.Doa.V1.EvidenceFile;
 
@@ -20,7 +21,8 @@ namespace Logistics.Doa.Api;
 /// <see cref="Commands.RunAsync"/> (one transaction, idempotency key honoured), its events in the same transaction.
 /// </summary>
 [Authorize]
-public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceStore evidence, DoaPolicy policy, TimeProvider clock)
+public sealed class DoaClaimsApi(
+    Commands commands, ClaimStore claims, EvidenceStore evidence, ReportFactsTable reportFacts, DoaPolicy policy, TimeProvider clock)
     : DoaClaimsService.DoaClaimsServiceBase
 {
     public const int DefaultPageSize = 50;
@@ -146,6 +148,34 @@ public sealed class DoaClaimsApi(Commands commands, ClaimStore claims, EvidenceS
             },
         };
     }
+
+    /// <summary>
+    /// The DOA report over deliveries in a range: delivery managers for every centre (or one), a supervisor for their
+    /// centres (or one of them). One query; the rows are flat (one CSV row each).
+    /// </summary>
+    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor}")]
+    public override async Task<DoaReport> GetDoaReport(GetDoaReportRequest request, ServerCallContext context)
+    {
+        var range = DoaReportRange.Define(request.From?.ToDateTimeOffset(), request.To?.ToDateTimeOffset(), clock.GetUtcNow());
+        var caller = Caller.From(context);
+        var centre = string.IsNullOrWhiteSpace(request.CentreId) ? null : Require.Code(request.CentreId, "centre_id", 64);
+        var centres = caller.IsIn(Roles.Supervisor) && !caller.IsIn(Roles.DeliveryManager) ? caller.CentresToList(centre)
+            : centre is null ? null : [centre];
+        var report = Domain.DoaReport.Build(range, await reportFacts.FactsAsync(range, centres, context.CancellationToken));
+        return new DoaReport
+        {
+            From = Timestamp.FromDateTimeOffset(range.From), To = Timestamp.FromDateTimeOffset(range.To), CentreId = centre ?? "",
+            Deliveries = report.Deliveries, Claims = report.Claims, RatePer100 = report.RatePer100,
+            Weeks = { report.Weeks.Select(ToProto) }, ByPart = { report.ByPart.Select(ToProto) }, ByCentre = { report.ByCentre.Select(ToProto) },
+            BySupplier = { report.BySupplier.Select(ToProto) }, ByBatch = { report.ByBatch.Select(ToProto) },
+            Causes = { report.Causes.Select(c => new DoaCauseRow { Cause = c.Cause, Claims = c.Claims }) },
+        };
+    }
+
+    private static DoaRateRow ToProto(DoaRate r) => new()
+    {
+        Key = r.Key, Deliveries = r.Deliveries, Claims = r.Claims, RatePer100 = r.RatePer100, WeekStart = r.WeekStart, PartNumber = r.PartNumber,
+    };
 
     /// <summary>A delivery manager other than the filer approves (invariant 7); publishes DoaClaimApproved.</summary>
     [Authorize(Roles = Roles.DeliveryManager)]

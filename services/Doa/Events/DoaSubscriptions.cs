@@ -14,5 +14,10 @@ public static class DoaSubscriptions
             inbox.Services.GetRequiredService<ClaimFacts>().OnPartRequestShippedAsync(inbox.Transaction, e, ct));
         app.MapIntegrationEvent<ReturnChanged>(EventTopics.ReturnChanged, (e, inbox, ct) =>
             inbox.Services.GetRequiredService<ClaimFacts>().OnReturnChangedAsync(inbox.Transaction, e, ct));
+        // The DOA report's supplier and batch of each delivered unit.
+        app.MapIntegrationEvent<PartCatalogued>(EventTopics.PartCatalogued, (e, inbox, ct) =>
+            ReportFacts.OnPartCataloguedAsync(inbox.Transaction, e, ct));
+        app.MapIntegrationEvent<StockMovementRecorded>(EventTopics.StockMovementRecorded, (e, inbox, ct) =>
+            ReportFacts.OnStockMovementRecordedAsync(inbox.Transaction, e, ct));
     }
 }

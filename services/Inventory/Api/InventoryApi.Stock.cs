@@ -30,11 +30,12 @@ public sealed partial class InventoryApi
         Caller.From(context).RequireCentre(centre.CentreId);
         var bin = centre.RequireBin(request.Bin);
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
+        var batch = StockFields.Batch(request.Batch); // checked before any serial is claimed: a bad batch writes nothing
         var command = Command(centre.CentreId, context);
         // A serial is unique within its part number: claimed for this centre across all centres before its script runs.
         var serials = part.Serialized ? StockFields.Serials(request.Serials) : [];
         var change = await claims.ClaimWhileAsync(command, part.PartNumber, serials, request.Reference ?? "",
-            () => stock.GoodsInAsync(command, part.PartNumber, part.Serialized, bin, request.Serials, request.Quantity, request.Reference),
+            () => stock.GoodsInAsync(command, part.PartNumber, part.Serialized, bin, request.Serials, request.Quantity, request.Reference, batch),
             context.CancellationToken);
         return ToProto(change);
     }
@@ -176,7 +177,7 @@ public sealed partial class InventoryApi
         Kind = m.Kind.WireName(), Bin = m.Bin, Serials = { m.Serials }, Quantity = m.Quantity,
         Deltas = new StockDeltasProto { OnHand = m.Deltas.OnHand, Reserved = m.Deltas.Reserved, InTransit = m.Deltas.InTransit, Faulty = m.Deltas.Faulty, Quarantined = m.Deltas.Quarantined },
         Reference = m.Reference, ReservationId = m.ReservationId == "" ? "" : ReservationIds.Format(m.CentreId, m.ReservationId),
-        ReasonCode = m.ReasonCode, OccurredAt = Timestamp.FromDateTimeOffset(m.OccurredAt),
+        ReasonCode = m.ReasonCode, OccurredAt = Timestamp.FromDateTimeOffset(m.OccurredAt), Batch = m.Batch,
     };
 
     private static ReconcileResponse ToProto(StockReconciler.Result result) => new()

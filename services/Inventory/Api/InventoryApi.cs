@@ -23,7 +23,7 @@ public sealed partial class InventoryApi(
     [Authorize(Roles = Roles.Admin)]
     public override async Task<Part> PutPart(PutPartRequest request, ServerCallContext context)
     {
-        var definition = CataloguePart.Define(request.PartNumber, request.Description, request.Serialized, request.Unit);
+        var definition = CataloguePart.Define(request.PartNumber, request.Description, request.Serialized, request.Unit, request.Supplier);
         var part = await commands.RunAsync(context, request, async tx =>
         {
             var ct = context.CancellationToken;
@@ -114,6 +114,7 @@ public sealed partial class InventoryApi(
         Description = part.Description,
         Serialized = part.Serialized,
         Unit = part.Unit,
+        Supplier = part.Supplier,
         Version = part.Version,
         UpdatedAt = Timestamp.FromDateTimeOffset(part.UpdatedAt),
     };

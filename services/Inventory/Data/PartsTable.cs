@@ -6,7 +6,7 @@ namespace Logistics.Inventory.Data;
 
 public sealed class PartsTable(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "part_number, description, serialized, unit, version, updated_at";
+    private const string Columns = "part_number, description, serialized, unit, version, updated_at, supplier";
 
     public async Task<CataloguePart?> FindAsync(string partNumber, CancellationToken ct)
     {
@@ -41,14 +41,14 @@ public sealed class PartsTable(NpgsqlDataSource dataSource)
     {
         await using var cmd = new NpgsqlCommand(
             $"""
-            INSERT INTO parts ({Columns}) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (part_number) DO UPDATE SET description = $2, serialized = $3, unit = $4, version = $5, updated_at = $6
+            INSERT INTO parts ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (part_number) DO UPDATE SET description = $2, serialized = $3, unit = $4, version = $5, updated_at = $6, supplier = $7
             """, tx.Connection, tx)
         {
             Parameters =
             {
                 new() { Value = part.PartNumber }, new() { Value = part.Description }, new() { Value = part.Serialized },
-                new() { Value = part.Unit }, new() { Value = part.Version }, new() { Value = part.UpdatedAt },
+                new() { Value = part.Unit }, new() { Value = part.Version }, new() { Value = part.UpdatedAt }, new() { Value = part.Supplier },
             },
         };
         await cmd.ExecuteNonQueryAsync(ct);
@@ -61,5 +61,8 @@ public sealed class PartsTable(NpgsqlDataSource dataSource)
     }
 
     private static CataloguePart Read(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5));
+        new(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5))
+        {
+            Supplier = reader.GetString(6),
+        };
 }

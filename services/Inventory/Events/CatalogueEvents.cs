@@ -13,6 +13,7 @@ public static class CatalogueEvents
         Description = part.Description,
         Serialized = part.Serialized,
         Unit = part.Unit,
+        Supplier = part.Supplier,
         Version = part.Version,
         OccurredAt = Timestamp.FromDateTimeOffset(part.UpdatedAt),
     };

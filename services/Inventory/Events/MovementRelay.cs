@@ -183,6 +183,7 @@ public sealed class MovementRelay(
         Reference = m.Reference,
         ReservationId = m.ReservationId,
         ReasonCode = m.ReasonCode,
+        Batch = m.Batch,
         OccurredAt = Timestamp.FromDateTimeOffset(m.OccurredAt),
     };
 }

@@ -165,4 +165,43 @@ public sealed class GoodsInTests(TestRedis redis) : StockTestBase(redis), IClass
         Assert.Equal("page_size", (await Assert.ThrowsAsync<InvalidFieldException>(() => Store.ListLevelsAsync(centre, null, 0))).Field);
         Assert.Equal(new StockLevel(centre, "NEVER", 0, 0, 0, 0, 0), await Store.GetLevelAsync(centre, "NEVER"));
     }
+
+    [Fact]
+    public async Task The_batch_received_is_kept_trimmed_on_the_goods_in_movement_with_its_serials()
+    {
+        var centre = NewCentre();
+
+        var change = await Store.GoodsInAsync(Command(centre), "P1", serialized: true, "A-01", ["SN1", "SN2"], 0, "PO-1", "  LOT-2026.11_a ");
+
+        Assert.Equal("LOT-2026.11_a", change.Movement.Batch);
+        var stored = Assert.Single(await MovementsAsync(centre)); // the document the ledger keeps
+        Assert.Equal("LOT-2026.11_a", stored.Batch);
+        Assert.Equal(["SN1", "SN2"], stored.Serials);
+        // Without a batch it is unknown (""), and other movements carry none.
+        Assert.Equal("", (await GoodsInSerialsAsync(centre, "P1", "A-01", "SN3")).Movement.Batch);
+    }
+
+    [Theory]
+    [InlineData("LOT 1")]
+    [InlineData("LOT/1")]
+    [InlineData("LOT\n1")]
+    [InlineData("L12345678901234567890123456789012345678901")]
+    public async Task A_bad_batch_is_refused_naming_the_field_and_nothing_changes(string batch)
+    {
+        var centre = NewCentre();
+        await GoodsInSerialsAsync(centre, "P1", "A-01", "SN1");
+
+        var refusal = await RefusedAsync<InvalidFieldException>(centre,
+            () => Store.GoodsInAsync(Command(centre), "P1", serialized: true, "A-01", ["SN2"], 0, "PO-1", batch));
+
+        Assert.Equal("batch", refusal.Field);
+    }
+
+    [Fact]
+    public void A_movement_written_before_batches_reads_as_unknown()
+    {
+        const string old = """{"movementId":"0b7e0f43-4a8e-4d3c-9f6e-111111111111","centreId":"C-1","partNumber":"P1","kind":"goods-in","tracking":"serial","bin":"A-01","serials":["SN1"],"quantity":1,"deltas":{"onHand":1,"reserved":0,"inTransit":0,"faulty":0,"quarantined":0},"serialMoves":[],"reference":"","reservationId":"","reasonCode":"","occurredAt":"2026-11-23T08:00:00.0000000Z"}""";
+
+        Assert.Equal("", Logistics.Inventory.Data.Stock.StockJson.ParseMovement(old).Batch);
+    }
 }

@@ -30,7 +30,11 @@ public static class StockJson
         Text(m, "reference"),
         Text(m, "reservationId"),
         Text(m, "reasonCode"),
-        DateTimeOffset.Parse(Text(m, "occurredAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+        DateTimeOffset.Parse(Text(m, "occurredAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+    {
+        // Absent from movements written before batches were recorded.
+        Batch = m.TryGetProperty("batch", out var batch) ? batch.GetString() ?? "" : "",
+    };
 
     internal static StockLevel ReadLevel(JsonElement l) => new(
         Text(l, "centreId"), Text(l, "partNumber"),

@@ -39,7 +39,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
 
     /// <summary>Stock arrives from a supplier into a bin: a serialized part by its serials, another by quantity.</summary>
     public async Task<StockChange> GoodsInAsync(StockCommand command, string partNumber, bool serialized, string bin,
-        IReadOnlyList<string>? serials, int quantity, string? reference)
+        IReadOnlyList<string>? serials, int quantity, string? reference, string? batch = null)
     {
         var part = StockFields.PartNumber(partNumber);
         var binCode = StockFields.Bin(bin);
@@ -55,7 +55,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
             Quantities.Check(quantity);
         }
         return await RunAsync(StockScript.GoodsIn, command,
-            new GoodsInArgs(part, serialized, binCode, list, quantity, StockFields.Reference(reference)));
+            new GoodsInArgs(part, serialized, binCode, list, quantity, StockFields.Reference(reference), StockFields.Batch(batch)));
     }
 
     /// <summary>
@@ -246,7 +246,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     }
 
     private sealed record Call(string Prefix, string CentreId, string ArgsHash, string MovementId, string OccurredAt);
-    private sealed record GoodsInArgs(string Part, bool Serialized, string Bin, IReadOnlyList<string> Serials, int Quantity, string Reference);
+    private sealed record GoodsInArgs(string Part, bool Serialized, string Bin, IReadOnlyList<string> Serials, int Quantity, string Reference, string Batch);
     private sealed record ReserveArgs(string Part, int Quantity, string Reference, string ReservationId, string ServiceLevel,
         string RequestedAt, long Priority, bool BackorderIfShort);
     private sealed record ReservationArgs(string ReservationId);

@@ -80,4 +80,8 @@ public sealed record Movement(
     string Reference,
     string ReservationId,
     string ReasonCode,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt)
+{
+    /// <summary>Goods-in only: the supplier's batch (lot) of what arrived; "" when unknown.</summary>
+    public string Batch { get; init; } = "";
+}

@@ -8,6 +8,7 @@ public static partial class StockFields
 {
     public const int MaxSerialLength = 64;
     public const int MaxSerialsPerCommand = 1000;
+    public const int MaxBatchLength = 40;
 
     public static string CentreId(string? value) => Require.Code(value, "centre_id");
     public static string PartNumber(string? value) => Require.Code(value, "part_number", CataloguePart.MaxPartNumberLength);
@@ -16,6 +17,10 @@ public static partial class StockFields
     public static string IdempotencyKey(string? value) => Require.Code(value, "idempotency_key", 100);
     public static string Reference(string? value) => Require.OptionalText(value, "reference", 100);
     public static string ReasonCode(string? value) => Require.Code(value, "reason_code");
+
+    /// <summary>The supplier's batch (lot) of a goods-in: optional ("" = unknown), trimmed, a code of at most 40 characters.</summary>
+    public static string Batch(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? "" : Require.Code(value, "batch", MaxBatchLength);
 
     public static Guid MovementId(Guid value) =>
         value == Guid.Empty ? throw new InvalidFieldException("movement_id", "is required") : value;

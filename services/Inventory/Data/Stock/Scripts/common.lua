@@ -120,7 +120,7 @@ local function new_movement(id, part, kind, tracking, fields)
     bin = fields.bin or '', serials = fields.serials or {}, quantity = fields.quantity,
     deltas = fields.deltas, serialMoves = fields.serialMoves or {},
     reference = fields.reference or '', reservationId = fields.reservationId or '',
-    reasonCode = fields.reasonCode or '', occurredAt = call.occurredAt,
+    reasonCode = fields.reasonCode or '', batch = fields.batch or '', occurredAt = call.occurredAt,
   }
 end
 

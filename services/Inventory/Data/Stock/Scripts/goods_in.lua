@@ -1,5 +1,5 @@
 -- Goods in: stock from a supplier arrives on hand, into a bin; then the part's backorders are served.
--- args: part, serialized, bin, serials[], quantity (= the number of serials for a serialized part), reference
+-- args: part, serialized, bin, serials[], quantity (= the number of serials for a serialized part), reference, batch
 local earlier = earlier_result()
 if earlier then return earlier end
 
@@ -22,7 +22,7 @@ for _, serial in ipairs(args.serials) do
 end
 redis.call('HSET', key('tracking'), part, tracking)
 local movement = new_movement(call.movementId, part, 'goods-in', tracking, {
-  bin = args.bin, serials = args.serials, quantity = args.quantity, deltas = d, serialMoves = moves, reference = args.reference,
+  bin = args.bin, serials = args.serials, quantity = args.quantity, deltas = d, serialMoves = moves, reference = args.reference, batch = args.batch,
 })
 append(movement)
 local served = serve_backorders(part, level, tracking)
