@@ -50,27 +50,19 @@ public sealed class IdleCostBenchmark(BenchmarkStack bench)
     {
         var inventoryPid = bench.Stack.Processes["inventory"].Pid;
         var postmaster = bench.Stack.Postgres.Process?.Pid ?? throw new InvalidOperationException("Postgres is not running");
-        var before = (Inventory: Ticks(inventoryPid), Postgres: PostgresTicks(postmaster));
+        var before = (Inventory: ProcCpu.Ticks(inventoryPid), Postgres: PostgresTicks(postmaster));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(window);
-        var after = (Inventory: Ticks(inventoryPid), Postgres: PostgresTicks(postmaster));
+        var after = (Inventory: ProcCpu.Ticks(inventoryPid), Postgres: PostgresTicks(postmaster));
         var seconds = clock.Elapsed.TotalSeconds;
         var postgres = after.Postgres.Sum(p => p.Value - before.Postgres.GetValueOrDefault(p.Key));
         return ((after.Inventory - before.Inventory) / 100.0 / seconds, postgres / 100.0 / seconds);
     }
 
-    /// <summary>utime + stime of a process, in clock ticks (USER_HZ, 100 a second on Linux).</summary>
-    private static long Ticks(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // the name may hold spaces; fields after it start at 3
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-    }
-
     /// <summary>The postmaster's and its children's ticks (backends of the services, background workers), by pid.</summary>
     private static Dictionary<int, long> PostgresTicks(int postmaster)
     {
-        var ticks = new Dictionary<int, long> { [postmaster] = Ticks(postmaster) };
+        var ticks = new Dictionary<int, long> { [postmaster] = ProcCpu.Ticks(postmaster) };
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == postmaster) continue;
@@ -78,7 +70,7 @@ public sealed class IdleCostBenchmark(BenchmarkStack bench)
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster) ticks[pid] = Ticks(pid);
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster) ticks[pid] = ProcCpu.Ticks(pid);
             }
             catch (IOException) { } // ended between the listing and the read
         }
