@@ -18,11 +18,12 @@ namespace Logistics.Web.Export;
 /// are the list call's own (named as on the page's link); the columns are the API's field names, which stay the same
 /// in every language.
 /// </summary>
-public static class ExportLists
+public static partial class ExportLists
 {
     public const string Route = "/export/{list}.csv";
 
-    public static readonly string[] Names = ["requests", "returns", "counts", "movements", "doa-claims", "anomalies", "stock", "custody"];
+    public static readonly string[] Names = ["requests", "returns", "counts", "movements", "doa-claims", "anomalies", "stock", "custody",
+        "report-doa", "report-service-levels", "report-returns", "report-stock"];
 
     /// <summary>The link of a list's export with these filters (empty ones left out).</summary>
     public static string Url(string list, IEnumerable<KeyValuePair<string, string?>> filters)
@@ -50,6 +51,10 @@ public static class ExportLists
                     "anomalies" => Anomalies(calls, filters),
                     "stock" => Stock(calls, filters),
                     "custody" => Custody(calls, filters),
+                    "report-doa" => DoaReport(calls, filters),
+                    "report-service-levels" => ServiceLevelReport(calls, filters),
+                    "report-returns" => ReturnsReport(calls, filters),
+                    "report-stock" => StockReport(calls, filters),
                     _ => Results.Text($"no list {list} to export (one of {string.Join(", ", Names)})", "text/plain; charset=utf-8", statusCode: 404),
                 };
             }
@@ -246,6 +251,16 @@ public sealed class ExportFilters(IQueryCollection query)
             ? Timestamp.FromDateTimeOffset(at)
             : throw new ExportFilterException($"{name}: must be a time in ISO 8601 with its offset, e.g. 2026-12-01T00:00:00+08:00");
     }
+
+    /// <summary>A day (yyyy-MM-dd), or null when left out.</summary>
+    public DateOnly? Day(string name)
+    {
+        var text = Text(name);
+        if (text.Length == 0) return null;
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new ExportFilterException($"{name}: must be a day as yyyy-MM-dd, e.g. 2026-12-01");
+    }
 }
 
 /// <summary>The list calls of one export, with the user's token; a call the gateway's rate limit refuses waits and is sent again.</summary>
@@ -263,6 +278,13 @@ public sealed class ExportCalls(GrpcChannel channel, string token)
             yield return rows;
             next = following;
         } while (next.Length > 0);
+    }
+
+    /// <summary>One call (a dashboard's report) read as a single page of rows.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<TRow>> Once<TRow, TAnswer>(Func<CallOptions, AsyncUnaryCall<TAnswer>> call,
+        Func<TAnswer, IReadOnlyList<TRow>> read, [EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return read(await CallAsync(call, ct));
     }
 
     private async Task<TAnswer> CallAsync<TAnswer>(Func<CallOptions, AsyncUnaryCall<TAnswer>> call, CancellationToken ct)
