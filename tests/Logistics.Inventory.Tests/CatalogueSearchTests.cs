@@ -21,10 +21,7 @@ public sealed class CatalogueSearchTests(TestPostgres postgres) : IClassFixture<
 
     public async Task InitializeAsync()
     {
-        var cs = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "inventory" }.ConnectionString;
-        _db = NpgsqlDataSource.Create(cs);
-        await new MigrationRunner(_db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(PartsTable).Assembly), CancellationToken.None);
+        _db = await InventoryDatabase.CreateAsync(postgres);
         _parts = new PartsTable(_db);
         _centres = new CentresTable(_db);
         await CatalogueAsync("02310QKA", "Main control board");

@@ -28,10 +28,7 @@ public sealed class CountListTests(TestPostgres postgres) : IClassFixture<TestPo
 
     public async Task InitializeAsync()
     {
-        var cs = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "inventory" }.ConnectionString;
-        _db = NpgsqlDataSource.Create(cs);
-        await new MigrationRunner(_db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(CountStore).Assembly), CancellationToken.None);
+        _db = await InventoryDatabase.CreateAsync(postgres);
         _counts = new CountStore(_db);
         var centres = new CentresTable(_db);
         _lists = new CountLists(_counts, centres);

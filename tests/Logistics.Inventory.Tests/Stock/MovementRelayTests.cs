@@ -25,10 +25,7 @@ public sealed class MovementRelayTests(TestPostgres postgres, TestRedis redis) :
 
     public async Task InitializeAsync()
     {
-        var cs = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "inventory" }.ConnectionString;
-        _db = NpgsqlDataSource.Create(cs);
-        await new MigrationRunner(_db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(MovementLedger).Assembly), CancellationToken.None);
+        _db = await InventoryDatabase.CreateAsync(postgres);
         _redis = await redis.ConnectAsync();
         _stock = new StockStore(_redis);
     }
