@@ -42,10 +42,7 @@ public sealed class EvidenceTests(TestPostgres postgres) : IClassFixture<TestPos
 
     public async Task InitializeAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        _db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "doa" }.ConnectionString);
-        await new MigrationRunner(_db, new ServiceSchema("doa"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(ClaimStore).Assembly), Ct);
+        _db = await DoaDatabase.CreateAsync(postgres);
         var deliveries = new DeliveriesTable();
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
