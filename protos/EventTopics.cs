@@ -6,10 +6,12 @@ public static class EventTopics
     public const string PartCatalogued = "part-catalogued";
     public const string CentreDefined = "centre-defined";
     public const string StockMovementRecorded = "stock-movement-recorded";
+    public const string StockReservationChanged = "stock-reservation-changed";
     public const string PartRequestSubmitted = "part-request-submitted";
     public const string PartRequestApproved = "part-request-approved";
     public const string PartRequestRejected = "part-request-rejected";
     public const string PartRequestCancelled = "part-request-cancelled";
+    public const string PartRequestReservationChanged = "part-request-reservation-changed";
     public const string PartRequestShipped = "part-request-shipped";
     public const string PartRequestDelivered = "part-request-delivered";
     public const string PartInstalled = "part-installed";

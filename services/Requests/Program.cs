@@ -21,6 +21,7 @@ app.MapGrpcService<PartRequestsApi>();
 app.MapGrpcService<WorkingTimeApi>();
 app.MapCatalogueEvents();
 app.MapStockMovementEvents();
+app.MapReservationEvents();
 app.MapReceiptEvents();
 app.MapReturnEvents();
 app.MapDoaEvents();

@@ -135,7 +135,47 @@ public sealed class PartRequestFlowTests(TestStack stack)
         await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/centres/{f.Centre}/goods-in", new { partNumber = f.Part, bin = "A-02", serials = new[] { "LATE-" + f.Id } }));
         await f.RequestInStateAsync(id, "Reserved");
         await f.StockBecomesAsync((1, 1, 0, 0, 0, 0), "the late unit reserved for the backorder");
+        // Each answer requests recorded went out for the console, in the transaction that recorded it, in that order.
+        Assert.Equal("backordered,reserved", await stack.ScalarAsync<string>(
+            "SELECT string_agg(payload->>'state', ',' ORDER BY id) FROM requests.outbox WHERE topic = 'part-request-reservation-changed' AND payload->>'requestId' = $1", id));
         await f.ShipAsync(id, "LATE-" + f.Id);
+    }
+
+    [Fact]
+    public async Task An_answer_that_does_not_apply_to_the_request_changes_nothing_whenever_it_arrives()
+    {
+        using var f = await StockedAsync(stack, units: 0);
+        var id = Text(await f.SubmitAsync(quantity: 1), "requestId");
+        await f.RequestInStateAsync(id, "Backordered");
+
+        // Another centre's reservation with the same reference, and a release, change nothing.
+        await AnswerAsync(f, id, "reserved", centre: "OTHER-" + f.Centre, eventId: "other-centre-" + f.Id);
+        await AnswerAsync(f, id, "released", centre: f.Centre, eventId: "released-" + f.Id);
+        await f.RequestInStateAsync(id, "Backordered");
+
+        // The real answer, then a late "backordered" that was overtaken: it stays Reserved and says so once.
+        await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/centres/{f.Centre}/goods-in", new { partNumber = f.Part, bin = "A-02", serials = new[] { "LATE-" + f.Id } }));
+        await f.RequestInStateAsync(id, "Reserved");
+        await AnswerAsync(f, id, "backordered", centre: f.Centre, eventId: "late-" + f.Id);
+        await f.RequestInStateAsync(id, "Reserved");
+        Assert.Equal("backordered,reserved", await stack.ScalarAsync<string>(
+            "SELECT string_agg(payload->>'state', ',' ORDER BY id) FROM requests.outbox WHERE topic = 'part-request-reservation-changed' AND payload->>'requestId' = $1", id));
+    }
+
+    /// <summary>Publishes an answer as inventory would and waits until requests has taken it in (its inbox holds the id).</summary>
+    private async Task AnswerAsync(Flow f, string requestId, string state, string centre, string eventId)
+    {
+        var answer = new Logistics.Events.V1.StockReservationChanged
+        {
+            ReservationId = $"{centre}.{requestId}", Sequence = 1, CentreId = centre, PartNumber = f.Part, State = state, Quantity = 1,
+            Reference = requestId, OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+        };
+        using var dapr = stack.SidecarOf(stack.PublisherOf(Logistics.Events.V1.EventTopics.StockReservationChanged));
+        await dapr.PublishEventAsync(stack.Stack.Layout.PubsubName, Logistics.Events.V1.EventTopics.StockReservationChanged,
+            System.Text.Json.JsonDocument.Parse(Google.Protobuf.JsonFormatter.Default.Format(answer)).RootElement,
+            new Dictionary<string, string> { ["cloudevent.id"] = eventId });
+        await Eventually.Until(async () => await stack.ScalarAsync<long>("SELECT count(*) FROM requests.inbox WHERE event_id = $1", eventId) == 1,
+            Settle, $"requests to take in {state} from {centre}");
     }
 
     [Fact]

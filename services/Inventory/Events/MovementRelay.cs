@@ -5,6 +5,7 @@ using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Data.Stock;
+using Logistics.Inventory.Domain;
 using Logistics.Inventory.Domain.Stock;
 using Npgsql;
 using StackExchange.Redis;
@@ -14,7 +15,7 @@ namespace Logistics.Inventory.Events;
 /// <summary>
 /// Each centre's Redis movement stream is inventory's outbox: this relay drains it, in order, into the
 /// Postgres movement ledger and, in the same transaction, into the service outbox as
-/// StockMovementRecorded events (which the outbox relay publishes). The drain cursor moves in that
+/// StockMovementRecorded events, or StockReservationChanged for reservations (which the outbox relay publishes). The drain cursor moves in that
 /// transaction too, so a crash at any point re-drains entries the ledger then recognises by movement id.
 /// It waits for work: every stock script publishes its centre on <see cref="Channel"/>, and only that centre is
 /// drained (an idle stack costs nothing per centre). Pub/sub can lose a message (a reconnect, a relay that was
@@ -143,7 +144,7 @@ public sealed class MovementRelay(
             if (sequence is null) continue; // drained before: the ledger, holders and outbox have it
             await MovementLedger.ApplySerialMovesAsync(tx, movement, ct);
             await MarkCountedLinesStaleAsync(tx, movement, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence.Value), ct);
+            await PublishAsync(tx, movement, sequence.Value, ct);
         }
         var last = (string)entries[^1].Id!;
         await MovementLedger.SaveCursorAsync(tx, centreId, last, ct);
@@ -164,6 +165,33 @@ public sealed class MovementRelay(
             : [];
         await counts.MarkStaleAsync(tx, m.CentreId, m.PartNumber, bins, ct);
     }
+
+    /// <summary>
+    /// A reservation moves no unit and matters only to whoever asked for it, so it goes to its own topic; every other
+    /// movement goes to the subscribers that follow units and levels.
+    /// </summary>
+    private static Task PublishAsync(NpgsqlTransaction tx, Movement movement, long sequence, CancellationToken ct) =>
+        ReservationState(movement.Kind) is { } state
+            ? Outbox.EnqueueAsync(tx, EventTopics.StockReservationChanged, ToReservationEvent(movement, state, sequence), ct)
+            : Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence), ct);
+
+    private static string? ReservationState(MovementKind kind) => kind switch
+    {
+        MovementKind.Reserved or MovementKind.Backordered or MovementKind.Released => kind.WireName(),
+        _ => null,
+    };
+
+    private static StockReservationChanged ToReservationEvent(Movement m, string state, long sequence) => new()
+    {
+        ReservationId = ReservationIds.Format(m.CentreId, m.ReservationId), // the id the reservations API answers to
+        Sequence = sequence,
+        CentreId = m.CentreId,
+        PartNumber = m.PartNumber,
+        State = state,
+        Quantity = m.Quantity,
+        Reference = m.Reference,
+        OccurredAt = Timestamp.FromDateTimeOffset(m.OccurredAt),
+    };
 
     private static StockMovementRecorded ToEvent(Movement m, long sequence) => new()
     {

@@ -9,7 +9,7 @@ namespace Logistics.Inventory.Events;
 
 /// <summary>
 /// Stock follows the part requests: an approved request is reserved (or backordered when short), a cancelled
-/// one released. The outcome goes out as the StockMovementRecorded of the reservation, whose reference is the
+/// one released. The outcome goes out as the StockReservationChanged of the reservation, whose reference is the
 /// request id. The stock scripts' idempotency keys come from the request, so a redelivered event changes nothing
 /// even if the inbox row was lost with a crash between Redis and Postgres.
 /// </summary>

@@ -64,6 +64,18 @@ public static class RequestEvents
             CancelledBy = r.CancelledBy ?? "",
         }, ct);
 
+    /// <summary>Inventory's answer recorded: Reserved (the centre may ship) or Backordered (waits for stock).</summary>
+    public static Task ReservationChangedAsync(NpgsqlTransaction tx, PartRequest r, CancellationToken ct) =>
+        Outbox.EnqueueAsync(tx, EventTopics.PartRequestReservationChanged, new PartRequestReservationChanged
+        {
+            RequestId = r.RequestId,
+            CentreId = r.CentreId,
+            EngineerId = r.EngineerId,
+            PartNumber = r.PartNumber,
+            State = r.State == RequestState.Reserved ? "reserved" : "backordered",
+            ChangedAt = Timestamp.FromDateTimeOffset(LastMoveTo(r, r.State)),
+        }, ct);
+
     public static Task ShippedAsync(NpgsqlTransaction tx, PartRequest r, CancellationToken ct)
     {
         var s = r.Shipment ?? throw new InvalidOperationException($"request {r.RequestId} has no shipment");

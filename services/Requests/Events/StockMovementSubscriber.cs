@@ -6,18 +6,13 @@ using Logistics.Requests.Domain;
 namespace Logistics.Requests.Events;
 
 /// <summary>
-/// Follows inventory's stock movements: the outcome of a request's reservation (kind "reserved" / "backordered" whose
-/// reference is the request id), and the serials on the shelf of each centre (what the warehouse may ship). Movements
-/// that do not concern a request of ours, arrive after a newer one, or come too late for the request are ignored.
+/// Follows inventory's stock movements for the serials on the shelf of each centre (what the warehouse may ship). A
+/// movement that arrives after a newer one for the same serial is ignored.
 /// </summary>
 public static class StockMovementSubscriber
 {
     public static void MapStockMovementEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<StockMovementRecorded>(EventTopics.StockMovementRecorded, async (e, inbox, ct) =>
-        {
-            await UpdateShelfAsync(e, inbox, ct);
-            await RecordReservationAsync(e, inbox, ct);
-        });
+        app.MapIntegrationEvent<StockMovementRecorded>(EventTopics.StockMovementRecorded, UpdateShelfAsync);
 
     private static async Task UpdateShelfAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
     {
@@ -34,23 +29,6 @@ public static class StockMovementSubscriber
                 : ShelfSerial.Seen(e.CentreId, e.PartNumber, placement, e.Sequence);
             if (next is not null) await shelf.SaveAsync(tx, next, ct);
         }
-    }
-
-    private static async Task RecordReservationAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
-    {
-        ReservationOutcome? outcome = e.Kind switch
-        {
-            "reserved" => ReservationOutcome.Reserved,
-            "backordered" => ReservationOutcome.Backordered,
-            _ => null,
-        };
-        if (outcome is null || string.IsNullOrEmpty(e.Reference)) return;
-        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
-        var request = await requests.FindForUpdateAsync(inbox.Transaction, e.Reference, ct);
-        // Not a request of ours (a manual reservation), another centre, or an answer that no longer applies.
-        if (request is null || request.CentreId != e.CentreId || !request.AwaitsReservation(outcome.Value)) return;
-        request.RecordReservation(outcome.Value, EventTime.Of(e.OccurredAt, inbox));
-        await requests.UpdateAsync(inbox.Transaction, request, ct);
     }
 }
 

@@ -10,9 +10,9 @@ public static class ConsoleEvents
 {
     public static readonly string[] Topics =
     [
-        EventTopics.PartRequestApproved, EventTopics.PartRequestCancelled, EventTopics.PartRequestShipped,
-        EventTopics.PartRequestDelivered, EventTopics.PartInstalled, EventTopics.PartRequestClosed,
-        // a request becomes Reserved when requests reads inventory's "reserved" movement: no event of its own
+        EventTopics.PartRequestApproved, EventTopics.PartRequestReservationChanged, EventTopics.PartRequestCancelled,
+        EventTopics.PartRequestShipped, EventTopics.PartRequestDelivered, EventTopics.PartInstalled, EventTopics.PartRequestClosed,
+        // units moving at a centre (a serial's page, stock levels)
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
         EventTopics.StockCountChanged,

@@ -28,8 +28,8 @@ public abstract class LivePage : ComponentBase, IDisposable
 
     private async Task ReloadAfterEventAsync()
     {
-        // Some events reach the console before the service that owns the record has applied them (a reservation is
-        // inventory's event, then the request's change): read now, and twice more shortly after.
+        // Some events reach the console before every service they concern has applied them (a receipt signed is the
+        // receipts service's event; the request's Delivered follows from it): read now, and twice more shortly after.
         foreach (var delay in new[] { 0, 400, 1200 })
         {
             if (delay > 0) await Task.Delay(delay);
