@@ -61,8 +61,8 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     public async Task Only_what_the_workers_can_take_is_read_so_little_is_pending_when_the_app_is_slow()
     {
         // An entry read is pending until acknowledged, and a killed sidecar's pending entries wait processingTimeout
-        // for the next one. So the sidecar reads new entries only when a worker is free (concurrency 1: the one in
-        // hand and one queued), never queueDepth ahead: ten events behind a hung delivery stay unread.
+        // for the next one. So the sidecar reads new entries only for free workers (the default concurrency 10: ten
+        // in hand), never queueDepth ahead: twenty more events behind ten hung deliveries stay unread.
         var topic = Unique("no-read-ahead");
         await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.Hangs);
         await subscriber.StartAsync();
@@ -70,11 +70,11 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
         await using var sidecar = env.StartSidecar(appId, subscriber.Port);
         await sidecar.WaitReadyAsync();
 
-        for (var i = 0; i < 10; i++) await PublishAsync(sidecar, topic);
-        await Waits.ForDeliveriesAsync(subscriber, topic, 1, sidecar);
-        await Task.Delay(500); // time for a read-ahead to show, well inside the 2 s processingTimeout of the hung delivery
+        for (var i = 0; i < 30; i++) await PublishAsync(sidecar, topic);
+        await Waits.ForDeliveriesAsync(subscriber, topic, 10, sidecar);
+        await Task.Delay(500); // time for a read-ahead to show, well inside the 2 s processingTimeout of the hung deliveries
 
-        Assert.InRange(await env.PendingAsync(topic, appId), 1, 2);
+        Assert.Equal(10, await env.PendingAsync(topic, appId));
     }
 
     [Fact]
@@ -209,17 +209,17 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     }
 
     [Fact]
-    public async Task Events_of_a_subscription_are_delivered_one_at_a_time_in_publish_order()
+    public async Task With_concurrency_1_events_of_a_subscription_are_delivered_one_at_a_time_in_publish_order()
     {
-        // Local sidecar rule (pubsub.redis `concurrency`, 1 here by default where daprd uses 10): one event of a
-        // subscription at a time, in stream order, even when one of them needs a retry.
+        // pubsub.redis `concurrency: 1` (the default is 10): one worker, so one event of a subscription at a time, in
+        // stream order, even when one of them needs a retry.
         var topic = Unique("ordered");
         var delivered = 0;
         // The fourth delivery (event 3) is asked to retry: the later events must wait for it.
         await using var subscriber = new TestSubscriber().Subscribe(topic, _ => Interlocked.Increment(ref delivered) == 4 ? Reply.Retry : Reply.Success);
         await subscriber.StartAsync();
         var appId = Unique("app");
-        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port, env.ScopedResources(new Dictionary<string, string> { ["concurrency"] = "1" }));
         await sidecar.WaitReadyAsync();
 
         using (var dapr = sidecar.CreateDaprClient())
