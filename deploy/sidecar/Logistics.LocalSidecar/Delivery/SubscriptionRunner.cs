@@ -14,8 +14,9 @@ namespace Logistics.LocalSidecar.Delivery;
 /// `concurrency` workers (10 by default, as pubsub.redis: up to 10 events of the subscription at the app at once, in no
 /// set order). Unlike pubsub.redis it reads only as many entries as there are free workers (not queueDepth ahead): an
 /// entry read becomes pending, and the pending entries of a sidecar killed with a full queue would wait
-/// processingTimeout to be delivered again. An event is acknowledged (XACK) once the app took it or dropped it, or once
-/// it went to the dead-letter topic; otherwise it stays pending and the reclaim loop delivers it again after
+/// processingTimeout to be delivered again. An event is acknowledged (XACK) once the app took it or dropped it, once it
+/// went to the dead-letter topic, or once its retries ran out (pubsub.redis since Dapr 1.17); a delivery cut short by
+/// processingTimeout or by the sidecar's end stays pending, and the reclaim loop delivers it again after
 /// processingTimeout, in this process or in the next one for the same app id.
 /// </summary>
 public sealed class SubscriptionRunner
@@ -194,8 +195,9 @@ public sealed class SubscriptionRunner
         Outcome outcome;
         if (ce is null)
         {
+            // daprd fails the message, so pubsub.redis acknowledges it (Dapr 1.17+) unless there is a dead-letter topic.
             _log.LogError("deliver {Subscription}: entry {Entry} is not a CloudEvent JSON object", Name, entry.Id);
-            outcome = _subscription.DeadLetterTopic is null ? Outcome.LeavePending : Outcome.DeadLetter;
+            outcome = _subscription.DeadLetterTopic is null ? Outcome.Ack : Outcome.DeadLetter;
         }
         else if (CloudEvents.HasExpired(ce))
         {
@@ -245,7 +247,7 @@ public sealed class SubscriptionRunner
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1);
+                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, timedOut: true);
             }
 
             switch (result.Status)
@@ -271,16 +273,17 @@ public sealed class SubscriptionRunner
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1);
+                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, timedOut: true);
             }
         }
     }
 
     /// <summary>
-    /// Out of retries (or of time), as daprd decides it: to the dead-letter topic when the subscription has one;
-    /// otherwise the event stays pending and pubsub.redis redelivers it after processingTimeout.
+    /// Out of retries (or of time), as daprd decides it: to the dead-letter topic when the subscription has one.
+    /// Otherwise daprd fails the message and pubsub.redis (Dapr 1.17+, components-contrib#4208) acknowledges it, so it is
+    /// gone; only when processingTimeout ran out first does it stay pending, to be redelivered after processingTimeout.
     /// </summary>
-    private Outcome GiveUp(string eventId, string reason, int attempts)
+    private Outcome GiveUp(string eventId, string reason, int attempts, bool timedOut = false)
     {
         if (_subscription.DeadLetterTopic is not null)
         {
@@ -288,9 +291,15 @@ public sealed class SubscriptionRunner
                 Name, eventId, attempts, reason);
             return Outcome.DeadLetter;
         }
-        _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); left pending, redelivered after {Timeout} s",
-            Name, eventId, attempts, reason, Component.ProcessingTimeout.TotalSeconds);
-        return Outcome.LeavePending;
+        if (timedOut)
+        {
+            _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); left pending, redelivered after {Timeout} s",
+                Name, eventId, attempts, reason, Component.ProcessingTimeout.TotalSeconds);
+            return Outcome.LeavePending;
+        }
+        _log.LogError("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); acknowledged without a dead-letter topic, " +
+            "so it is not delivered again (pubsub.redis since Dapr 1.17)", Name, eventId, attempts, reason);
+        return Outcome.Ack;
     }
 
     private async Task DeadLetterAsync(StreamEntry entry, byte[] bytes, string eventId, CancellationToken stopping)
