@@ -79,6 +79,22 @@ public sealed class DefaultsTests(SidecarEnvironment env) : IClassFixture<Sideca
     }
 
     [Fact]
+    public async Task A_redeliverInterval_written_as_a_duration_is_warned_about_as_released_pubsub_redis_ignores_it()
+    {
+        // components-contrib (released): Settings.RedeliverInterval is tagged mapstructure:"-", so only a bare number of
+        // milliseconds is read and "5s" silently leaves the 15s default (dapr/docs#5324; fixed by components-contrib#4601).
+        // The local sidecar reads both, and says so at start, so a component file that would differ under daprd shows.
+        await using var sidecar = env.StartSidecar(Unique("app"), resourcesPath: env.BareResources(new Dictionary<string, string> { ["redeliverInterval"] = "5s" }));
+        await sidecar.WaitOutboundReadyAsync();
+        Assert.Contains("redeliverInterval '5s' is a duration; released pubsub.redis reads only milliseconds", sidecar.Log);
+
+        await using var milliseconds = env.StartSidecar(Unique("app"), resourcesPath: env.BareResources(new Dictionary<string, string> { ["redeliverInterval"] = "5000" }));
+        await milliseconds.WaitOutboundReadyAsync();
+        Assert.Contains("redeliverInterval 5s", milliseconds.Log);
+        Assert.DoesNotContain("is a duration", milliseconds.Log);
+    }
+
+    [Fact]
     public async Task Without_an_inbound_retry_policy_a_failed_delivery_is_tried_once_as_daprd_has_no_built_in_pubsub_retry()
     {
         // Dapr's built-in retries (resiliency "Override default retry resiliency policies") cover service invocation,
