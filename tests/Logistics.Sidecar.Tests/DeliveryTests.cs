@@ -61,8 +61,8 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     public async Task Only_what_the_workers_can_take_is_read_so_little_is_pending_when_the_app_is_slow()
     {
         // An entry read is pending until acknowledged, and a killed sidecar's pending entries wait processingTimeout
-        // for the next one. So the sidecar reads new entries only when a worker is free (concurrency 1: the one in
-        // hand and one queued), never queueDepth ahead: ten events behind a hung delivery stay unread.
+        // for the next one. So the sidecar reads new entries only for free workers (the default concurrency 10: ten
+        // in hand), never queueDepth ahead: twenty more events behind ten hung deliveries stay unread.
         var topic = Unique("no-read-ahead");
         await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.Hangs);
         await subscriber.StartAsync();
@@ -70,11 +70,11 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
         await using var sidecar = env.StartSidecar(appId, subscriber.Port);
         await sidecar.WaitReadyAsync();
 
-        for (var i = 0; i < 10; i++) await PublishAsync(sidecar, topic);
-        await Waits.ForDeliveriesAsync(subscriber, topic, 1, sidecar);
-        await Task.Delay(500); // time for a read-ahead to show, well inside the 2 s processingTimeout of the hung delivery
+        for (var i = 0; i < 30; i++) await PublishAsync(sidecar, topic);
+        await Waits.ForDeliveriesAsync(subscriber, topic, 10, sidecar);
+        await Task.Delay(500); // time for a read-ahead to show, well inside the 2 s processingTimeout of the hung deliveries
 
-        Assert.InRange(await env.PendingAsync(topic, appId), 1, 2);
+        Assert.Equal(10, await env.PendingAsync(topic, appId));
     }
 
     [Fact]
@@ -100,14 +100,13 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     }
 
     [Fact]
-    public async Task Server_errors_are_retried_then_redelivered_after_processing_timeout_until_success()
+    public async Task Server_errors_are_retried_and_without_a_dead_letter_topic_the_event_is_acknowledged_when_the_retries_run_out()
     {
-        // Dapr rule: any status other than 2xx and 404 (here 500) is retriable. After the retry policy's attempts
-        // (1 + maxRetries 3) and with no dead-letter topic, the event stays pending; pubsub.redis claims it again
-        // once it has been pending for processingTimeout and delivers it anew, until the app succeeds.
+        // Dapr rule: any status other than 2xx and 404 (here 500) is retriable; the inbound retry policy gives 1 + maxRetries
+        // attempts. Then daprd fails the message and pubsub.redis acknowledges it (Dapr 1.17+, components-contrib#4208):
+        // without a dead-letter topic the event is gone, never redelivered. (The services all have one.)
         var topic = Unique("errors");
-        const int failures = InboundMaxRetries + 3;
-        await using var subscriber = new TestSubscriber().Subscribe(topic, attempt => attempt <= failures ? Reply.ServerError : Reply.Success);
+        await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.ServerError);
         await subscriber.StartAsync();
         var appId = Unique("app");
         await using var sidecar = env.StartSidecar(appId, subscriber.Port);
@@ -115,15 +114,34 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
 
         await PublishAsync(sidecar, topic);
 
-        var deliveries = await Waits.ForDeliveriesAsync(subscriber, topic, failures + 1, sidecar);
-        Assert.Equal(Enumerable.Range(1, failures + 1), deliveries.Select(d => d.Attempt));
-        // The entry became pending when first read (just before the first attempt); it is claimed again once idle for processingTimeout.
-        var redelivered = deliveries[InboundMaxRetries + 1];
-        Assert.True(redelivered.At - deliveries[0].At >= ProcessingTimeout - TimeSpan.FromMilliseconds(250),
-            $"redelivered {(redelivered.At - deliveries[0].At).TotalMilliseconds} ms after the first attempt: expected at least processingTimeout");
+        var deliveries = await Waits.ForDeliveriesAsync(subscriber, topic, 1 + InboundMaxRetries, sidecar);
+        Assert.Equal(Enumerable.Range(1, 1 + InboundMaxRetries), deliveries.Select(d => d.Attempt));
+        await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, topic, 1 + InboundMaxRetries, sidecar);
+        Assert.Contains("acknowledged without a dead-letter topic", sidecar.Log);
+    }
+
+    [Fact]
+    public async Task A_delivery_still_unanswered_at_processing_timeout_stays_pending_and_is_redelivered_until_success()
+    {
+        // pubsub.redis rule: the handler has processingTimeout; when that runs out the event is not acknowledged but left
+        // pending, and the reclaim loop claims it once it has been pending for processingTimeout and delivers it anew.
+        var topic = Unique("timeout");
+        await using var subscriber = new TestSubscriber().Subscribe(topic, attempt => attempt == 1 ? Reply.Hangs : Reply.Success);
+        await subscriber.StartAsync();
+        var appId = Unique("app");
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await sidecar.WaitReadyAsync();
+
+        await PublishAsync(sidecar, topic);
+
+        var deliveries = await Waits.ForDeliveriesAsync(subscriber, topic, 2, sidecar);
+        Assert.Equal(deliveries[0].EventId, deliveries[1].EventId);
+        Assert.True(deliveries[1].At - deliveries[0].At >= ProcessingTimeout - TimeSpan.FromMilliseconds(250),
+            $"redelivered {(deliveries[1].At - deliveries[0].At).TotalMilliseconds} ms after the first attempt: expected at least processingTimeout");
         Assert.Contains("left pending, redelivered after", sidecar.Log);
         await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
-        await Waits.NoMoreDeliveriesAsync(subscriber, topic, failures + 1, sidecar);
+        await Waits.NoMoreDeliveriesAsync(subscriber, topic, 2, sidecar);
     }
 
     [Fact]
@@ -209,17 +227,17 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     }
 
     [Fact]
-    public async Task Events_of_a_subscription_are_delivered_one_at_a_time_in_publish_order()
+    public async Task With_concurrency_1_events_of_a_subscription_are_delivered_one_at_a_time_in_publish_order()
     {
-        // Local sidecar rule (pubsub.redis `concurrency`, 1 here by default where daprd uses 10): one event of a
-        // subscription at a time, in stream order, even when one of them needs a retry.
+        // pubsub.redis `concurrency: 1` (the default is 10): one worker, so one event of a subscription at a time, in
+        // stream order, even when one of them needs a retry.
         var topic = Unique("ordered");
         var delivered = 0;
         // The fourth delivery (event 3) is asked to retry: the later events must wait for it.
         await using var subscriber = new TestSubscriber().Subscribe(topic, _ => Interlocked.Increment(ref delivered) == 4 ? Reply.Retry : Reply.Success);
         await subscriber.StartAsync();
         var appId = Unique("app");
-        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port, env.ScopedResources(new Dictionary<string, string> { ["concurrency"] = "1" }));
         await sidecar.WaitReadyAsync();
 
         using (var dapr = sidecar.CreateDaprClient())

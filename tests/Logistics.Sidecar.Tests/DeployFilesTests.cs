@@ -56,7 +56,7 @@ public sealed partial class DeployFilesTests(SidecarEnvironment env) : IClassFix
 
         var log = sidecar.Log;
         Assert.Contains($"component {stack.PubsubName} (pubsub.redis) ready", log);
-        Assert.Contains("processingTimeout 60 s, redeliverInterval 5 s", log);
+        Assert.Contains("concurrency 10, queueDepth 100, processingTimeout 60s, redeliverInterval 5s, maxLenApprox 100000", log);
         Assert.Contains("inbound retry subscriberDelivery (exponential, maxInterval 5s, maxRetries 25)", log);
         Assert.DoesNotContain("resources:", log);
         Assert.DoesNotContain("WARN", log);

@@ -195,6 +195,9 @@ public sealed partial class KubernetesManifestTests
         Assert.All(localNames, name => Assert.Contains(name, metadata.Keys));
 
         var processingTimeout = Duration(Value(metadata, "processingTimeout"));
+        // Released pubsub.redis reads redeliverInterval only as milliseconds (a duration string silently becomes 15s).
+        Assert.True(ulong.TryParse(Value(metadata, "redeliverInterval"), out _), "redeliverInterval must be milliseconds");
+        Assert.True(ulong.TryParse(LocalValue(local, "redeliverInterval"), out _), "the local redeliverInterval must be milliseconds");
         var redeliverInterval = Duration(Value(metadata, "redeliverInterval"));
         Assert.True(redeliverInterval > TimeSpan.Zero, "redeliverInterval must be positive");
         Assert.True(processingTimeout > redeliverInterval, "processingTimeout must exceed redeliverInterval");
@@ -569,7 +572,10 @@ public sealed partial class KubernetesManifestTests
         return destinations;
     }
 
-    [GeneratedRegex(@"^(?<n>\d+)(?<unit>ms|s|m|h)$")]
+    private static string LocalValue(YamlMappingNode component, string name) =>
+        component.Map("spec").Seq("metadata").Single(m => m.Str("name") == name).Str("value");
+
+    [GeneratedRegex(@"^(?<n>\d+)(?<unit>ms|s|m|h|)$")]
     private static partial Regex GoDuration();
 
     private static TimeSpan Duration(string value)
@@ -579,7 +585,7 @@ public sealed partial class KubernetesManifestTests
         var n = long.Parse(m.Groups["n"].Value);
         return m.Groups["unit"].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(n),
+            "ms" or "" => TimeSpan.FromMilliseconds(n), // a bare number is milliseconds to pubsub.redis
             "s" => TimeSpan.FromSeconds(n),
             "m" => TimeSpan.FromMinutes(n),
             _ => TimeSpan.FromHours(n),

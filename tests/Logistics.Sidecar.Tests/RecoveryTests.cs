@@ -32,13 +32,32 @@ public sealed class RecoveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     [Fact]
     public async Task An_app_that_went_down_after_discovery_gets_the_event_when_it_is_back()
     {
-        // Dapr rule: an unreachable app is a retriable failure; once the retries are used up the event stays pending
+        // Dapr rule: an unreachable app is a retriable failure; with an inbound retry policy that outlasts
+        // processingTimeout the delivery is still failing when processingTimeout runs out, so the event stays pending
         // and is redelivered every processingTimeout until the app takes it.
         var topic = Unique("restart");
         await using var subscriber = new TestSubscriber().Subscribe(topic, Reply.Success);
         await subscriber.StartAsync();
         var appId = Unique("app");
-        await using var sidecar = env.StartSidecar(appId, subscriber.Port);
+        var resources = env.BareResources(new Dictionary<string, string> { ["processingTimeout"] = "2000", ["redeliverInterval"] = "300" }, $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata:
+              name: forever
+            spec:
+              policies:
+                retries:
+                  forever:
+                    policy: constant
+                    duration: 200ms
+                    maxRetries: -1
+              targets:
+                components:
+                  {Pubsub}:
+                    inbound:
+                      retry: forever
+            """);
+        await using var sidecar = env.StartSidecar(appId, subscriber.Port, resources);
         await sidecar.WaitReadyAsync();
 
         await subscriber.StopAsync();
@@ -70,8 +89,9 @@ public sealed class RecoveryTests(SidecarEnvironment env) : IClassFixture<Sideca
         var appId = Unique("late-subscriber");
         await using var sidecar = env.StartSidecar(appId, subscriber.Port);
 
+        // At the default concurrency (10) the three reach the app at once, in any order.
         var deliveries = await Waits.ForDeliveriesAsync(subscriber, topic, 3, sidecar);
-        Assert.Equal(["\"event 1\"", "\"event 2\"", "\"event 3\""], deliveries.Select(d => d.CloudEvent["data"]!.ToJsonString()));
+        Assert.Equal(["\"event 1\"", "\"event 2\"", "\"event 3\""], deliveries.Select(d => d.CloudEvent["data"]!.ToJsonString()).Order(StringComparer.Ordinal));
         await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
     }
 

@@ -56,9 +56,12 @@ public sealed class SidecarRuntime(
             try
             {
                 await pubsub.PingAsync();
-                _log.LogInformation("component {Name} ({Type}) ready: Redis {Host}, consumer group {Group}, processingTimeout {Timeout} s, redeliverInterval {Interval} s",
-                    pubsub.Component.Name, PubsubComponent.Type, pubsub.Component.RedisHost, pubsub.Component.ConsumerId,
-                    pubsub.Component.ProcessingTimeout.TotalSeconds, pubsub.Component.RedeliverInterval.TotalSeconds);
+                var c = pubsub.Component;
+                _log.LogInformation("component {Name} ({Type}) ready: Redis {Host}, redisDB {Db}, enableTLS {Tls}, consumerID {Group}, " +
+                    "concurrency {Concurrency}, queueDepth {QueueDepth}, processingTimeout {Timeout}s, redeliverInterval {Interval}s, maxLenApprox {MaxLen}",
+                    c.Name, PubsubComponent.Type, c.RedisHost, c.RedisDb, c.EnableTls ? "true" : "false", c.ConsumerId,
+                    c.Concurrency, c.QueueDepth, c.ProcessingTimeout.TotalSeconds, c.RedeliverInterval.TotalSeconds,
+                    c.MaxLenApprox?.ToString() ?? "unlimited");
                 return;
             }
             catch (RedisException e)

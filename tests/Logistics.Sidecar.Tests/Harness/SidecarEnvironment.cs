@@ -6,7 +6,7 @@ namespace Logistics.Sidecar.Tests.Harness;
 
 /// <summary>
 /// One real Redis and one resources folder per test class. The component files use short timings so that
-/// redelivery and retries show within seconds: processingTimeout 2s, redeliverInterval 300ms, inbound retry
+/// redelivery and retries show within seconds: processingTimeout 2s, redeliverInterval 300 (ms), inbound retry
 /// constant 100ms × 3, outbound retry constant 100ms × 2.
 /// </summary>
 public sealed class SidecarEnvironment : IAsyncLifetime
@@ -47,7 +47,7 @@ public sealed class SidecarEnvironment : IAsyncLifetime
                 - name: processingTimeout
                   value: "{ProcessingTimeout.TotalSeconds}s"
                 - name: redeliverInterval
-                  value: "300ms"
+                  value: "300"
             """);
         await File.WriteAllTextAsync(Path.Combine(ResourcesPath, "resiliency.yaml"), $"""
             apiVersion: dapr.io/v1alpha1
@@ -90,8 +90,9 @@ public sealed class SidecarEnvironment : IAsyncLifetime
     public async Task<long> StreamLengthAsync(string topic) => await _redisClient!.GetDatabase().StreamLengthAsync(topic);
 
     /// <summary>
-    /// A resources folder like the default one whose pub/sub component also carries topic-scoping metadata
-    /// (publishingScopes, subscriptionScopes, allowedTopics, protectedTopics), each written as a folded YAML value.
+    /// A resources folder like the default one whose pub/sub component also carries the given metadata, such as the
+    /// topic scopes (publishingScopes, subscriptionScopes, allowedTopics, protectedTopics) or `concurrency`, each written
+    /// as a folded YAML value.
     /// </summary>
     public string ScopedResources(IReadOnlyDictionary<string, string> scoping)
     {
@@ -103,6 +104,35 @@ public sealed class SidecarEnvironment : IAsyncLifetime
         File.WriteAllText(Path.Combine(folder, "pubsub.yaml"), File.ReadAllText(Path.Combine(ResourcesPath, "pubsub.yaml")).TrimEnd() + extra + "\n");
         return folder;
     }
+
+    /// <summary>
+    /// A resources folder whose only file is a pub/sub component with redisHost and the given metadata, and no
+    /// resiliency policy unless one is given: everything left out takes daprd's and pubsub.redis' defaults.
+    /// </summary>
+    public string BareResources(IReadOnlyDictionary<string, string>? metadata = null, string? resiliency = null)
+    {
+        var folder = TempPath("bare-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var extra = string.Concat((metadata ?? new Dictionary<string, string>()).Select(m => $"\n    - name: {m.Key}\n      value: \"{m.Value}\""));
+        File.WriteAllText(Path.Combine(folder, "pubsub.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: {Pubsub}
+            spec:
+              type: pubsub.redis
+              version: v1
+              metadata:
+                - name: redisHost
+                  value: "{Redis.ConnectionString}"{extra}
+            """);
+        if (resiliency is not null) File.WriteAllText(Path.Combine(folder, "resiliency.yaml"), resiliency);
+        return folder;
+    }
+
+    /// <summary>The consumer groups of a topic's stream (XINFO GROUPS).</summary>
+    public async Task<IReadOnlyList<string>> GroupsAsync(string topic) =>
+        (await _redisClient!.GetDatabase().StreamGroupInfoAsync(topic)).Select(g => g.Name).ToList();
 
     /// <summary>CLIENT LIST: one line per connection to the test Redis (name, flags, the command it runs).</summary>
     public async Task<IReadOnlyList<string>> ClientsAsync() =>

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Logistics.Sidecar.Tests.Harness;
 
 /// <summary>How the subscriber answers one delivery.</summary>
-public sealed record Reply(int StatusCode, string? Status, bool Hang = false)
+public sealed record Reply(int StatusCode, string? Status, bool Hang = false, bool Held = false)
 {
     public static readonly Reply Success = new(200, "SUCCESS");
     public static readonly Reply EmptyOk = new(200, null);
@@ -23,8 +23,10 @@ public sealed record Reply(int StatusCode, string? Status, bool Hang = false)
     public static readonly Reply NotFound = new(404, null);
     /// <summary>Never answers (until the sidecar goes away).</summary>
     public static readonly Reply Hangs = new(0, null, Hang: true);
+    /// <summary>Holds the delivery until <see cref="TestSubscriber.ReleaseHeld"/>, then answers SUCCESS.</summary>
+    public static readonly Reply HeldThenSuccess = new(200, "SUCCESS", Held: true);
 
-    public override string ToString() => Hang ? "hang" : Status is null ? $"HTTP {StatusCode}" : $"HTTP {StatusCode} {Status}";
+    public override string ToString() => Hang ? "hang" : Held ? "held, then SUCCESS" : Status is null ? $"HTTP {StatusCode}" : $"HTTP {StatusCode} {Status}";
 }
 
 /// <summary>One delivery the subscriber saw: the CloudEvent as the sidecar posted it, and what the app answered.</summary>
@@ -54,6 +56,7 @@ public sealed class TestSubscriber : IAsyncDisposable
     private readonly ConcurrentQueue<Delivery> _deliveries = new();
     private readonly ConcurrentQueue<(string Path, string? ApiToken)> _calls = new();
     private WebApplication? _app;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inHandler;
 
     public TestSubscriber() => Port = FreePort.Next();
@@ -62,6 +65,12 @@ public sealed class TestSubscriber : IAsyncDisposable
 
     /// <summary>The most deliveries handled at the same time.</summary>
     public int MaxConcurrent { get; private set; }
+
+    /// <summary>Deliveries the app is handling right now.</summary>
+    public int InHandler => Volatile.Read(ref _inHandler);
+
+    /// <summary>Lets every delivery held by <see cref="Reply.HeldThenSuccess"/> (now and later) answer.</summary>
+    public void ReleaseHeld() => _release.TrySetResult();
 
     public TestSubscriber Subscribe(string topic, Func<int, Reply> script, string? deadLetterTopic = null)
     {
@@ -111,7 +120,7 @@ public sealed class TestSubscriber : IAsyncDisposable
     private async Task<IResult> HandleAsync(HttpContext context, string topic, Func<int, Reply> script)
     {
         var concurrent = Interlocked.Increment(ref _inHandler);
-        MaxConcurrent = Math.Max(MaxConcurrent, concurrent);
+        lock (_release) MaxConcurrent = Math.Max(MaxConcurrent, concurrent);
         try
         {
             var cloudEvent = JsonNode.Parse((string)context.Items["cloudevent"]!)!.AsObject();
@@ -122,6 +131,7 @@ public sealed class TestSubscriber : IAsyncDisposable
             var reply = script(attempt);
             _deliveries.Enqueue(new Delivery(topic, id, attempt, cloudEvent, body, (string?)context.Items["contenttype"],
                 context.Request.Headers["traceparent"].FirstOrDefault(), reply, DateTimeOffset.UtcNow));
+            if (reply.Held) await _release.Task.WaitAsync(context.RequestAborted);
             if (reply.Hang)
             {
                 try

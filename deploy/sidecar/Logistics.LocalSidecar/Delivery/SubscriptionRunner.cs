@@ -10,13 +10,14 @@ namespace Logistics.LocalSidecar.Delivery;
 
 /// <summary>
 /// Delivers one subscription's events to the app, as daprd with pubsub.redis does: new entries are read with a
-/// blocking XREADGROUP the moment they are added, reclaimed ones come from the reclaim loop, and both go through one
-/// queue to `concurrency` workers (1 by default: one event at a time, in stream order). Unlike pubsub.redis it reads
-/// only as many as the workers can take (not queueDepth ahead): an entry read becomes pending, and the pending
-/// entries of a sidecar killed with a full queue would wait processingTimeout to be delivered again. An event is
-/// acknowledged (XACK) once the app took it or dropped it, or once it went to the dead-letter topic; otherwise it
-/// stays pending and the reclaim loop delivers it again after processingTimeout, in this process or in the next one
-/// for the same app id.
+/// blocking XREADGROUP the moment they are added, reclaimed ones come from the reclaim loop, and both go to
+/// `concurrency` workers (10 by default, as pubsub.redis: up to 10 events of the subscription at the app at once, in no
+/// set order). Unlike pubsub.redis it reads only as many entries as there are free workers (not queueDepth ahead): an
+/// entry read becomes pending, and the pending entries of a sidecar killed with a full queue would wait
+/// processingTimeout to be delivered again. An event is acknowledged (XACK) once the app took it or dropped it, once it
+/// went to the dead-letter topic, or once its retries ran out (pubsub.redis since Dapr 1.17); a delivery cut short by
+/// processingTimeout or by the sidecar's end stays pending, and the reclaim loop delivers it again after
+/// processingTimeout, in this process or in the next one for the same app id.
 /// </summary>
 public sealed class SubscriptionRunner
 {
@@ -30,7 +31,9 @@ public sealed class SubscriptionRunner
     private readonly AppChannel _app;
     private readonly Publisher _publisher;
     private readonly ILogger _log;
-    private readonly Channel<StreamEntry> _queue;
+    private readonly Channel<StreamEntry> _queue = Channel.CreateUnbounded<StreamEntry>();
+    // One slot per worker: an entry is read or claimed into the queue only with a slot in hand, released when handled.
+    private readonly SemaphoreSlim _freeWorkers;
     // Entries read or claimed by this process and not finished yet: the reclaim loop leaves them alone.
     private readonly ConcurrentDictionary<string, byte> _inFlight = new();
     private int _redisDown;
@@ -43,7 +46,7 @@ public sealed class SubscriptionRunner
         _app = app;
         _publisher = publisher;
         _log = log;
-        _queue = Channel.CreateBounded<StreamEntry>(pubsub.Component.Concurrency);
+        _freeWorkers = new SemaphoreSlim(pubsub.Component.Concurrency, pubsub.Component.Concurrency);
     }
 
     private string Topic => _subscription.Topic;
@@ -89,17 +92,18 @@ public sealed class SubscriptionRunner
         await using var reader = await _pubsub.OpenBlockingReaderAsync();
         while (true)
         {
+            // Read only as many entries as there are free workers; stopping abandons a blocked read, and what it took
+            // stays pending for the next sidecar of the app id.
+            var slots = await TakeFreeWorkersAsync(stopping);
             StreamEntry[] entries;
             try
             {
-                // Read only when a worker can take the entries; stopping abandons a blocked read, and what it took
-                // stays pending for the next sidecar of the app id.
-                if (!await _queue.Writer.WaitToWriteAsync(stopping)) return;
-                entries = await reader.ReadNewAsync(Topic, Component.Concurrency).WaitAsync(stopping);
+                entries = await reader.ReadNewAsync(Topic, slots).WaitAsync(stopping);
                 ReportRedisBack();
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
             {
+                _freeWorkers.Release(slots);
                 // The stream or group was deleted (or Redis lost its data): pubsub.redis recreates the group.
                 _log.LogWarning("subscribe {Subscription}: consumer group {Group} is gone; recreating it", Name, Component.ConsumerId);
                 await PrepareAsync(stopping);
@@ -107,16 +111,27 @@ public sealed class SubscriptionRunner
             }
             catch (RedisException e)
             {
+                _freeWorkers.Release(slots);
                 ReportRedisDown("reading new events", e);
                 await Task.Delay(RedisDownPause, stopping);
                 continue;
             }
+            if (entries.Length < slots) _freeWorkers.Release(slots - entries.Length);
             foreach (var entry in entries)
             {
                 _inFlight[entry.Id.ToString()] = 0;
-                await _queue.Writer.WriteAsync(entry, stopping);
+                _queue.Writer.TryWrite(entry); // unbounded: never refused
             }
         }
+    }
+
+    /// <summary>Waits for one free worker, then takes every other one free at that moment.</summary>
+    private async Task<int> TakeFreeWorkersAsync(CancellationToken stopping)
+    {
+        await _freeWorkers.WaitAsync(stopping);
+        var slots = 1;
+        while (slots < Component.Concurrency && _freeWorkers.Wait(0)) slots++;
+        return slots;
     }
 
     /// <summary>pubsub.redis' redelivery: at start and every redeliverInterval, claim entries pending longer than processingTimeout.</summary>
@@ -142,7 +157,9 @@ public sealed class SubscriptionRunner
                     Name, claimed.Length, Component.ProcessingTimeout.TotalSeconds);
             foreach (var entry in claimed)
             {
-                if (_inFlight.TryAdd(entry.Id.ToString(), 0)) await _queue.Writer.WriteAsync(entry, stopping);
+                if (!_inFlight.TryAdd(entry.Id.ToString(), 0)) continue;
+                await _freeWorkers.WaitAsync(stopping);
+                _queue.Writer.TryWrite(entry);
             }
         }
         while (await timer.WaitForNextTickAsync(stopping));
@@ -163,6 +180,7 @@ public sealed class SubscriptionRunner
             finally
             {
                 _inFlight.TryRemove(entry.Id.ToString(), out _);
+                _freeWorkers.Release();
             }
         }
     }
@@ -177,8 +195,9 @@ public sealed class SubscriptionRunner
         Outcome outcome;
         if (ce is null)
         {
+            // daprd fails the message, so pubsub.redis acknowledges it (Dapr 1.17+) unless there is a dead-letter topic.
             _log.LogError("deliver {Subscription}: entry {Entry} is not a CloudEvent JSON object", Name, entry.Id);
-            outcome = _subscription.DeadLetterTopic is null ? Outcome.LeavePending : Outcome.DeadLetter;
+            outcome = _subscription.DeadLetterTopic is null ? Outcome.Ack : Outcome.DeadLetter;
         }
         else if (CloudEvents.HasExpired(ce))
         {
@@ -217,6 +236,7 @@ public sealed class SubscriptionRunner
         // is left to the reclaim loop, so it is never delivered twice at the same time.
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         if (Component.RedeliveryEnabled) session.CancelAfter(Component.ProcessingTimeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         for (var retry = 0; ; retry++)
         {
@@ -227,7 +247,7 @@ public sealed class SubscriptionRunner
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1);
+                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, timedOut: true);
             }
 
             switch (result.Status)
@@ -242,8 +262,9 @@ public sealed class SubscriptionRunner
 
             if (_retry is null || !_retry.AllowsRetry(retry))
                 return GiveUp(eventId, result.Detail, retry + 1);
+            if (_retry.Delay(retry, clock.Elapsed) is not { } delay)
+                return GiveUp(eventId, $"{result.Detail}; exponential retries stop after 15 minutes", retry + 1);
 
-            var delay = _retry.Delay(retry);
             _log.LogWarning("deliver {Subscription}: event {Id} -> /{Path}: {Result}; retry {Retry} in {Delay} ms",
                 Name, eventId, path, result.Detail, retry + 1, (int)delay.TotalMilliseconds);
             try
@@ -252,16 +273,17 @@ public sealed class SubscriptionRunner
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1);
+                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, timedOut: true);
             }
         }
     }
 
     /// <summary>
-    /// Out of retries (or of time), as daprd decides it: to the dead-letter topic when the subscription has one;
-    /// otherwise the event stays pending and pubsub.redis redelivers it after processingTimeout.
+    /// Out of retries (or of time), as daprd decides it: to the dead-letter topic when the subscription has one.
+    /// Otherwise daprd fails the message and pubsub.redis (Dapr 1.17+, components-contrib#4208) acknowledges it, so it is
+    /// gone; only when processingTimeout ran out first does it stay pending, to be redelivered after processingTimeout.
     /// </summary>
-    private Outcome GiveUp(string eventId, string reason, int attempts)
+    private Outcome GiveUp(string eventId, string reason, int attempts, bool timedOut = false)
     {
         if (_subscription.DeadLetterTopic is not null)
         {
@@ -269,9 +291,15 @@ public sealed class SubscriptionRunner
                 Name, eventId, attempts, reason);
             return Outcome.DeadLetter;
         }
-        _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); left pending, redelivered after {Timeout} s",
-            Name, eventId, attempts, reason, Component.ProcessingTimeout.TotalSeconds);
-        return Outcome.LeavePending;
+        if (timedOut)
+        {
+            _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); left pending, redelivered after {Timeout} s",
+                Name, eventId, attempts, reason, Component.ProcessingTimeout.TotalSeconds);
+            return Outcome.LeavePending;
+        }
+        _log.LogError("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); acknowledged without a dead-letter topic, " +
+            "so it is not delivered again (pubsub.redis since Dapr 1.17)", Name, eventId, attempts, reason);
+        return Outcome.Ack;
     }
 
     private async Task DeadLetterAsync(StreamEntry entry, byte[] bytes, string eventId, CancellationToken stopping)

@@ -81,6 +81,7 @@ public sealed class Publisher(PubsubRegistry registry, SidecarResources resource
     private async Task AddAsync(RedisStreams pubsub, string topic, byte[] data, IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
     {
         var policy = resources.PoliciesFor(pubsub.Component.Name).OutboundRetry;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var retry = 0; ; retry++)
         {
             try
@@ -90,12 +91,11 @@ public sealed class Publisher(PubsubRegistry registry, SidecarResources resource
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                if (policy is null || !policy.AllowsRetry(retry))
+                if (policy is null || !policy.AllowsRetry(retry) || policy.Delay(retry, clock.Elapsed) is not { } delay)
                 {
                     log.LogError("publish {Pubsub}/{Topic} failed: {Error}", pubsub.Component.Name, topic, e.Message);
                     throw new PublishFailedException(pubsub.Component.Name, topic, e);
                 }
-                var delay = policy.Delay(retry);
                 log.LogWarning("publish {Pubsub}/{Topic} failed ({Error}); retry {Retry} in {Delay} ms ({Policy})",
                     pubsub.Component.Name, topic, e.Message, retry + 1, (int)delay.TotalMilliseconds, policy.Name);
                 await Task.Delay(delay, ct);

@@ -18,6 +18,13 @@ public sealed record PubsubComponent(
 {
     public const string Type = "pubsub.redis";
 
+    // pubsub.redis' defaults for what a component file leaves out, as its code sets them (components-contrib
+    // common/component/redis/redis.go, ParseClientFromProperties; metadata.yaml and the Dapr docs swap the two timings).
+    public const int DefaultConcurrency = 10;
+    public const int DefaultQueueDepth = 100;
+    public static readonly TimeSpan DefaultProcessingTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultRedeliverInterval = TimeSpan.FromSeconds(15);
+
     /// <summary>pubsub.redis: "0" for either setting disables redelivery of pending messages.</summary>
     public bool RedeliveryEnabled => ProcessingTimeout > TimeSpan.Zero && RedeliverInterval > TimeSpan.Zero;
 
@@ -48,12 +55,11 @@ public sealed record PubsubComponent(
             RedisDb: Int("redisDB", 0),
             EnableTls: bool.TryParse(Get("enableTLS"), out var tls) && tls,
             ConsumerId: consumerId,
-            // pubsub.redis' code defaults (its docs table has the two swapped): processingTimeout 60s, redeliverInterval 15s.
-            ProcessingTimeout: Get("processingTimeout") is { } pt ? GoDuration.ParseMillisecondsOrDuration(pt, $"{name}.processingTimeout") : TimeSpan.FromSeconds(60),
-            RedeliverInterval: Get("redeliverInterval") is { } ri ? GoDuration.ParseMillisecondsOrDuration(ri, $"{name}.redeliverInterval") : TimeSpan.FromSeconds(15),
-            // pubsub.redis defaults to 10 workers; one keeps a topic's order and is easier to reason about locally.
-            Concurrency: Math.Max(1, Int("concurrency", 1)),
-            QueueDepth: Math.Max(1, Int("queueDepth", 100)),
+            ProcessingTimeout: Get("processingTimeout") is { } pt ? GoDuration.ParseMillisecondsOrDuration(pt, $"{name}.processingTimeout") : DefaultProcessingTimeout,
+            RedeliverInterval: Get("redeliverInterval") is { } ri ? GoDuration.ParseMillisecondsOrDuration(ri, $"{name}.redeliverInterval") : DefaultRedeliverInterval,
+            // As daprd: 10 workers per subscription, so a subscription's events reach the app up to 10 at a time, in no set order.
+            Concurrency: Math.Max(1, Int("concurrency", DefaultConcurrency)),
+            QueueDepth: Math.Max(1, Int("queueDepth", DefaultQueueDepth)),
             MaxLenApprox: maxLen,
             Scopes: TopicScopes.From(metadata));
     }

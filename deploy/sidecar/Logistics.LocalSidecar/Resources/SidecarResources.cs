@@ -54,7 +54,11 @@ public sealed record SidecarResources(
                 {
                     case "Component" when doc.Spec.Type == PubsubComponent.Type:
                         if (pubsubs.ContainsKey(name)) throw new InvalidDataException($"{file}: component {name} is defined twice");
-                        pubsubs[name] = PubsubComponent.FromMetadata(name, MetadataOf(file, name, doc), appId);
+                        var metadata = MetadataOf(file, name, doc);
+                        pubsubs[name] = PubsubComponent.FromMetadata(name, metadata, appId);
+                        if (metadata.TryGetValue("redeliverInterval", out var interval) && interval.Length > 0 && !ulong.TryParse(interval, out _))
+                            notes.Add($"component {name}: redeliverInterval '{interval}' is a duration; released pubsub.redis reads only milliseconds " +
+                                "(\"5000\") and silently uses 15s for anything else (components-contrib#4601 fixes it); write milliseconds");
                         break;
                     case "Component":
                         notes.Add($"component {name} of type {doc.Spec.Type} is not supported by the local sidecar; skipped");
