@@ -192,6 +192,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         {
             ["Gateway__HttpPort"] = Layout.Gateway.HttpPort.ToString(),
             ["Gateway__GrpcPort"] = Layout.Gateway.GrpcPort.ToString(),
+            ["Gateway__MetricsPort"] = Layout.Gateway.MetricsPort.ToString(),
             ["Auth__SigningKey"] = SigningKey,
             ["Auth__DevTokens__Enabled"] = "true", // the local stack only; off by default everywhere else
             ["DOTNET_gcServer"] = "0",

@@ -22,7 +22,7 @@ public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, Postgr
     /// <summary>The same layout with every port replaced by a free one (tests run beside a running local stack).</summary>
     public StackLayout WithPorts(Func<int> nextPort) => this with
     {
-        Gateway = new GatewayPorts(nextPort(), nextPort()),
+        Gateway = new GatewayPorts(nextPort(), nextPort(), nextPort()),
         Postgres = Postgres with { Port = nextPort() },
         Redis = new RedisSettings(nextPort()),
         Apps = Apps.Select(a => a with { HttpPort = nextPort(), GrpcPort = nextPort(), DaprHttpPort = nextPort(), DaprGrpcPort = nextPort() }).ToList(),
@@ -30,7 +30,8 @@ public sealed record StackLayout(string PubsubName, GatewayPorts Gateway, Postgr
     };
 }
 
-public sealed record GatewayPorts(int HttpPort, int GrpcPort);
+/// <summary>The gateway's public REST and gRPC ports, and the one Prometheus scrapes it on (0: none).</summary>
+public sealed record GatewayPorts(int HttpPort, int GrpcPort, int MetricsPort = 0);
 
 public sealed record PostgresSettings(int Port, string Database, string User);
 
