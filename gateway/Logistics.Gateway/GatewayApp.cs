@@ -67,7 +67,7 @@ public static class GatewayApp
             app.MapDevToken();
         else
             app.MapPost(DevTokenEndpoint.Path, () => Results.NotFound()).AllowAnonymous(); // off: the gateway's 404, not the console's catch-all
-        if (gateway.MetricsPort != 0) app.MapMetrics(gateway.MetricsPort);
+        if (gateway.MetricsPort != 0) app.MapMetrics().WithMetadata(new ListenerMetadata(Listeners.Metrics));
         app.MapApiNotFound();
         app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
         {

@@ -49,15 +49,10 @@ public static class TelemetryHosting
 
     /// <summary>
     /// The Prometheus scrape endpoint, without a token (Prometheus sends none): it must only be reachable where the
-    /// monitoring is, never through the gateway. <paramref name="port"/> limits it to one listener (the gateway's
-    /// metrics port).
+    /// monitoring is, never through the gateway.
     /// </summary>
-    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder app, int? port = null)
-    {
-        var endpoint = app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous();
-        if (port is { } p) endpoint.RequireHost($"*:{p}");
-        return endpoint;
-    }
+    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous();
 
     private static bool IsProbeOrScrape(PathString path) =>
         path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments(ScrapePath);
