@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need and a fresh Debian 12 machine lacks:
 # the PostgreSQL server, Redis, the time-zone database, and Chromium with CJK fonts for the browser tests of the web
-# console (Debian packages). The .NET 10 SDK must already be there.
+# console, and Prometheus (its promtool checks the alert rules; `up.sh --with-monitoring` runs it) (Debian packages). The .NET 10 SDK must already be there.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -19,6 +19,7 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk) # Chinese on the console's screens
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"

@@ -1,3 +1,5 @@
+using Logistics.Hosting.Telemetry;
+
 namespace Logistics.Gateway;
 
 /// <summary>
@@ -11,6 +13,9 @@ public static class ConsoleRoute
     {
         // Less specific than every API route (fewer literal segments), so those win; more specific than the catch-all.
         app.Map("/api/{**rest}", () => Results.NotFound()).AllowAnonymous();
+        // A scrape endpoint answers without a token: the console's (or anyone's) must not be reachable from outside.
+        // The gateway's own metrics are on its metrics port (an endpoint pinned to that listener, more specific than this).
+        app.Map(TelemetryHosting.ScrapePath + "/{**rest}", () => Results.NotFound()).AllowAnonymous();
         // gRPC paths are /package.Service/Method: a first segment with a dot.
         app.Map("/{service:regex(^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)+$)}/{method}", () => Results.NotFound()).AllowAnonymous();
     }

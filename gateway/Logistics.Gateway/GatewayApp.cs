@@ -36,6 +36,7 @@ public static class GatewayApp
             // offers both, and says so in a warning at every start. HTTP/2 clients use the gRPC port.
             kestrel.Listen(address, gateway.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, gateway.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            if (gateway.MetricsPort != 0) kestrel.Listen(address, gateway.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false; // says nothing about what answers
         });
@@ -66,6 +67,7 @@ public static class GatewayApp
             app.MapDevToken();
         else
             app.MapPost(DevTokenEndpoint.Path, () => Results.NotFound()).AllowAnonymous(); // off: the gateway's 404, not the console's catch-all
+        if (gateway.MetricsPort != 0) app.MapMetrics().WithMetadata(new ListenerMetadata(Listeners.Metrics));
         app.MapApiNotFound();
         app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
         {

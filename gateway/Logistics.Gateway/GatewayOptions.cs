@@ -16,6 +16,12 @@ public sealed class GatewayOptions
     /// <summary>gRPC: HTTP/2 cleartext (h2c) only.</summary>
     public int GrpcPort { get; set; } = 8081;
 
+    /// <summary>
+    /// Prometheus scrapes the gateway's own metrics here (`/metrics`), apart from the public ports, which answer 404 for
+    /// that path. 0 (the default): no metrics port.
+    /// </summary>
+    public int MetricsPort { get; set; }
+
     /// <summary>Larger request bodies are refused with 413 before they reach a service.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
@@ -33,6 +39,9 @@ public sealed class GatewayOptions
         if (options.HttpPort is < 1 or > 65535 || options.GrpcPort is < 1 or > 65535 || options.HttpPort == options.GrpcPort)
             throw new InvalidOperationException(
                 $"Gateway:HttpPort ({options.HttpPort}) and Gateway:GrpcPort ({options.GrpcPort}) must be two different ports.");
+        if (options.MetricsPort is < 0 or > 65535 || (options.MetricsPort != 0 && (options.MetricsPort == options.HttpPort || options.MetricsPort == options.GrpcPort)))
+            throw new InvalidOperationException(
+                $"Gateway:MetricsPort ({options.MetricsPort}) must be 0 (none) or a port other than the HTTP and gRPC ports.");
         if (options.MaxRequestBodyBytes <= 0)
             throw new InvalidOperationException("Gateway:MaxRequestBodyBytes must be positive.");
         if (options.LargeGrpcUploads.Any(u => !u.Key.StartsWith('/') || u.Value <= 0))

@@ -2,11 +2,15 @@ using Microsoft.AspNetCore.Routing.Matching;
 
 namespace Logistics.Gateway;
 
-/// <summary>The gateway's two Kestrel endpoints. A route names the one it belongs to in its metadata ("Listener").</summary>
+/// <summary>
+/// The gateway's Kestrel endpoints: the two public ones (a route names the one it belongs to in its metadata,
+/// "Listener") and the metrics port, which serves only the scrape endpoint.
+/// </summary>
 public static class Listeners
 {
     public const string Http = "http";
     public const string Grpc = "grpc";
+    public const string Metrics = "metrics";
 
     /// <summary>The key of YARP route metadata that pins a route to a listener.</summary>
     public const string MetadataKey = "Listener";
@@ -34,7 +38,8 @@ public sealed class ListenerMatcherPolicy(GatewayOptions options) : MatcherPolic
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
     {
         var localPort = httpContext.Connection.LocalPort;
-        var listener = localPort == options.GrpcPort ? Listeners.Grpc : localPort == options.HttpPort ? Listeners.Http : null;
+        var listener = localPort == options.GrpcPort ? Listeners.Grpc : localPort == options.HttpPort ? Listeners.Http
+            : options.MetricsPort != 0 && localPort == options.MetricsPort ? Listeners.Metrics : null;
         for (var i = 0; i < candidates.Count; i++)
         {
             var pinned = candidates[i].Endpoint.Metadata.GetMetadata<ListenerMetadata>();

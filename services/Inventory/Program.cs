@@ -7,6 +7,7 @@ using Logistics.Inventory.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("inventory");
+builder.Services.AddInventoryGauges();
 builder.AddRedis();
 builder.Services.AddSingleton<PartsTable>();
 builder.Services.AddSingleton<CentresTable>();

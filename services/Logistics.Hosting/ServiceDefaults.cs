@@ -2,6 +2,7 @@ using Dapr;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Hosting.Grpc;
+using Logistics.Hosting.Health;
 using Logistics.Hosting.Http;
 using Logistics.Hosting.Messaging;
 using Logistics.Hosting.Telemetry;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Logistics.Hosting;
@@ -52,13 +54,29 @@ public static class ServiceDefaults
         builder.Services.AddSingleton(messaging);
         // Finds the sidecar through DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT and sends DAPR_API_TOKEN (when set) as dapr-api-token.
         builder.Services.AddDaprClient();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("dapr-sidecar",
+            sp => new SidecarHealthCheck(sp.GetRequiredService<Dapr.Client.DaprClient>()), HealthStatus.Unhealthy, [HealthTags.Ready]));
 
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<MessagingCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagingCleanup>());
+        builder.AddServiceMetrics();
         return builder;
+    }
+
+    /// <summary>The subscribers' event metrics, and the gauges every service has: its outbox's backlog and how old it is.</summary>
+    private static void AddServiceMetrics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<EventMetrics>();
+        builder.Services.AddHostedService<GaugeSampler>();
+        // The database's own clock on both sides: created_at is written by Postgres.
+        builder.Services.AddGauge(new GaugeQuery("logistics.outbox.waiting", "{event}",
+            "Outbox rows not yet published", "SELECT count(*) FROM outbox WHERE published_at IS NULL"));
+        builder.Services.AddGauge(new GaugeQuery("logistics.outbox.oldest.age", "s",
+            "Age of the oldest outbox row not yet published (0 when none waits)",
+            "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE published_at IS NULL"));
     }
 
     private static void AddServicePorts(this WebApplicationBuilder builder)
@@ -81,7 +99,7 @@ public static class ServiceDefaults
     /// <summary>gRPC server reflection lists every method of the service: a local convenience, off unless `Grpc:Reflection` is true.</summary>
     private static bool ReflectionOn(IConfiguration configuration) => configuration.GetValue<bool>("Grpc:Reflection");
 
-    /// <summary>Middleware and endpoints every service has: the app API token, CloudEvents, auth, subscriptions, health, reflection.</summary>
+    /// <summary>Middleware and endpoints every service has: the app API token, CloudEvents, auth, subscriptions, health, metrics, reflection.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseApiResponseHeaders(); // first, so that every answer carries them, refusals too
@@ -94,6 +112,7 @@ public static class ServiceDefaults
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapMetrics();
         if (ReflectionOn(app.Configuration)) app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }

@@ -14,6 +14,7 @@ builder.Services.AddSingleton<ShelfSerialsTable>();
 builder.Services.AddSingleton<FaultyPartReturnsTable>();
 builder.Services.AddSingleton<WorkingTimeStore>();
 builder.Services.AddSingleton<ServiceLevelReportQuery>();
+builder.Services.AddRequestGauges();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -5,6 +5,7 @@ using Logistics.Returns.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("returns");
+builder.Services.AddReturnGauges();
 builder.Services.AddSingleton(ReturnsSettings.From(builder.Configuration));
 builder.Services.AddSingleton<ReturnStore>();
 builder.Services.AddSingleton<ReturnsReportQuery>();

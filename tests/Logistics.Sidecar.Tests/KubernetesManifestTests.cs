@@ -65,6 +65,7 @@ public sealed partial class KubernetesManifestTests
 
             AssertProbe(container, "readinessProbe", "/readyz", app.HttpPort, ports);
             AssertProbe(container, "livenessProbe", "/healthz", app.HttpPort, ports);
+            AssertScraped(annotations, app.HttpPort);
             AssertResourcesAndNonRoot(template, container, app.AppId);
         }
     }
@@ -130,10 +131,13 @@ public sealed partial class KubernetesManifestTests
         var container = Container(template, Gateway);
         Assert.Equal($"logistics/{Gateway}:latest", container.Str("image"));
         var ports = ContainerPorts(container);
-        Assert.Equal(new Dictionary<string, int> { ["http"] = Stack.Gateway.HttpPort, ["grpc"] = Stack.Gateway.GrpcPort }, ports);
+        Assert.Equal(new Dictionary<string, int> { ["http"] = Stack.Gateway.HttpPort, ["grpc"] = Stack.Gateway.GrpcPort, ["metrics"] = Stack.Gateway.MetricsPort }, ports);
         var env = Env(container);
         Assert.Equal(Stack.Gateway.HttpPort.ToString(), Value(env, "Gateway__HttpPort"));
         Assert.Equal(Stack.Gateway.GrpcPort.ToString(), Value(env, "Gateway__GrpcPort"));
+        Assert.Equal(Stack.Gateway.MetricsPort.ToString(), Value(env, "Gateway__MetricsPort"));
+        Assert.NotNull(annotations);
+        AssertScraped(annotations, Stack.Gateway.MetricsPort);
         Assert.Equal("0.0.0.0", Value(env, "Gateway__BindAddress"));
         Assert.Equal(("logistics-secrets", "signing-key"), SecretRef(env, "Auth__SigningKey"));
         AssertProbe(container, "readinessProbe", "/readyz", Stack.Gateway.HttpPort, ports);
@@ -504,6 +508,14 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(path, get.Str("path"));
         var target = get.Str("port");
         Assert.Equal(port, int.TryParse(target, out var number) ? number : ports.GetValueOrDefault(target));
+    }
+
+    /// <summary>The prometheus.io annotations: scrape /metrics on this port.</summary>
+    private static void AssertScraped(YamlMappingNode annotations, int port)
+    {
+        Assert.Equal("true", annotations.Str("prometheus.io/scrape"));
+        Assert.Equal(port.ToString(), annotations.Str("prometheus.io/port"));
+        Assert.Equal("/metrics", annotations.Str("prometheus.io/path"));
     }
 
     private static void AssertResourcesAndNonRoot(YamlMappingNode template, YamlMappingNode container, string name)

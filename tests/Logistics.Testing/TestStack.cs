@@ -30,6 +30,7 @@ public sealed partial class TestStack : IAsyncLifetime
         File.WriteAllText(ClockOffsetFile, TimeSpan.Zero.ToString());
         Stack.ServiceSettings["Clock__OffsetFile"] = ClockOffsetFile;
         Stack.ServiceSettings["Returns__OverdueScanInterval"] = "00:00:00.250";
+        Stack.ServiceSettings["Metrics__SampleInterval"] = "00:00:01"; // the gauges' queries, read at once after a change
         // Every test calls from 127.0.0.1, and some send hundreds of forged tokens in a row: the gateway's limit per
         // address for callers without a valid token would answer them 429 instead of 401. Its own test is in
         // Logistics.Gateway.Tests.

@@ -192,6 +192,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         {
             ["Gateway__HttpPort"] = Layout.Gateway.HttpPort.ToString(),
             ["Gateway__GrpcPort"] = Layout.Gateway.GrpcPort.ToString(),
+            ["Gateway__MetricsPort"] = Layout.Gateway.MetricsPort.ToString(),
             ["Auth__SigningKey"] = SigningKey,
             ["Auth__DevTokens__Enabled"] = "true", // the local stack only; off by default everywhere else
             ["DOTNET_gcServer"] = "0",
@@ -209,6 +210,27 @@ public sealed partial class LocalStack : IAsyncDisposable
             args.Add($"--ReverseProxy:Clusters:{web.AppId}-http:Destinations:main:Address=http://127.0.0.1:{web.HttpPort}");
         return Track(ChildProcess.Start("gateway", "dotnet", args, Path.Combine(LogsDir, "gateway.log"), env,
             workingDirectory: Path.GetDirectoryName(RepoLayout.PathOf(GatewayProject))));
+    }
+
+    public const string PrometheusName = "prometheus";
+    public const string PrometheusConfig = "deploy/monitoring/prometheus.yml";
+
+    /// <summary>
+    /// Debian's Prometheus on loopback, scraping the stack with <see cref="PrometheusConfig"/> (the ports of deploy/stack.json)
+    /// and evaluating its alert rules; its data under {StateDir}/prometheus. Returns once it is ready.
+    /// </summary>
+    public async Task StartPrometheusAsync(CancellationToken ct = default)
+    {
+        var port = Layout.Prometheus?.Port ?? throw new InvalidOperationException($"{StackLayout.File} names no prometheus port");
+        var binary = Tools.FindOnPath("prometheus")
+            ?? throw new InvalidOperationException("prometheus is not installed (Debian package prometheus; deploy/local/prereqs.sh installs it)");
+        var data = Path.Combine(StateDir, "prometheus");
+        Directory.CreateDirectory(data);
+        _progress($"prometheus http://127.0.0.1:{port}  data {data}");
+        var process = Track(ChildProcess.Start(PrometheusName, binary,
+            [$"--config.file={RepoLayout.PathOf(PrometheusConfig)}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}"],
+            Path.Combine(LogsDir, "prometheus.log")));
+        await WaitHealthyAsync(process, $"http://127.0.0.1:{port}/-/ready", TimeSpan.FromSeconds(60), ct);
     }
 
     private ChildProcess Track(ChildProcess process)
@@ -341,6 +363,7 @@ public sealed partial class LocalStack : IAsyncDisposable
             {
                 "postgres" => cmdline.Contains("postgres", StringComparison.Ordinal),
                 "redis" => cmdline.Contains("redis-server", StringComparison.Ordinal),
+                PrometheusName => cmdline.Contains("prometheus", StringComparison.Ordinal),
                 _ => cmdline.Contains("Logistics.", StringComparison.Ordinal),
             };
         }

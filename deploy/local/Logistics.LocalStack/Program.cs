@@ -1,7 +1,7 @@
 using Logistics.LocalStack;
 using Logistics.LocalStack.Invariants;
 
-// deploy/local/up.sh, down.sh and check.sh run this: `up`, `down`, `status` or `check`, with the state under .local/.
+// deploy/local/up.sh, down.sh and check.sh run this: `up [--with-monitoring]`, `down`, `status` or `check`, with the state under .local/.
 var command = args.FirstOrDefault() ?? "status";
 var stateDir = Environment.GetEnvironmentVariable("LOGISTICS_STATE_DIR") ?? RepoLayout.PathOf(".local");
 var layout = StackLayout.Load(Environment.GetEnvironmentVariable("LOGISTICS_STACK_FILE")); // tests point these two at a temp folder and free ports
@@ -9,15 +9,19 @@ var layout = StackLayout.Load(Environment.GetEnvironmentVariable("LOGISTICS_STAC
 switch (command)
 {
     case "up":
-        var running = LocalStack.Running(stateDir);
+        var withMonitoring = args.Contains("--with-monitoring");
+        var monitoring = LocalStack.Running(stateDir).Contains(LocalStack.PrometheusName);
+        var running = LocalStack.Running(stateDir).Where(n => n != LocalStack.PrometheusName).ToList();
         var expected = 3 + (layout.Apps.Count + (layout.Web is null ? 0 : 1)) * 2; // postgres, redis, gateway, and each app (the console too) with its sidecar
         if (running.Count == expected)
         {
             Console.WriteLine("The local stack is already running.");
+            if (withMonitoring && !monitoring)
+                await new LocalStack(layout, stateDir, line => Console.WriteLine("  " + line), writePidFiles: true).StartPrometheusAsync();
             PrintHowTo(layout, stateDir);
             return 0;
         }
-        if (running.Count > 0)
+        if (running.Count > 0 || monitoring)
         {
             Console.WriteLine($"Part of the local stack is running ({string.Join(", ", running)}); stopping it to start clean.");
             LocalStack.StopFromPidFiles(stateDir);
@@ -27,6 +31,7 @@ switch (command)
         {
             Console.WriteLine("Starting the local stack:");
             await stack.StartAsync();
+            if (withMonitoring) await stack.StartPrometheusAsync();
         }
         catch (Exception e)
         {
@@ -57,7 +62,7 @@ switch (command)
         return violations.Count == 0 ? 0 : 1;
 
     default:
-        Console.Error.WriteLine("usage: Logistics.LocalStack up|down|status|check");
+        Console.Error.WriteLine("usage: Logistics.LocalStack up [--with-monitoring]|down|status|check");
         return 2;
 }
 
@@ -69,6 +74,8 @@ static void PrintHowTo(StackLayout layout, string stateDir)
         Console: {rest}/  (sign in as a ready user of each role)
         Gateway: REST {rest}   gRPC (h2c) 127.0.0.1:{layout.Gateway.GrpcPort}
         Logs:    {Path.Combine(stateDir, "logs")}
+        Metrics: each service's http://127.0.0.1:<http port>/metrics, the gateway's http://127.0.0.1:{layout.Gateway.MetricsPort}/metrics
+                 (Prometheus at http://127.0.0.1:{layout.Prometheus?.Port}/ with up.sh --with-monitoring)
 
         Get a token (local stack only):
           curl -s -X POST {rest}/dev/token -H 'Content-Type: application/json' -d '{"{"}"userId":"admin1","roles":["admin"]{"}"}'

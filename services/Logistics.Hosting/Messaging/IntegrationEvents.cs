@@ -1,5 +1,6 @@
 using Dapr;
 using Google.Protobuf;
+using Logistics.Hosting.Telemetry;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,6 +35,7 @@ public static class IntegrationEvents
         where TEvent : IMessage<TEvent>, new()
     {
         var options = app.ServiceProvider.GetRequiredService<MessagingOptions>();
+        var metrics = app.ServiceProvider.GetRequiredService<EventMetrics>();
         var subscription = $"{topic}";
         return app.MapPost($"/events/{topic}", async (HttpContext http, NpgsqlDataSource dataSource, ILoggerFactory loggers) =>
             {
@@ -44,6 +46,7 @@ public static class IntegrationEvents
                 if (string.IsNullOrEmpty(eventId))
                 {
                     logger.LogError("Event on {Topic} has no CloudEvent id; dropped (it cannot be de-duplicated)", topic);
+                    metrics.Refused(topic, "invalid");
                     return Drop;
                 }
 
@@ -57,6 +60,7 @@ public static class IntegrationEvents
                 {
                     // Retried, then dead-lettered: kept for someone to look at, never silently lost.
                     logger.LogError("Event {EventId} on {Topic} is not a valid {EventType}: {Error}", eventId, topic, typeof(TEvent).Name, e.Message);
+                    metrics.Refused(topic, "invalid");
                     return Results.StatusCode(StatusCodes.Status500InternalServerError);
                 }
 
@@ -84,13 +88,17 @@ public static class IntegrationEvents
                     // hold up every later event of the topic. DROP sends it to the dead-letter topic at once, kept for a person.
                     // Other domain errors may only mean an event of another topic has not arrived yet: those are retried.
                     logger.LogError("Event {EventId} on {Topic} cannot be applied and goes to the dead-letter topic: {Problem}", eventId, topic, e.Message);
+                    metrics.Refused(topic, "invalid");
                     return Drop;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning(e, "Handling event {EventId} on {Topic} failed; the sidecar will redeliver it", eventId, topic);
+                    metrics.Refused(topic, "failed");
                     return Results.StatusCode(StatusCodes.Status500InternalServerError);
                 }
+                // Lag on the wall clock, as the sidecar stamped `time` (a service's business clock may be moved in tests).
+                metrics.Applied(topic, PublishedAt(http.Request), DateTimeOffset.UtcNow);
                 logger.LogInformation("Handled {EventType} {EventId} from {Topic}", message.Descriptor.Name, eventId, topic);
                 return Success;
             })
@@ -98,4 +106,9 @@ public static class IntegrationEvents
             .WithMetadata(new SidecarOnlyAttribute())
             .AllowAnonymous(); // no user token: only the sidecar calls it, proven by the app API token (SidecarOnly)
     }
+
+    /// <summary>The CloudEvent's `time` (when the sidecar accepted the publication), if it has a readable one.</summary>
+    private static DateTimeOffset? PublishedAt(HttpRequest request) =>
+        DateTimeOffset.TryParse(request.Headers["Cloudevent.time"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }

@@ -1,5 +1,8 @@
 using Logistics.Hosting.Messaging;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry;
@@ -11,25 +14,46 @@ namespace Logistics.Hosting.Telemetry;
 
 public static class TelemetryHosting
 {
+    /// <summary>Where Prometheus scrapes. Never routed by the gateway (its public ports answer 404 for it).</summary>
+    public const string ScrapePath = "/metrics";
+
     /// <summary>
-    /// OpenTelemetry traces and metrics (ASP.NET Core, gRPC, HttpClient, Npgsql, the outbox relay), W3C trace
-    /// context. Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise collected and dropped.
+    /// OpenTelemetry traces and metrics (ASP.NET Core, gRPC, HttpClient, Npgsql, the outbox relay, the subscribers'
+    /// events and the service's gauges), W3C trace context. Metrics are served for Prometheus at <see cref="ScrapePath"/>
+    /// (see <see cref="MapMetrics"/>); everything is also exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
     /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t => t
                 .AddSource(OutboxRelay.Activities.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/healthz") && !http.Request.Path.StartsWithSegments("/readyz"))
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbeOrScrape(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddMeter("Npgsql"));
+                .AddMeter("Npgsql")
+                .AddMeter(EventMetrics.MeterName)
+                .AddMeter(GaugeSampler.MeterName)
+                .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();
         return builder;
     }
+
+    /// <summary>A gauge read from the service's database every `Metrics:SampleInterval` (see <see cref="GaugeQuery"/>).</summary>
+    public static IServiceCollection AddGauge(this IServiceCollection services, GaugeQuery query) => services.AddSingleton(query);
+
+    /// <summary>
+    /// The Prometheus scrape endpoint, without a token (Prometheus sends none): it must only be reachable where the
+    /// monitoring is, never through the gateway.
+    /// </summary>
+    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous();
+
+    private static bool IsProbeOrScrape(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments(ScrapePath);
 }
