@@ -4,8 +4,13 @@ using Xunit.Sdk;
 
 namespace Logistics.Testing;
 
-/// <summary>One delivery of a recorded event to a subscriber: its CloudEvent id, topic, a label for failure reports, and the handler.</summary>
-public sealed record Delivery<TTarget>(string EventId, string Topic, string What, Func<TTarget, NpgsqlTransaction, Task> Handle);
+/// <summary>
+/// One delivery of a recorded event to a subscriber: its CloudEvent id, topic, a label for failure reports, and the
+/// handler. <paramref name="After"/> names the recorded events this one cannot precede because it is caused by what the
+/// subscriber's own service did with them (a receipt of a return the service opened): no broker can reorder those.
+/// </summary>
+public sealed record Delivery<TTarget>(string EventId, string Topic, string What, Func<TTarget, NpgsqlTransaction, Task> Handle,
+    IReadOnlyList<string>? After = null);
 
 /// <summary>A subscriber's own tables over a fresh database: where deliveries are applied and the final state read back.</summary>
 public interface IReplayTarget : IAsyncDisposable
@@ -54,11 +59,21 @@ public static class EventReplay
     /// <summary>The events shuffled, then about a third of them delivered once more at a random place (a redelivery).</summary>
     public static List<Delivery<TTarget>> Shuffled<TTarget>(IReadOnlyList<Delivery<TTarget>> recorded, Random random)
     {
-        var order = recorded.ToList();
-        for (var i = order.Count - 1; i > 0; i--)
+        var shuffled = recorded.ToList();
+        for (var i = shuffled.Count - 1; i > 0; i--)
         {
             var j = random.Next(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
+            (shuffled[i], shuffled[j]) = (shuffled[j], shuffled[i]);
+        }
+        // Each next one is the first in shuffled order whose causes are already delivered.
+        var order = new List<Delivery<TTarget>>();
+        var delivered = new HashSet<string>();
+        while (shuffled.Count > 0)
+        {
+            var next = shuffled.First(d => (d.After ?? []).All(delivered.Contains));
+            shuffled.Remove(next);
+            order.Add(next);
+            delivered.Add(next.EventId);
         }
         var duplicates = random.Next(1, recorded.Count / 3 + 2);
         for (var i = 0; i < duplicates; i++) order.Insert(random.Next(order.Count + 1), recorded[random.Next(recorded.Count)]);
@@ -69,29 +84,51 @@ public static class EventReplay
         where TTarget : IReplayTarget
     {
         await using var target = await fresh();
-        var pending = new Queue<(Delivery<TTarget> Delivery, int Attempts)>(order.Select(d => (d, 0)));
+        var pending = order.Select(d => (Delivery: d, Attempts: 0)).ToList();
+        var applied = new HashSet<string>();
+        var inFlight = 0;
         var deadLetters = new List<string>();
         var gate = new object();
         async Task Worker()
         {
             while (true)
             {
-                (Delivery<TTarget> Delivery, int Attempts) next;
+                (Delivery<TTarget> Delivery, int Attempts)? taken = null;
                 lock (gate)
                 {
-                    if (!pending.TryDequeue(out next)) return;
+                    // The next one whose causes are committed (at several at a time, a cause may still be in flight).
+                    var index = pending.FindIndex(p => (p.Delivery.After ?? []).All(applied.Contains));
+                    if (index >= 0)
+                    {
+                        taken = pending[index];
+                        pending.RemoveAt(index);
+                        inFlight++;
+                    }
+                    else if (inFlight == 0)
+                    {
+                        // Nothing in flight and nothing deliverable: what is left waits for a cause that was dead-lettered.
+                        deadLetters.AddRange(pending.Select(p => "never caused " + p.Delivery.What));
+                        pending.Clear();
+                        return;
+                    }
                 }
-                if (await DeliverAsync(target, next.Delivery)) continue;
+                if (taken is not { } next)
+                {
+                    await Task.Delay(2);
+                    continue;
+                }
+                var ok = await DeliverAsync(target, next.Delivery);
                 lock (gate)
                 {
+                    inFlight--;
+                    if (ok) applied.Add(next.Delivery.EventId);
                     // Redelivered after the others waiting (the sidecar's back-off), until it is dead-lettered.
-                    if (next.Attempts + 1 < MaxAttempts) pending.Enqueue((next.Delivery, next.Attempts + 1));
+                    else if (next.Attempts + 1 < MaxAttempts) pending.Add((next.Delivery, next.Attempts + 1));
                     else deadLetters.Add("dead-letter " + next.Delivery.What);
                 }
             }
         }
-        // A delivery that failed may succeed once a later one is applied, so workers run until the queue is empty.
-        while (pending.Count > 0) await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Worker()));
+        await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Worker()));
 
         var state = (await target.StateAsync()).ToList();
         state.AddRange(deadLetters.Distinct());

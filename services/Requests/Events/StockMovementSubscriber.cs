@@ -19,7 +19,7 @@ public static class StockMovementSubscriber
             await RecordReservationAsync(e, inbox, ct);
         });
 
-    private static async Task UpdateShelfAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
+    public static async Task UpdateShelfAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
     {
         var placements = StockMovementSerials.Placements(e.Kind, e.Serials, e.DeltaOnHand);
         if (placements.Count == 0 || string.IsNullOrEmpty(e.CentreId) || string.IsNullOrEmpty(e.PartNumber)) return;
