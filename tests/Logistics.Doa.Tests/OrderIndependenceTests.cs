@@ -147,6 +147,14 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
                 await t.Claims.SaveAsync(tx, claim, claim.Inspect("confirmed-doa", "dead PSU", "wh-2", T0.AddHours(31), Policy), None);
             }, "ev-12", "ev-13", "ev-14"),
         ];
-        await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+        var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+
+        // The flow is the one meant: the claim closed, S4's delivery withdrawn (and the older one with it), S5 delivered,
+        // the newest supplier and goods-in.
+        Assert.Contains(state, l => l.StartsWith("claim: claim_id=D-1 ", StringComparison.Ordinal) && l.Contains("state=Closed"));
+        Assert.DoesNotContain(state, l => l.StartsWith("delivery: part_number=P-100 serial=S4 ", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("delivery: part_number=P-100 serial=S5 request_id=PR-3 ", StringComparison.Ordinal));
+        Assert.Contains("supplier: part_number=P-100 supplier=Acme Components version=2", state);
+        Assert.Contains(state, l => l.StartsWith("batch: part_number=P-100 serial=S1 batch=B-2 ", StringComparison.Ordinal));
     }
 }
