@@ -172,6 +172,16 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
                 SignedBy = "eng-2", SignedAt = At(14), HandedOverBy = "wh-1", SiteId = "SITE-2",
             }, ReceiptSubscriber.OnReceiptSignedAsync),
         ];
-        await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+        var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+
+        // The flow is the one meant: the replacement closed by its return's inspection, S1 back on the shelf, S2 missing,
+        // the newest centre name and part description, eng-1's return settled and eng-2's still unreturned.
+        Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-1 ", StringComparison.Ordinal) && l.Contains("state=Closed"));
+        Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S1 on_hand=True", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S2 on_hand=False", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("centre: centre_id=C1 name=Centre Nord (Hamburg) version=2", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("part: part_number=P-100 description=Line card, 48 ports", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("return: return_id=RT-1 engineer_id=eng-1 unreturned=True settled=True", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("return: return_id=RT-2 engineer_id=eng-2 unreturned=True settled=False", StringComparison.Ordinal));
     }
 }
