@@ -159,6 +159,14 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     [Fact]
     public async Task Every_order_and_duplication_of_a_flow_ends_in_the_same_custody()
     {
-        await EventReplay.AssertOrderIndependentAsync(Flow(), FreshAsync);
+        var state = await EventReplay.AssertOrderIndependentAsync(Flow(), FreshAsync);
+
+        // The flow is the one meant: S1 installed, F1 back and inspected, S2 dead and paired with S3, S4 missing at the count.
+        Assert.Contains(state, l => l.StartsWith("serial: serial=S1 ", StringComparison.Ordinal) && l.Contains("holder=equipment:EQ-5"));
+        Assert.Contains(state, l => l.StartsWith("serial: serial=F1 ", StringComparison.Ordinal) && l.Contains("holder=centre:C1") && l.Contains("disposition=damaged"));
+        Assert.Contains(state, l => l.StartsWith("serial: serial=S4 ", StringComparison.Ordinal) && l.Contains("holder=unknown"));
+        Assert.Contains(state, l => l.StartsWith("pair: faulty_serial=S2 good_serial=S3", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("anomaly:", StringComparison.Ordinal) && l.Contains("kind=packaging-non-compliant serial=F1"));
+        Assert.Contains(state, l => l.StartsWith("anomaly:", StringComparison.Ordinal) && l.Contains("kind=faulty-part-overdue serial=S5"));
     }
 }
