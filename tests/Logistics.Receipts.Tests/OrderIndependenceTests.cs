@@ -89,6 +89,10 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             Return("ev-10", "RT-1", "received", 60, "F1"),
             Return("ev-11", "RT-1", "inspected", 70, "F1"),
         ];
-        await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+        var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+
+        // Four requests and two returns shipped: six handovers expected, nothing from the other return steps.
+        Assert.Equal(["PR-1", "PR-2", "PR-3", "RT-1", "RT-D-1", "doa-D-1"],
+            state.Select(l => l.Split(' ')[1]["reference=".Length..]).Order(StringComparer.Ordinal));
     }
 }
