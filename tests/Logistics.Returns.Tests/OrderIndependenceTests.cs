@@ -120,6 +120,14 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             }, tx, None), ["ev-09"]),
             Receipt("ev-11", "PR-9", "S9", Approved.AddDays(1), "ev-07"), // a receipt of a request, not a return: not ours
         ];
-        await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+        var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+
+        // The flow is the one meant: the swap's return received, the dead unit's closed by the claim's inspection, D-2's
+        // deadline from its replacement's shipment, PR-2's return still open.
+        Assert.Contains(state, l => l.StartsWith($"return: return_id={swapReturn} ", StringComparison.Ordinal) && l.Contains("state=Received"));
+        Assert.Contains(state, l => l.StartsWith($"return: return_id={deadUnitReturn} ", StringComparison.Ordinal) && l.Contains("state=Closed"));
+        Assert.Contains(state, l => l.StartsWith($"return: return_id={ReturnIds.ForDeadUnit("D-2")} ", StringComparison.Ordinal)
+            && l.Contains($"due_at={Approved.AddHours(8).AddDays(30).UtcDateTime:O}"));
+        Assert.Contains(state, l => l.StartsWith($"return: return_id={ReturnIds.ForSwap("PR-2")} ", StringComparison.Ordinal) && l.Contains("state=Open"));
     }
 }
