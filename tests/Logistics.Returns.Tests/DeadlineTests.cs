@@ -117,12 +117,25 @@ public sealed class DeadlineTests
     }
 
     [Fact]
-    public void A_swap_return_or_a_received_dead_unit_does_not_take_a_shipment_clock()
+    public void A_swap_return_does_not_take_a_shipment_clock()
     {
         Assert.Throws<RuleViolationException>(() => OpenSwap().StartDeadUnitClock(Approved, "SN-REPL", Policy, Approved));
-        var received = Received(OpenDeadUnit());
-        var due = received.DueAt;
-        Assert.Throws<RuleViolationException>(() => received.StartDeadUnitClock(Approved.AddDays(2), "SN-REPL", Policy, Approved));
-        Assert.Equal(due, received.DueAt);
+    }
+
+    [Fact]
+    public void A_shipment_that_arrives_after_the_dead_unit_was_received_takes_its_place_in_the_history()
+    {
+        var received = OpenDeadUnit();
+        received.Pack(Engineer, PackingFor(received), Approved.AddDays(1));
+        received.Ship(Engineer, "DHL", "TRK-1", Approved.AddDays(1).AddHours(1));
+        received.Receive(new ReturnReceipt("RC-1", "wh-1", Approved.AddDays(3), [DeadSerial], true, true));
+        var steps = received.History.Count;
+        var shipped = Approved.AddHours(2); // the replacement shipped before the dead unit was packed
+        Assert.True(received.StartDeadUnitClock(shipped, "SN-REPL", Policy, Approved.AddDays(40)));
+        Assert.Equal((shipped.AddDays(30), "SN-REPL", ReturnState.Received), (received.DueAt, received.ReplacementSerial, received.State));
+        Assert.Equal([ReturnSteps.Opened, ReturnSteps.Rescheduled], received.History.Take(2).Select(h => h.Step));
+        Assert.Equal(ReturnState.Open, received.History[1].State); // the state it had then
+        Assert.Equal(steps + 1, received.History.Count);
+        Assert.False(received.Overdue); // received: no flag is raised after the fact
     }
 }

@@ -79,6 +79,34 @@ public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
         return anomaly with { Resolution = resolution };
     }
 
+    /// <summary>Who resolves a break that a late event showed was never there.</summary>
+    public const string Withdrawn = "custody";
+
+    /// <summary>
+    /// Resolves, as <see cref="Withdrawn"/>, the serial's open chain breaks (those naming a custody event) that a replay of
+    /// its chain no longer finds: each was found against a state that an event arriving later put right. The anomaly stays
+    /// on record, since it was published; its resolution says why it no longer holds.
+    /// </summary>
+    public static async Task WithdrawChainBreaksAsync(NpgsqlTransaction tx, string serial, IReadOnlyList<string> stillFound, DateTimeOffset at, CancellationToken ct)
+    {
+        var stale = new List<string>();
+        await using (var cmd = new NpgsqlCommand(
+            """
+            SELECT a.anomaly_id FROM anomalies a LEFT JOIN anomaly_resolutions r USING (anomaly_id)
+            WHERE a.serial = $1 AND a.event_id <> '' AND r.anomaly_id IS NULL AND NOT (a.anomaly_id = ANY($2))
+            ORDER BY a.seq
+            """, tx.Connection, tx) { Parameters = { new() { Value = serial }, new() { Value = stillFound.ToArray() } } })
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) stale.Add(reader.GetString(0));
+        }
+        foreach (var id in stale)
+        {
+            await ResolveAsync(tx, new AnomalyResolution(id, Withdrawn,
+                $"withdrawn: an event that arrived late put serial {serial}'s chain in business order, and this break is not in it", at), ct);
+        }
+    }
+
     private const string Columns =
         "a.seq, a.anomaly_id, a.kind, a.serial, a.detail, a.reference, a.event_id, a.detected_at, r.resolved_by, r.note, r.resolved_at";
 

@@ -63,6 +63,9 @@ public sealed class CustodyRecorder(TimeProvider clock)
             var chain = SerialChain.Replay(await CustodyLedger.ReadAllAsync(tx, e.Serial, ct));
             state = chain.State ?? new SerialState(e.Serial, e.PartNumber, "", "", null, "", "");
             anomalies = chain.Anomalies; // those found before are recognised by their id
+            // A break found while an earlier event was still missing may be gone now that the chain is in business
+            // order: it is withdrawn, so the open anomalies are the same whatever order the events came in.
+            await AnomaliesTable.WithdrawChainBreaksAsync(tx, e.Serial, anomalies.Select(a => a.AnomalyId).ToList(), now, ct);
         }
 
         var next = new SerialRow(state, stored.Sequence + 1,

@@ -46,12 +46,46 @@ public sealed class DeliveriesTable
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>A correction withdrew the serial: the delivery goes if (and only if) the superseded receipt made it.</summary>
+    /// <summary>
+    /// A correction withdrew the serial: the delivery goes if (and only if) the superseded receipt made it, and the
+    /// withdrawal is kept (with the delivery's time when it was there) for a delivery that arrives after it.
+    /// </summary>
     public async Task WithdrawAsync(NpgsqlTransaction tx, string partNumber, string serial, string supersededReceiptId, CancellationToken ct)
     {
         await tx.LockAsync($"delivery:{partNumber}\n{serial}", ct);
-        await using var cmd = new NpgsqlCommand("DELETE FROM deliveries WHERE part_number = $1 AND serial = $2 AND receipt_id = $3", tx.Connection, tx)
+        await using var cmd = new NpgsqlCommand(
+            """
+            WITH gone AS (DELETE FROM deliveries WHERE part_number = $1 AND serial = $2 AND receipt_id = $3 RETURNING delivered_at)
+            INSERT INTO withdrawn_deliveries (part_number, serial, receipt_id, delivered_at) VALUES ($1, $2, $3, (SELECT delivered_at FROM gone))
+            ON CONFLICT (part_number, serial, receipt_id) DO UPDATE SET delivered_at = coalesce(withdrawn_deliveries.delivered_at, EXCLUDED.delivered_at)
+            """, tx.Connection, tx)
         { Parameters = { new() { Value = partNumber }, new() { Value = serial }, new() { Value = supersededReceiptId } } };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Whether a correction withdrew this delivery (its receipt), noting the delivery's time on the withdrawal.</summary>
+    public async Task<bool> WasWithdrawnAsync(NpgsqlTransaction tx, Delivery d, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "UPDATE withdrawn_deliveries SET delivered_at = $4 WHERE part_number = $1 AND serial = $2 AND receipt_id = $3",
+            tx.Connection, tx)
+        { Parameters = { new() { Value = d.PartNumber }, new() { Value = d.Serial }, new() { Value = d.ReceiptId }, new() { Value = d.DeliveredAt } } };
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    /// <summary>The latest time of a withdrawn delivery of the unit, if any is known.</summary>
+    public async Task<DateTimeOffset?> LatestWithdrawnAsync(NpgsqlTransaction tx, string partNumber, string serial, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT max(delivered_at) FROM withdrawn_deliveries WHERE part_number = $1 AND serial = $2", tx.Connection, tx)
+        { Parameters = { new() { Value = partNumber }, new() { Value = serial } } };
+        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
+    public async Task DeleteAsync(NpgsqlTransaction tx, string partNumber, string serial, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("DELETE FROM deliveries WHERE part_number = $1 AND serial = $2", tx.Connection, tx)
+        { Parameters = { new() { Value = partNumber }, new() { Value = serial } } };
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

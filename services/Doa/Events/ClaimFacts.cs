@@ -28,6 +28,15 @@ public sealed class ClaimFacts(ClaimStore claims, DeliveriesTable deliveries, Re
         {
             var incoming = new Delivery(serial, e.Reference, e.PartNumber, e.CentreId, e.SiteId, e.SignedBy, signedAt, e.ReceiptId);
             var current = await deliveries.FindForUpdateAsync(tx, e.PartNumber, serial, ct);
+            if (await deliveries.WasWithdrawnAsync(tx, incoming, ct))
+            {
+                // Its correction came first. Had it come in order, this delivery would have replaced an older current one
+                // and then been withdrawn with it: so the older one goes now.
+                if (current is not null && Delivery.Replaces(current, incoming)) await deliveries.DeleteAsync(tx, e.PartNumber, serial, ct);
+                continue;
+            }
+            // A newer delivery of the unit was withdrawn: in order it would have replaced this one before it went.
+            if (await deliveries.LatestWithdrawnAsync(tx, e.PartNumber, serial, ct) is { } withdrawn && withdrawn > incoming.DeliveredAt) continue;
             if (Delivery.Replaces(current, incoming)) await deliveries.SaveAsync(tx, incoming, ct);
         }
         if (!string.IsNullOrEmpty(e.Supersedes))

@@ -15,27 +15,29 @@ namespace Logistics.Requests.Events;
 public static class DoaSubscriber
 {
     public static void MapDoaEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<DoaClaimApproved>(EventTopics.DoaClaimApproved, async (e, inbox, ct) =>
-        {
-            if (string.IsNullOrEmpty(e.ClaimId)) return;
-            var requests = inbox.Services.GetRequiredService<PartRequestStore>();
-            var tx = inbox.Transaction;
-            var requestId = string.IsNullOrEmpty(e.ReplacementRequestId) ? "doa-" + e.ClaimId : e.ReplacementRequestId;
-            await tx.LockAsync("doa-claim:" + e.ClaimId, ct);
-            // Delivery managers may read the request a claim concerns (kept even when the replacement exists already).
-            if (!string.IsNullOrEmpty(e.RequestId)) await PartRequestStore.RecordDoaClaimAsync(tx, e.RequestId, e.ClaimId, ct);
-            if (await requests.ExistsAsync(tx, requestId, ct) || await requests.ExistsForDoaClaimAsync(tx, e.ClaimId, ct)) return;
+        app.MapIntegrationEvent<DoaClaimApproved>(EventTopics.DoaClaimApproved, OnDoaClaimApprovedAsync);
 
-            // What the claim leaves out comes from the request the dead unit came with, when it is ours.
-            var original = string.IsNullOrEmpty(e.RequestId) ? null : await requests.FindAsync(e.RequestId, ct);
-            var replacement = PartRequest.ForDoaReplacement(
-                requestId, e.ClaimId,
-                Or(e.TicketId, original?.TicketId), Or(e.SiteId, original?.SiteId), Or(e.CentreId, original?.CentreId),
-                Or(e.PartNumber, original?.PartNumber), Or(e.EngineerId, original?.EngineerId), e.Serial,
-                e.ApprovedBy, EventTime.Of(e.ApprovedAt, inbox), inbox.Services.GetRequiredService<RequestPolicy>());
-            await requests.InsertAsync(tx, replacement, ct);
-            await RequestEvents.ApprovedAsync(tx, replacement, ct);
-        });
+    public static async Task OnDoaClaimApprovedAsync(DoaClaimApproved e, InboxContext inbox, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(e.ClaimId)) return;
+        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
+        var tx = inbox.Transaction;
+        var requestId = string.IsNullOrEmpty(e.ReplacementRequestId) ? "doa-" + e.ClaimId : e.ReplacementRequestId;
+        await tx.LockAsync("doa-claim:" + e.ClaimId, ct);
+        // Delivery managers may read the request a claim concerns (kept even when the replacement exists already).
+        if (!string.IsNullOrEmpty(e.RequestId)) await PartRequestStore.RecordDoaClaimAsync(tx, e.RequestId, e.ClaimId, ct);
+        if (await requests.ExistsAsync(tx, requestId, ct) || await requests.ExistsForDoaClaimAsync(tx, e.ClaimId, ct)) return;
+
+        // What the claim leaves out comes from the request the dead unit came with, when it is ours.
+        var original = string.IsNullOrEmpty(e.RequestId) ? null : await requests.FindAsync(e.RequestId, ct);
+        var replacement = PartRequest.ForDoaReplacement(
+            requestId, e.ClaimId,
+            Or(e.TicketId, original?.TicketId), Or(e.SiteId, original?.SiteId), Or(e.CentreId, original?.CentreId),
+            Or(e.PartNumber, original?.PartNumber), Or(e.EngineerId, original?.EngineerId), e.Serial,
+            e.ApprovedBy, EventTime.Of(e.ApprovedAt, inbox), inbox.Services.GetRequiredService<RequestPolicy>());
+        await requests.InsertAsync(tx, replacement, ct);
+        await RequestEvents.ApprovedAsync(tx, replacement, ct);
+    }
 
     private static string Or(string value, string? fallback) => string.IsNullOrEmpty(value) ? fallback ?? "" : value;
 }

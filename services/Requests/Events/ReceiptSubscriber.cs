@@ -14,32 +14,34 @@ namespace Logistics.Requests.Events;
 public static class ReceiptSubscriber
 {
     public static void MapReceiptEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<ReceiptSigned>(EventTopics.ReceiptSigned, async (e, inbox, ct) =>
+        app.MapIntegrationEvent<ReceiptSigned>(EventTopics.ReceiptSigned, OnReceiptSignedAsync);
+
+    public static async Task OnReceiptSignedAsync(ReceiptSigned e, InboxContext inbox, CancellationToken ct)
+    {
+        if (e.Kind is not ("centre-to-engineer" or "carrier-to-site") || string.IsNullOrEmpty(e.Reference)) return;
+        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
+        var tx = inbox.Transaction;
+        var request = await requests.FindForUpdateAsync(tx, e.Reference, ct);
+        if (request is null || request.State != RequestState.Shipped) return;
+        if (e.SignedBy != request.EngineerId)
         {
-            if (e.Kind is not ("centre-to-engineer" or "carrier-to-site") || string.IsNullOrEmpty(e.Reference)) return;
-            var requests = inbox.Services.GetRequiredService<PartRequestStore>();
-            var tx = inbox.Transaction;
-            var request = await requests.FindForUpdateAsync(tx, e.Reference, ct);
-            if (request is null || request.State != RequestState.Shipped) return;
-            if (e.SignedBy != request.EngineerId)
-            {
-                // Receipts lets only the addressed engineer sign; anything else is not a delivery to them.
-                inbox.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReceiptSubscriber))
-                    .LogWarning("Receipt {ReceiptId} on request {RequestId} is signed by {Signer}, not by {Engineer}; ignored",
-                        e.ReceiptId, request.RequestId, e.SignedBy, request.EngineerId);
-                return;
-            }
+            // Receipts lets only the addressed engineer sign; anything else is not a delivery to them.
+            inbox.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReceiptSubscriber))
+                .LogWarning("Receipt {ReceiptId} on request {RequestId} is signed by {Signer}, not by {Engineer}; ignored",
+                    e.ReceiptId, request.RequestId, e.SignedBy, request.EngineerId);
+            return;
+        }
 
-            var outstanding = request.OutstandingSerials.ToHashSet(StringComparer.Ordinal);
-            var signed = e.Serials.Where(outstanding.Contains).Distinct(StringComparer.Ordinal).ToList();
-            var missing = e.MissingSerials.Where(s => outstanding.Contains(s) && !signed.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
-            if (signed.Count == 0 && missing.Count == 0) return;
+        var outstanding = request.OutstandingSerials.ToHashSet(StringComparer.Ordinal);
+        var signed = e.Serials.Where(outstanding.Contains).Distinct(StringComparer.Ordinal).ToList();
+        var missing = e.MissingSerials.Where(s => outstanding.Contains(s) && !signed.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
+        if (signed.Count == 0 && missing.Count == 0) return;
 
-            var at = EventTime.Of(e.SignedAt, inbox);
-            var delivered = false;
-            if (signed.Count > 0) delivered = request.RecordDelivery(signed, e.SignedBy, at);
-            if (missing.Count > 0) delivered = request.RecordDiscrepancy(missing, $"reported missing on receipt {e.ReceiptId}", e.SignedBy, at);
-            await requests.UpdateAsync(tx, request, ct);
-            if (delivered) await RequestEvents.DeliveredAsync(tx, request, ct);
-        });
+        var at = EventTime.Of(e.SignedAt, inbox);
+        var delivered = false;
+        if (signed.Count > 0) delivered = request.RecordDelivery(signed, e.SignedBy, at);
+        if (missing.Count > 0) delivered = request.RecordDiscrepancy(missing, $"reported missing on receipt {e.ReceiptId}", e.SignedBy, at);
+        await requests.UpdateAsync(tx, request, ct);
+        if (delivered) await RequestEvents.DeliveredAsync(tx, request, ct);
+    }
 }

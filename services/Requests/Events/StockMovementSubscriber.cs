@@ -14,7 +14,7 @@ public static class StockMovementSubscriber
     public static void MapStockMovementEvents(this IEndpointRouteBuilder app) =>
         app.MapIntegrationEvent<StockMovementRecorded>(EventTopics.StockMovementRecorded, UpdateShelfAsync);
 
-    private static async Task UpdateShelfAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
+    public static async Task UpdateShelfAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
     {
         var placements = StockMovementSerials.Placements(e.Kind, e.Serials, e.DeltaOnHand);
         if (placements.Count == 0 || string.IsNullOrEmpty(e.CentreId) || string.IsNullOrEmpty(e.PartNumber)) return;

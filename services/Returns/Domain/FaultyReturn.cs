@@ -31,6 +31,9 @@ public sealed class FaultyReturn
     private FaultyReturnSnapshot _s;
     private readonly int _savedSteps;
 
+    /// <summary>Steps put in among the saved ones (a late replacement shipment, never published): not new.</summary>
+    private int _insertedAmongSaved;
+
     private FaultyReturn(FaultyReturnSnapshot snapshot, int savedSteps)
     {
         _s = snapshot;
@@ -84,7 +87,7 @@ public sealed class FaultyReturn
     public bool IsOutstanding => State is ReturnState.Open or ReturnState.Packed or ReturnState.Shipped;
 
     /// <summary>The steps taken since the return was opened or restored (what a save publishes).</summary>
-    public IReadOnlyList<ReturnStep> NewSteps => _s.History.Skip(_savedSteps).ToList();
+    public IReadOnlyList<ReturnStep> NewSteps => _s.History.Skip(_savedSteps + _insertedAmongSaved).ToList();
 
     public FaultyReturnSnapshot ToSnapshot() => _s;
 
@@ -163,17 +166,18 @@ public sealed class FaultyReturn
 
     /// <summary>
     /// The dead unit's replacement shipped: the deadlines run from the shipment (<see cref="ReturnPolicy"/>), and the
-    /// replacement's serial is recorded. Only before the dead unit is received. A flag whose deadline moved past
-    /// <paramref name="now"/> is lowered again (an escalation stays: it happened). Returns false when nothing changes
-    /// (the same shipment again).
+    /// replacement's serial is recorded. A flag whose deadline moved past <paramref name="now"/> is lowered again (an
+    /// escalation stays: it happened). Returns false when nothing changes (the same shipment again).
+    /// Order-independent: the shipment event may reach returns after the dead unit was already shipped back or received
+    /// (events of different topics are not ordered). It then still records the same facts (the flags of a return no
+    /// longer outstanding stay as they are), and its history step takes its place by time, with the state of that moment,
+    /// so the return ends the same whichever came first.
     /// </summary>
     public bool StartDeadUnitClock(DateTimeOffset shippedAt, string? replacementSerial, ReturnPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (Kind != ReturnKind.DeadUnit)
             throw new RuleViolationException($"return {ReturnId} is the return of a swap; only a dead unit's deadline runs from its replacement's shipment");
-        if (!IsOutstanding)
-            throw new RuleViolationException($"return {ReturnId} is {State}; its deadline no longer matters");
         var serial = string.IsNullOrWhiteSpace(replacementSerial) ? ReplacementSerial : Serials.Check(replacementSerial, "replacement_serial");
         if (shippedAt == ClockStartedAt && serial == ReplacementSerial) return false;
 
@@ -184,10 +188,15 @@ public sealed class FaultyReturn
             ClockStartedAt = shippedAt,
             DueAt = due,
             UnreturnedAt = unreturned,
-            Overdue = Overdue && now > due,
-            Unreturned = Unreturned && now > unreturned,
+            Overdue = Overdue && (!IsOutstanding || now > due),
+            Unreturned = Unreturned && (!IsOutstanding || now > unreturned),
         };
-        Record(ReturnSteps.Rescheduled, ReturnActors.System, shippedAt, $"replacement shipped; due {due:u}");
+        // The history is in time order: a late shipment goes before the steps that happened after it.
+        var place = _s.History.TakeWhile(h => h.At <= shippedAt).Count();
+        var stateThen = place == 0 ? State : _s.History[place - 1].State;
+        var step = new ReturnStep(ReturnSteps.Rescheduled, stateThen, ReturnActors.System, shippedAt, $"replacement shipped; due {due:u}");
+        if (place < _savedSteps + _insertedAmongSaved) _insertedAmongSaved++;
+        _s = _s with { History = [.. _s.History.Take(place), step, .. _s.History.Skip(place)] };
         return true;
     }
 

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
+using Logistics.Hosting.Data;
 using Logistics.Hosting.Messaging;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
@@ -45,6 +46,7 @@ public sealed class ReturnSubscriber(ReturnStore store, ReturnsSettings settings
             opened = FaultyReturn.OpenForDeadUnit(new DeadUnitFacts(
                 e.ClaimId, e.RequestId, e.Serial, e.CentreId, e.PartNumber, e.SiteId, e.TicketId, e.EngineerId, e.ApprovedBy,
                 When(e.ApprovedAt)), settings.Policy);
+            await LockClaimAsync(tx, opened.DoaClaimId, ct);
             // The replacement may have shipped (and its event arrived) before this approval reached us.
             if (await store.FindReplacementShipmentAsync(tx, opened.DoaClaimId, ct) is { } shipment)
                 opened.StartDeadUnitClock(shipment.ShippedAt, shipment.ReplacementSerial, settings.Policy, clock.GetUtcNow());
@@ -63,6 +65,7 @@ public sealed class ReturnSubscriber(ReturnStore store, ReturnsSettings settings
         if (string.IsNullOrWhiteSpace(e.DoaClaimId)) return; // an ordinary shipment: no return involved yet
         var shippedAt = When(e.ShippedAt);
         var replacementSerial = e.Serials.FirstOrDefault() ?? "";
+        await LockClaimAsync(tx, e.DoaClaimId, ct);
         await store.RecordReplacementShipmentAsync(tx, e.DoaClaimId, e.RequestId, replacementSerial, shippedAt, ct);
         var returnId = ReturnIds.ForDeadUnit(e.DoaClaimId);
         var r = await store.FindForUpdateAsync(tx, returnId, ct);
@@ -118,6 +121,13 @@ public sealed class ReturnSubscriber(ReturnStore store, ReturnsSettings settings
         }
         await store.SaveAsync(tx, r, ct);
     }
+
+    /// <summary>
+    /// The approval and the replacement's shipment of one claim are applied one after the other: delivered at once, each
+    /// would otherwise miss the other's uncommitted row and the dead unit's clock would never start from the shipment.
+    /// </summary>
+    private static Task LockClaimAsync(NpgsqlTransaction tx, string doaClaimId, CancellationToken ct) =>
+        tx.LockAsync("doa-claim:" + doaClaimId, ct);
 
     private async Task InsertAsync(NpgsqlTransaction tx, FaultyReturn opened, CancellationToken ct)
     {

@@ -1,0 +1,187 @@
+using Google.Protobuf.WellKnownTypes;
+using Logistics.Events.V1;
+using Logistics.Hosting.Data;
+using Logistics.Hosting.Messaging;
+using Logistics.Requests.Data;
+using Logistics.Requests.Domain;
+using Logistics.Requests.Events;
+using Logistics.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Logistics.Requests.Tests;
+
+/// <summary>
+/// requests' subscribers (centres and parts from the catalogue, shelf serials from stock movements, receipts, returns
+/// and DOA approvals) end in the same state whatever the order and duplication of their events: a recorded flow is
+/// replayed shuffled, with redeliveries. The reservation outcome (kinds reserved / backordered) is not covered here.
+/// The replacement request's own steps (reserved, shipped, installed: commands and the reservation) and what they cause
+/// (its receipt, its return's inspection) come after what caused them; everything else in any order.
+/// </summary>
+public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixture<TestPostgres>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private sealed class FixedClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => T0.AddDays(1);
+    }
+
+    private sealed class Tables : IReplayTarget
+    {
+        public Tables(NpgsqlDataSource db)
+        {
+            Db = db;
+            Services = new ServiceCollection()
+                .AddSingleton(db)
+                .AddSingleton<TimeProvider>(new FixedClock())
+                .AddSingleton(RequestPolicy.Default)
+                .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+                .AddSingleton<RequestablePartsTable>()
+                .AddSingleton<KnownCentresTable>()
+                .AddSingleton<PartRequestStore>()
+                .AddSingleton<ShelfSerialsTable>()
+                .AddSingleton<FaultyPartReturnsTable>()
+                .BuildServiceProvider();
+        }
+
+        public NpgsqlDataSource Db { get; }
+        public ServiceProvider Services { get; }
+        public PartRequestStore Requests => Services.GetRequiredService<PartRequestStore>();
+
+        public async Task<IReadOnlyList<string>> StateAsync()
+        {
+            var rows = new List<string>();
+            // version counts updates; the document holds the whole request.
+            rows.AddRange(await EventReplay.RowsAsync(Db, "request",
+                "SELECT request_id, engineer_id, state, centre_id, part_number, submitted_at, ship_by, deliver_by, doa_claim_id, document::text FROM part_requests"));
+            rows.AddRange(await EventReplay.RowsAsync(Db, "part", "SELECT * FROM requestable_parts"));
+            rows.AddRange(await EventReplay.RowsAsync(Db, "centre", "SELECT * FROM known_centres"));
+            rows.AddRange(await EventReplay.RowsAsync(Db, "shelf", "SELECT * FROM shelf_serials"));
+            rows.AddRange(await EventReplay.RowsAsync(Db, "return", "SELECT * FROM faulty_part_returns"));
+            rows.AddRange(await EventReplay.RowsAsync(Db, "doa", "SELECT * FROM doa_claimed_requests"));
+            rows.AddRange(await EventReplay.RowsAsync(Db, "published", "SELECT topic, payload::text FROM outbox"));
+            return rows;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            await Db.DisposeAsync();
+        }
+    }
+
+    private readonly MigratedTemplate _template = new(postgres, async connectionString =>
+    {
+        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "requests" }.ConnectionString);
+        await new MigrationRunner(db, new ServiceSchema("requests"), NullLogger<MigrationRunner>.Instance)
+            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(PartRequestStore).Assembly), None);
+    });
+
+    private async Task<Tables> FreshAsync() =>
+        new(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(await _template.FreshAsync()) { SearchPath = "requests" }.ConnectionString));
+
+    private static Timestamp At(double hours) => Timestamp.FromDateTimeOffset(T0.AddHours(hours));
+
+    /// <summary>As MapIntegrationEvent hands an event to a handler: the transaction and the app's services.</summary>
+    private static Delivery<Tables> Event<TEvent>(string id, string topic, string what, TEvent e, Func<TEvent, InboxContext, CancellationToken, Task> handle,
+        params string[] after) =>
+        new(id, topic, $"{id} {what}", (t, tx) => handle(e, new InboxContext(id, tx, t.Services), None), after);
+
+    private static Delivery<Tables> Movement(string id, string centre, long sequence, string kind, int deltaOnHand, params string[] serials) =>
+        Event(id, EventTopics.StockMovementRecorded, $"{centre}#{sequence} {kind} [{string.Join(",", serials)}]", new StockMovementRecorded
+        {
+            MovementId = "mv-" + id, Sequence = sequence, CentreId = centre, PartNumber = "P-100", Kind = kind, Bin = "A-01", Serials = { serials },
+            Quantity = serials.Length, DeltaOnHand = deltaOnHand, OccurredAt = At(sequence),
+        }, StockMovementSubscriber.UpdateShelfAsync);
+
+    private static Delivery<Tables> Centre(string id, string centre, long version, string name) =>
+        Event(id, EventTopics.CentreDefined, $"{centre} v{version}", new CentreDefined
+        {
+            CentreId = centre, Name = name, Bins = { "A-01" }, Version = version, OccurredAt = At(-100 + version), TimeZone = "Europe/Berlin", CalendarId = "de-standard",
+        }, CatalogueSubscriber.OnCentreDefinedAsync);
+
+    private static Delivery<Tables> Part(string id, string part, long version, string description) =>
+        Event(id, EventTopics.PartCatalogued, $"{part} v{version}", new PartCatalogued
+        {
+            PartNumber = part, Description = description, Serialized = true, Unit = "pcs", Version = version, OccurredAt = At(-100 + version), Supplier = "Acme",
+        }, CatalogueSubscriber.OnPartCataloguedAsync);
+
+    private static Delivery<Tables> ReturnStep(string id, string returnId, string engineer, string step, double hours) =>
+        Event(id, EventTopics.ReturnChanged, $"{returnId} {step}", new ReturnChanged
+        {
+            ReturnId = returnId, Step = step, State = step, RequestId = "PR-" + returnId, EngineerId = engineer, CentreId = "C1", PartNumber = "P-100",
+            Serial = "F-" + returnId, By = "system", OccurredAt = At(hours),
+        }, ReturnSubscriber.OnReturnChangedAsync);
+
+    private static Delivery<Tables> Command(string id, string what, string requestId, Action<PartRequest> change, params string[] after) =>
+        new(id, "command", $"{id} {what}", async (t, tx) =>
+        {
+            var request = await t.Requests.FindForUpdateAsync(tx, requestId, None) ?? throw new InvalidOperationException($"{requestId} does not exist yet");
+            change(request);
+            await t.Requests.UpdateAsync(tx, request, None);
+        }, after);
+
+    [Fact]
+    public async Task Every_order_and_duplication_of_a_flow_ends_in_the_same_requests_shelf_and_copies()
+    {
+        List<Delivery<Tables>> flow =
+        [
+            Centre("ev-01", "C1", 1, "Centre Nord"),
+            Centre("ev-02", "C1", 2, "Centre Nord (Hamburg)"),
+            Centre("ev-03", "C2", 1, "Centre Süd"),
+            Part("ev-04", "P-100", 1, "Line card"),
+            Part("ev-05", "P-100", 2, "Line card, 48 ports"),
+            Part("ev-06", "P-200", 1, "Power supply"),
+            Movement("ev-07", "C1", 1, "goods-in", 3, "S1", "S2", "S3"),
+            Movement("ev-08", "C1", 2, "shipped", -1, "S1"),
+            Movement("ev-09", "C1", 3, "faulty-in", 0, "F9"),
+            Movement("ev-10", "C1", 4, "adjusted", 0, "S4", "S2"), // a count: S4 found, S2 missing
+            Movement("ev-11", "C1", 5, "to-stock", 1, "S1"), // S1 came back with no fault found
+            Movement("ev-12", "C2", 1, "goods-in", 1, "S7"),
+            Movement("ev-13", "C1", 6, "reserved", 0), // a quantity movement: no serials, nothing for the shelf
+            ReturnStep("ev-14", "RT-1", "eng-1", "unreturned", 300),
+            ReturnStep("ev-15", "RT-1", "eng-1", "received", 310),
+            ReturnStep("ev-16", "RT-2", "eng-2", "unreturned", 300),
+            ReturnStep("ev-17", "RT-2", "eng-2", "packed", 200),
+            Event("ev-18", EventTopics.DoaClaimApproved, "D-1 approved", new DoaClaimApproved
+            {
+                ClaimId = "D-1", RequestId = "PR-1", Serial = "S-DEAD", CentreId = "C1", PartNumber = "P-100", SiteId = "SITE-1", TicketId = "T-1",
+                EngineerId = "eng-1", ApprovedBy = "dm-1", ApprovedAt = At(10), ReplacementRequestId = "doa-D-1",
+            }, DoaSubscriber.OnDoaClaimApprovedAsync),
+            Command("cmd-1", "doa-D-1 reserved", "doa-D-1", r => r.RecordReservation(ReservationOutcome.Reserved, T0.AddHours(10.1)), "ev-18"),
+            Command("cmd-2", "doa-D-1 shipped", "doa-D-1",
+                r => r.Ship(["S3"], new EsdPackaging(true, "tape", true, "PKG-1"), "DHL", "TRK-1", "wh-1", T0.AddHours(11)), "cmd-1"),
+            Event("ev-19", EventTopics.ReceiptSigned, "doa-D-1 delivered", new ReceiptSigned
+            {
+                ReceiptId = "RC-1", Kind = "centre-to-engineer", Reference = "doa-D-1", CentreId = "C1", PartNumber = "P-100", Serials = { "S3" }, Quantity = 1,
+                SignedBy = "eng-1", SignedAt = At(14), HandedOverBy = "wh-1", SiteId = "SITE-1", OuterIntact = true, EsdBagSealed = true, Condition = "ok",
+            }, ReceiptSubscriber.OnReceiptSignedAsync, "cmd-2"),
+            Command("cmd-3", "doa-D-1 installed", "doa-D-1", r => r.Install("eng-1", "S3", "F-OLD", "EQ-5", T0.AddHours(15)), "ev-19"),
+            Event("ev-20", EventTopics.ReturnInspected, "F-OLD inspected", new ReturnInspected
+            {
+                ReturnId = "RT-9", CentreId = "C1", PartNumber = "P-100", Serial = "F-OLD", Result = "confirmed-fault", InspectedAt = At(60), RequestId = "doa-D-1",
+                EngineerId = "eng-1", InspectedBy = "wh-1",
+            }, ReturnSubscriber.OnReturnInspectedAsync, "cmd-3"),
+            Event("ev-21", EventTopics.ReceiptSigned, "a receipt of no request of ours", new ReceiptSigned
+            {
+                ReceiptId = "RC-2", Kind = "centre-to-engineer", Reference = "PR-404", CentreId = "C1", PartNumber = "P-100", Serials = { "S2" }, Quantity = 1,
+                SignedBy = "eng-2", SignedAt = At(14), HandedOverBy = "wh-1", SiteId = "SITE-2",
+            }, ReceiptSubscriber.OnReceiptSignedAsync),
+        ];
+        var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
+
+        // The flow is the one meant: the replacement closed by its return's inspection, S1 back on the shelf, S2 missing,
+        // the newest centre name and part description, eng-1's return settled and eng-2's still unreturned.
+        Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-1 ", StringComparison.Ordinal) && l.Contains("state=Closed"));
+        Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S1 on_hand=True", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S2 on_hand=False", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("centre: centre_id=C1 name=Centre Nord (Hamburg) version=2", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("part: part_number=P-100 description=Line card, 48 ports", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("return: return_id=RT-1 engineer_id=eng-1 unreturned=True settled=True", StringComparison.Ordinal));
+        Assert.Contains(state, l => l.StartsWith("return: return_id=RT-2 engineer_id=eng-2 unreturned=True settled=False", StringComparison.Ordinal));
+    }
+}
