@@ -14,20 +14,22 @@ namespace Logistics.Requests.Events;
 public static class ReservationSubscriber
 {
     public static void MapReservationEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<StockReservationChanged>(EventTopics.StockReservationChanged, async (e, inbox, ct) =>
+        app.MapIntegrationEvent<StockReservationChanged>(EventTopics.StockReservationChanged, OnStockReservationChangedAsync);
+
+    public static async Task OnStockReservationChangedAsync(StockReservationChanged e, InboxContext inbox, CancellationToken ct)
+    {
+        ReservationOutcome? outcome = e.State switch
         {
-            ReservationOutcome? outcome = e.State switch
-            {
-                "reserved" => ReservationOutcome.Reserved,
-                "backordered" => ReservationOutcome.Backordered,
-                _ => null, // a release answers a cancel the request already recorded
-            };
-            if (outcome is null || string.IsNullOrEmpty(e.Reference)) return;
-            var requests = inbox.Services.GetRequiredService<PartRequestStore>();
-            var request = await requests.FindForUpdateAsync(inbox.Transaction, e.Reference, ct);
-            if (request is null || request.CentreId != e.CentreId || !request.AwaitsReservation(outcome.Value)) return;
-            request.RecordReservation(outcome.Value, EventTime.Of(e.OccurredAt, inbox));
-            await requests.UpdateAsync(inbox.Transaction, request, ct);
-            await RequestEvents.ReservationChangedAsync(inbox.Transaction, request, ct);
-        });
+            "reserved" => ReservationOutcome.Reserved,
+            "backordered" => ReservationOutcome.Backordered,
+            _ => null, // a release answers a cancel the request already recorded
+        };
+        if (outcome is null || string.IsNullOrEmpty(e.Reference)) return;
+        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
+        var request = await requests.FindForUpdateAsync(inbox.Transaction, e.Reference, ct);
+        if (request is null || request.CentreId != e.CentreId || !request.AwaitsReservation(outcome.Value)) return;
+        request.RecordReservation(outcome.Value, EventTime.Of(e.OccurredAt, inbox));
+        await requests.UpdateAsync(inbox.Transaction, request, ct);
+        await RequestEvents.ReservationChangedAsync(inbox.Transaction, request, ct);
+    }
 }
