@@ -19,7 +19,8 @@ public sealed class QuarantineTests(BrowserStack browser)
 
         var warehouse = await browser.SignInAsync(f.WarehouseUser, "warehouse", f.Centre);
         await Expect(warehouse.GetByRole(AriaRole.Heading, new() { Name = "Ship and receive" })).ToBeVisibleAsync();
-        await warehouse.GetByRole(AriaRole.Link, new() { Name = "Quarantine" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Link, new() { Name = "Quarantine", Exact = true })).ToHaveAttributeAsync("href", "/warehouse/quarantine");
+        await warehouse.GotoAsync("/warehouse/quarantine");
         await Expect(warehouse.GetByRole(AriaRole.Heading, new() { Name = "Quarantine", Exact = true })).ToBeVisibleAsync();
         await Expect(warehouse.Locator($"#quarantine tr[data-serial='{p.Faulty}']")).ToBeVisibleAsync();
 
@@ -49,7 +50,8 @@ public sealed class QuarantineTests(BrowserStack browser)
         await BrowserStack.ScreenshotAsync(chinese, "supervisor-quarantine-decisions-zh-desktop");
 
         var supervisor = await browser.SignInAsync(f.Supervisor, "supervisor", f.Centre);
-        await supervisor.GetByRole(AriaRole.Link, new() { Name = "Quarantine decisions" }).ClickAsync();
+        await Expect(supervisor.GetByRole(AriaRole.Link, new() { Name = "Quarantine decisions" })).ToHaveAttributeAsync("href", "/approvals/dispositions");
+        await supervisor.GotoAsync("/approvals/dispositions");
         var card = supervisor.Locator("[data-disposition]").Filter(new() { HasText = p.Faulty });
         await Expect(card).ToContainTextAsync("burnt beyond repair");
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-quarantine-decisions-desktop");
