@@ -40,7 +40,7 @@ public sealed class QuarantineTests(BrowserStack browser)
         await warehouse.GetByLabel("Reason", new() { Exact = true }).FillAsync("burnt beyond repair");
         await BrowserStack.ScreenshotAsync(warehouse, "warehouse-quarantine-desktop");
         await warehouse.GetByRole(AriaRole.Button, new() { Name = "Propose", Exact = true }).ClickAsync();
-        await Expect(warehouse.GetByRole(AriaRole.Status)).ToContainTextAsync("a supervisor decides");
+        await Expect(warehouse.GetByRole(AriaRole.Status).Filter(new() { HasText = "a supervisor decides" })).ToBeVisibleAsync();
         await Expect(warehouse.Locator($"#quarantine tr[data-serial='{p.Faulty}'] [data-state='Proposed']")).ToBeVisibleAsync();
 
         var chinese = await browser.SignInAsync($"sup2-{f.Id}", "supervisor", f.Centre, locale: "zh-CN");
@@ -56,7 +56,7 @@ public sealed class QuarantineTests(BrowserStack browser)
         await Expect(card).ToContainTextAsync("burnt beyond repair");
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-quarantine-decisions-desktop");
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await Expect(supervisor.GetByRole(AriaRole.Status)).ToContainTextAsync($"{p.Faulty} is written off.");
+        await Expect(supervisor.GetByRole(AriaRole.Status).Filter(new() { HasText = $"{p.Faulty} is written off." })).ToBeVisibleAsync();
         await Expect(supervisor.Locator("[data-disposition]").Filter(new() { HasText = p.Faulty })).ToHaveCountAsync(0);
 
         await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "written off");
