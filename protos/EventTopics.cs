@@ -22,6 +22,7 @@ public static class EventTopics
     public const string DoaClaimApproved = "doa-claim-approved";
     public const string DoaClaimChanged = "doa-claim-changed";
     public const string StockCountChanged = "stock-count-changed";
+    public const string DispositionChanged = "disposition-changed";
     public const string CustodyAnomalyDetected = "custody-anomaly-detected";
     public const string CustodyAnomalyResolved = "custody-anomaly-resolved";
 }

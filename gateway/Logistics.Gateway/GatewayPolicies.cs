@@ -18,6 +18,7 @@ public static class GatewayPolicies
         ["reconcilers"] = [Roles.Admin, Roles.Auditor],
         ["count-readers"] = [Roles.Warehouse, Roles.Supervisor],
         ["count-cancellers"] = [Roles.Warehouse, Roles.Supervisor],
+        ["disposition-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
         // requests
         ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only requests a DOA claim concerns (requests checks)
         ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],

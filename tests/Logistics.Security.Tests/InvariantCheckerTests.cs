@@ -12,7 +12,7 @@ namespace Logistics.Security.Tests;
 /// serial or request nobody else uses) and is removed in <c>finally</c>: other tests run the checker on this stack.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class InvariantCheckerTests(TestStack stack)
+public sealed partial class InvariantCheckerTests(TestStack stack)
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 

@@ -45,7 +45,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
     private static readonly Dictionary<string, string> AnyOfPolicyRole = new()
     {
         ["ops-report-readers"] = "supervisor", // the reports' centre scope is the supervisor's
-        ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse",
+        ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse", ["disposition-readers"] = "warehouse",
         ["count-cancellers"] = "warehouse", ["part-request-readers"] = "supervisor", ["part-request-cancellers"] = "engineer",
         ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer", ["return-readers"] = "supervisor",
         ["doa-claim-filers"] = "delivery-manager", ["doa-claim-readers"] = "delivery-manager", ["custody-anomaly-readers"] = "auditor",
@@ -302,6 +302,11 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                 "POST /api/v1/doa-claims/{id}:reject" => new { reason = "not a DOA" },
                 "POST /api/v1/doa-claims/{id}:inspect" => new { result = "confirmed-doa", note = "dead on arrival" },
                 "POST /api/v1/custody/anomalies/{anomalyId}:resolve" => new { note = "checked with the centre" },
+                "POST /api/v1/centres/{centreId}/dispositions" => new { partNumber = f.Part, serial = f.Serials[0], kind = "scrap", reason = "dead board" },
+                "POST /api/v1/dispositions/{dispositionId}:reject" => new { reason = "keep it" },
+                "POST /api/v1/dispositions/{dispositionId}:ship" => new { carrier = "DHL", trackingNumber = $"RTV-{Id}", esdPackaging = true },
+                "POST /api/v1/dispositions/{dispositionId}:close" => new { settlement = "credit", reference = $"CN-{Id}" },
+                "POST /api/v1/dispositions/{dispositionId}:inspect" => new { outcome = "repaired", bin = "A-01" },
                 _ => new { },
             };
             return JsonSerializer.SerializeToNode(body)!.AsObject();

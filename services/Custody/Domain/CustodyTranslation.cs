@@ -21,7 +21,9 @@ public static class BusinessTime
 /// What each integration event means for custody, as pure functions. One source per fact, so nothing is recorded twice:
 /// <list type="table">
 /// <item><term>stock-movement-recorded</term><description>goods-in (receiving from the supplier) and count adjustments
-/// of serials (stock_taking: found / missing). Other kinds repeat what the business events below already say.</description></item>
+/// of serials (stock_taking: found / missing); the dispositions of quarantined units (shipping to a repairer or the
+/// supplier, destroying when written off, receiving back from repair, its inspection), which no other event says.
+/// Other kinds repeat what the business events below already say.</description></item>
 /// <item><term>part-request-shipped</term><description>shipping centre → engineer, in transit; a DOA replacement's serial.</description></item>
 /// <item><term>receipt-signed</term><description>receiving of every newly accepted serial; packaging non-compliance;
 /// discrepancies checked against custody; serials a correction withdrew.</description></item>
@@ -66,9 +68,39 @@ public static class CustodyTranslation
                             Parties.Centre(e.CentreId), Locations.Centre(e.CentreId), Parties.Unknown, Locations.Unknown, Disposition.NonConformant, "", reference))
                         .ToList(),
                 };
+            case "sent-to-repair" or "returned-to-supplier" or "written-off" or "repaired-in" or "repaired-to-stock" or "repair-failed":
+                return Disposed(e, source, at, serials);
             default:
                 return Translation.Nothing;
         }
+    }
+
+    /// <summary>
+    /// A quarantined unit's disposition, step by step (inventory's only record of it): shipped in sealed ESD packaging to
+    /// the repairer (in repair) or to the supplier (returned), written off (destroyed), back from the repairer (awaiting
+    /// inspection), inspected good (available in its bin) or unrepairable (damaged, quarantined again).
+    /// </summary>
+    private static Translation Disposed(StockMovementRecorded e, EventSource source, DateTimeOffset at, IReadOnlyList<string> serials)
+    {
+        var centre = Parties.Centre(e.CentreId);
+        var here = Locations.Centre(e.CentreId);
+        var reference = References.Disposition(e.Reference);
+        var counterparty = e.Counterparty == "" ? Parties.Unknown : e.Counterparty;
+        var shipped = Locations.InTransit(e.Carrier, e.TrackingNumber);
+        (BusinessStep Step, string From, string FromLocation, string To, string ToLocation, Disposition Disposition, string Packaging) step = e.Kind switch
+        {
+            "sent-to-repair" => (BusinessStep.Shipping, centre, here, counterparty, shipped, Disposition.InProgress, Packaging.EsdBagSealed),
+            "returned-to-supplier" => (BusinessStep.Shipping, centre, here, counterparty, shipped, Disposition.Returned, Packaging.EsdBagSealed),
+            "written-off" => (BusinessStep.Destroying, centre, here, centre, here, Disposition.Destroyed, ""),
+            "repaired-in" => (BusinessStep.Receiving, counterparty, "", centre, here, Disposition.InProgress, ""),
+            "repaired-to-stock" => (BusinessStep.Repairing, centre, here, centre, Locations.Centre(e.CentreId, e.Bin), Disposition.Available, ""),
+            _ => (BusinessStep.Inspecting, centre, here, centre, here, Disposition.Damaged, ""),
+        };
+        return new Translation
+        {
+            Events = serials.Select(serial => Event(source, serial, e.PartNumber, at, step.Step,
+                step.From, step.FromLocation, step.To, step.ToLocation, step.Disposition, step.Packaging, reference)).ToList(),
+        };
     }
 
     public static Translation From(PartRequestShipped e, EventSource source)

@@ -134,4 +134,5 @@ public static class References
     public static string Doa(string claimId) => "doa:" + claimId;
     public static string Count(string countId) => "count:" + countId;
     public static string Movement(string movementId) => "movement:" + movementId;
+    public static string Disposition(string dispositionId) => "disposition:" + dispositionId;
 }

@@ -63,13 +63,17 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
     /// <summary>
     /// Keeps <c>serial_holders</c> in step with a movement's serial moves: a serial the centre now holds is held there
     /// (a goods-in's claim becomes its place); one received at its destination is in the field, shipped by this centre;
-    /// one that otherwise leaves the books (scrapped, counted missing) has no holder.
+    /// one sent to repair is at the repairer for its centre; one that otherwise leaves the books (scrapped, returned to the
+    /// supplier, written off, counted missing) has no holder.
     /// </summary>
     public static async Task ApplySerialMovesAsync(NpgsqlTransaction tx, Movement m, CancellationToken ct)
     {
         foreach (var move in m.SerialMoves)
         {
-            await using var cmd = move.To != SerialPlace.None
+            // A unit sent to repair stays claimed by its centre (it comes back there); one returned to the supplier or
+            // written off has left the business, as a scrapped one.
+            var place = move.To != SerialPlace.None ? StockJson.PlaceName(move.To) : m.Kind == MovementKind.SentToRepair ? "at-repairer" : "";
+            await using var cmd = place != ""
                 ? new NpgsqlCommand(
                     """
                     INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, $5)
@@ -87,8 +91,8 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
             cmd.Parameters.Add(new() { Value = m.PartNumber });
             cmd.Parameters.Add(new() { Value = move.Serial });
             cmd.Parameters.Add(new() { Value = m.CentreId });
-            if (move.To != SerialPlace.None || m.Kind == MovementKind.Received) cmd.Parameters.Add(new() { Value = m.Reference });
-            if (move.To != SerialPlace.None) cmd.Parameters.Add(new() { Value = StockJson.PlaceName(move.To) });
+            if (place != "" || m.Kind == MovementKind.Received) cmd.Parameters.Add(new() { Value = m.Reference });
+            if (place != "") cmd.Parameters.Add(new() { Value = place });
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }

@@ -135,6 +135,7 @@ public sealed class SerialClaims(NpgsqlDataSource dataSource, StockStore stock, 
         "in-transit" => $"serial {serial} of part {part} is in transit from centre {h.CentreId}",
         "faulty" or "quarantined" => $"serial {serial} of part {part} is {h.Place} at centre {h.CentreId}",
         "field" => $"serial {serial} of part {part} is in the field: delivered from centre {h.CentreId} on {h.Reference}",
+        "at-repairer" => $"serial {serial} of part {part} is at a repairer, sent by centre {h.CentreId} on disposition {h.Reference}; it comes back through that disposition",
         "returned" => $"serial {serial} of part {part} was handed back unused at centre {h.CentreId} ({h.Reference}); only centre {h.CentreId} can take it in",
         _ => $"serial {serial} of part {part} is held at centre {h.CentreId} ({h.Place})",
     };

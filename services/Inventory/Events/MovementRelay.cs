@@ -212,6 +212,9 @@ public sealed class MovementRelay(
         ReservationId = m.ReservationId,
         ReasonCode = m.ReasonCode,
         Batch = m.Batch,
+        Counterparty = m.Counterparty,
+        Carrier = m.Carrier,
+        TrackingNumber = m.TrackingNumber,
         OccurredAt = Timestamp.FromDateTimeOffset(m.OccurredAt),
     };
 }

@@ -27,6 +27,7 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public CustodyService.CustodyServiceClient Custody { get; } = new(channel);
     public StockCountService.StockCountServiceClient Counts { get; } = new(channel);
     public DoaClaimsService.DoaClaimsServiceClient Doa { get; } = new(channel);
+    public DispositionService.DispositionServiceClient Dispositions { get; } = new(channel);
 
     public async Task<Session> SessionAsync()
     {

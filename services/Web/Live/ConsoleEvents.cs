@@ -15,7 +15,7 @@ public static class ConsoleEvents
         // units moving at a centre (a serial's page, stock levels)
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
-        EventTopics.StockCountChanged,
+        EventTopics.StockCountChanged, EventTopics.DispositionChanged,
         // every step of a DOA claim (the claims queue and a claim's page)
         EventTopics.DoaClaimChanged,
         // the work inbox: requests waiting for (or no longer waiting for) a supervisor

@@ -90,6 +90,24 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             SELECT reference || ' ' || kind || ' ' || s || ' x' || count(*) FROM inventory.movements, unnest(serials) AS s
             WHERE kind IN ('received', 'faulty-in') GROUP BY reference, kind, s HAVING count(*) > 1
             """),
+        ("no unit leaves quarantine twice (a serial left the quarantine of a centre more often than it entered it)",
+            """
+            SELECT centre_id || '/' || part_number || '/' || (m->>'serial') || ' left the quarantine '
+                   || count(*) FILTER (WHERE m->>'from' = 'quarantined') || ' times, entered it ' || count(*) FILTER (WHERE m->>'to' = 'quarantined')
+            FROM inventory.movements, jsonb_array_elements(document->'serialMoves') AS m
+            WHERE m->>'from' = 'quarantined' OR m->>'to' = 'quarantined'
+            GROUP BY centre_id, part_number, m->>'serial'
+            HAVING count(*) FILTER (WHERE m->>'from' = 'quarantined') > count(*) FILTER (WHERE m->>'to' = 'quarantined')
+            """),
+        ("no unit leaves quarantine twice (each disposition carried out moves its unit out once, one not carried out never)",
+            """
+            SELECT d.disposition_id || ' (' || d.kind || ', ' || d.state || ') of ' || d.serial || ' has ' || count(m.movement_id) || ' movements out of the quarantine'
+            FROM inventory.dispositions d
+            LEFT JOIN inventory.movements m ON m.centre_id = d.centre_id AND m.reference = d.disposition_id
+                 AND m.kind IN ('sent-to-repair', 'returned-to-supplier', 'written-off')
+            GROUP BY d.disposition_id, d.kind, d.state, d.serial
+            HAVING count(m.movement_id) <> CASE WHEN d.state IN ('Proposed', 'Approved', 'Rejected') THEN 0 ELSE 1 END
+            """),
         ("every swap has a return received or flagged",
             """
             SELECT r.request_id || ' (' || r.state || ') has no return' FROM requests.part_requests r
@@ -150,6 +168,21 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             if (location != "centre:" + h.CentreId && !location.StartsWith("centre:" + h.CentreId + "/", StringComparison.Ordinal))
                 found.Add(new InvariantViolation("custody agrees where inventory holds a serial on hand",
                     $"{h.Serial} on hand at {h.CentreId} but custody says {(location == "" ? "(unknown)" : location)}"));
+        }
+
+        // A unit at a repairer or on its way back to the supplier is in that one place: no centre holds it.
+        var away = await ListAsync(db, """
+            SELECT part_number || E'\t' || serial || E'\t' || CASE kind WHEN 'repair' THEN 'at repairer ' || (document->>'repairer')
+                   ELSE 'returned to supplier ' || (document->>'supplier') END || ' (' || disposition_id || ')'
+            FROM inventory.dispositions WHERE state = 'Sent'
+            """, ct);
+        var heldBySerial = held.ToLookup(h => h.PartNumber + "\t" + h.Serial, StringComparer.Ordinal);
+        foreach (var row in away)
+        {
+            var fields = row.Split('\t');
+            foreach (var h in heldBySerial[fields[0] + "\t" + fields[1]])
+                found.Add(new InvariantViolation("every unit is in exactly one place (at a repairer, at a supplier, scrapped)",
+                    $"{fields[0]}/{fields[1]} is {fields[2]} but also {h.Place} at {h.CentreId}"));
         }
 
         var returned = (await ListAsync(db, "SELECT part_number || E'\t' || serial FROM returns.returns", ct)).ToHashSet(StringComparer.Ordinal);

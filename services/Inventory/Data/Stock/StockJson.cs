@@ -34,6 +34,10 @@ public static class StockJson
     {
         // Absent from movements written before batches were recorded.
         Batch = m.TryGetProperty("batch", out var batch) ? batch.GetString() ?? "" : "",
+        // Written by the disposition script only.
+        Counterparty = m.TryGetProperty("counterparty", out var party) ? party.GetString() ?? "" : "",
+        Carrier = m.TryGetProperty("carrier", out var carrier) ? carrier.GetString() ?? "" : "",
+        TrackingNumber = m.TryGetProperty("trackingNumber", out var tracking) ? tracking.GetString() ?? "" : "",
     };
 
     internal static StockLevel ReadLevel(JsonElement l) => new(

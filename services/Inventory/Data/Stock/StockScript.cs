@@ -15,6 +15,7 @@ public sealed class StockScript
     public static readonly StockScript FaultyIn = Load("faulty_in");
     public static readonly StockScript Inspect = Load("inspect");
     public static readonly StockScript Adjust = Load("adjust");
+    public static readonly StockScript Dispose = Load("dispose");
 
     private StockScript(string name, string text)
     {

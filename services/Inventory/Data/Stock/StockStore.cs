@@ -138,6 +138,20 @@ public sealed class StockStore(IConnectionMultiplexer redis)
             StockFields.ReasonCode(reasonCode), StockFields.Reference(reference)));
     }
 
+    /// <summary>
+    /// One stock step of a quarantined serial's disposition (<paramref name="kind"/> says from where to where; see
+    /// Scripts/dispose.lua): leaving the quarantine for a repairer, the supplier or the write-off, coming back from
+    /// repair, and the repaired unit's inspection. <paramref name="bin"/> only for <see cref="MovementKind.RepairedToStock"/>.
+    /// </summary>
+    public async Task<StockChange> DisposeAsync(StockCommand command, string partNumber, string serial, MovementKind kind, string? bin,
+        string reference, string reasonCode, string counterparty, string carrier, string trackingNumber)
+    {
+        var binCode = kind == MovementKind.RepairedToStock ? StockFields.Bin(bin)
+            : string.IsNullOrWhiteSpace(bin) ? "" : throw new InvalidFieldException("bin", "only a repaired unit going back to stock is put in a bin");
+        return await RunAsync(StockScript.Dispose, command, new DisposeArgs(StockFields.PartNumber(partNumber), StockFields.Serial(serial),
+            kind.WireName(), binCode, StockFields.Reference(reference), reasonCode, counterparty, carrier, trackingNumber));
+    }
+
     /// <summary>True when the centre has the command's idempotency key: a retry, which returns the first result and changes nothing.</summary>
     public async Task<bool> IsRetryAsync(StockCommand command) =>
         await redis.GetDatabase().KeyExistsAsync(new StockKeys(StockFields.CentreId(command.CentreId)).Idempotency(StockFields.IdempotencyKey(command.IdempotencyKey)));
@@ -254,6 +268,8 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     private sealed record ReceiveArgs(string Part, IReadOnlyList<string> Serials, int Quantity, string Reference);
     private sealed record FaultyInArgs(string Part, string Serial, int Quantity, string Reference);
     private sealed record InspectArgs(string Part, string Serial, string Outcome, string Bin, string Reference);
+    private sealed record DisposeArgs(string Part, string Serial, string Kind, string Bin, string Reference, string ReasonCode,
+        string Counterparty, string Carrier, string TrackingNumber);
     private sealed record AdjustArgs(string Part, string Bin, int Delta, IReadOnlyList<string> SerialsAdded,
         IReadOnlyList<string> SerialsRemoved, string ReasonCode, string Reference);
 }

@@ -14,6 +14,12 @@ public enum MovementKind
     ToStock,
     Scrapped,
     Adjusted,
+    SentToRepair,
+    RepairedIn,
+    RepairedToStock,
+    RepairFailed,
+    ReturnedToSupplier,
+    WrittenOff,
 }
 
 public static class MovementKinds
@@ -31,6 +37,12 @@ public static class MovementKinds
         [MovementKind.ToStock] = "to-stock",
         [MovementKind.Scrapped] = "scrapped",
         [MovementKind.Adjusted] = "adjusted",
+        [MovementKind.SentToRepair] = "sent-to-repair",
+        [MovementKind.RepairedIn] = "repaired-in",
+        [MovementKind.RepairedToStock] = "repaired-to-stock",
+        [MovementKind.RepairFailed] = "repair-failed",
+        [MovementKind.ReturnedToSupplier] = "returned-to-supplier",
+        [MovementKind.WrittenOff] = "written-off",
     };
 
     public static string WireName(this MovementKind kind) => Names[kind];
@@ -84,4 +96,11 @@ public sealed record Movement(
 {
     /// <summary>Goods-in only: the supplier's batch (lot) of what arrived; "" when unknown.</summary>
     public string Batch { get; init; } = "";
+
+    /// <summary>Dispositions only: who holds the unit outside the centre (<c>repairer:X</c>, <c>supplier:Y</c>); "" otherwise.</summary>
+    public string Counterparty { get; init; } = "";
+
+    /// <summary>Dispositions shipped to a repairer or supplier: the carrier and its tracking number; "" otherwise.</summary>
+    public string Carrier { get; init; } = "";
+    public string TrackingNumber { get; init; } = "";
 }
