@@ -149,7 +149,7 @@ public sealed class DeadLetterTests(TestStack stack)
                 using (var read = await other.GetAsync(Letters("requests"))) Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
                 using (var refused = await PostAsync(other, $"{path}:discard", new { reason = "not mine to discard" }))
                     Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-                using (var replay = await PostAsync(other, $"{path}:replay", new { })) Assert.Equal(HttpStatusCode.Forbidden, replay.StatusCode);
+                using (var denied = await PostAsync(other, $"{path}:replay", new { })) Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
             }
 
             // A reason is required and checked; the field is named.
