@@ -247,6 +247,8 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
         }
 
         /// <summary>Real ids for the route's path parameters ({id} by the resource the route is about).</summary>
+        private static readonly string DeadLetterId = Guid.NewGuid().ToString();
+
         public Dictionary<string, string> PathValues(RestRoute route)
         {
             var values = new Dictionary<string, string>();
@@ -260,6 +262,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                     "calendarId" => route.Method == "PUT" ? $"NEW-{Id}" : "mon-fri",
                     "siteId" => route.Method == "PUT" ? $"NEW-{Id}" : $"SITE-{Id}",
                     "serial" => flow.Serials[0],
+                    "deadLetterId" => DeadLetterId, // well-formed, kept by no service: a probe must never decide a real one
                     "id" when route.Path.StartsWith("/api/v1/part-requests", StringComparison.Ordinal) =>
                         route.Path.EndsWith(":install", StringComparison.Ordinal) ? ids["delivered"] : ids["reserved"],
                     "id" when route.Path.StartsWith("/api/v1/receipts", StringComparison.Ordinal) => ids["receipt"],
@@ -302,6 +305,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                 "POST /api/v1/doa-claims/{id}:reject" => new { reason = "not a DOA" },
                 "POST /api/v1/doa-claims/{id}:inspect" => new { result = "confirmed-doa", note = "dead on arrival" },
                 "POST /api/v1/custody/anomalies/{anomalyId}:resolve" => new { note = "checked with the centre" },
+                var path when path.EndsWith("/dead-letters/{deadLetterId}:discard", StringComparison.Ordinal) => new { reason = "Sweep: not a real event." },
                 _ => new { },
             };
             return JsonSerializer.SerializeToNode(body)!.AsObject();
