@@ -101,7 +101,7 @@ public sealed class DeadLetterTests(BrowserStack browser)
         await Expect(admin.GetByRole(AriaRole.Link, new() { Name = "Dead letters" })).ToHaveAttributeAsync("href", "/admin/dead-letters");
         // The page itself is for admins only, whatever the address bar says.
         var answer = await supervisor.APIRequest.GetAsync("/admin/dead-letters");
-        // Refused without showing the page (the console answers 404 for a page the user's roles may not see).
+        // Refused without showing the page (a supervisor gets 404 there).
         Assert.True(answer.Status is 401 or 403 or 404, $"a supervisor at /admin/dead-letters got {answer.Status}");
         Assert.DoesNotContain("Dead letters", await answer.TextAsync());
     }
