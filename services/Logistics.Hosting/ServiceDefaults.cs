@@ -5,10 +5,12 @@ using Logistics.Hosting.Grpc;
 using Logistics.Hosting.Health;
 using Logistics.Hosting.Http;
 using Logistics.Hosting.Messaging;
+using Logistics.Hosting.Messaging.DeadLetters;
 using Logistics.Hosting.Telemetry;
 using Logistics.Hosting.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -60,6 +62,9 @@ public static class ServiceDefaults
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddSingleton(EventDrill.From(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton<IntegrationEventHandlers>();
+        builder.Services.AddSingleton<DeadLetterStore>();
         builder.Services.AddSingleton<MessagingCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagingCleanup>());
         builder.AddServiceMetrics();
@@ -99,16 +104,23 @@ public static class ServiceDefaults
     /// <summary>gRPC server reflection lists every method of the service: a local convenience, off unless `Grpc:Reflection` is true.</summary>
     private static bool ReflectionOn(IConfiguration configuration) => configuration.GetValue<bool>("Grpc:Reflection");
 
-    /// <summary>Middleware and endpoints every service has: the app API token, CloudEvents, auth, subscriptions, health, metrics, reflection.</summary>
+    /// <summary>
+    /// Middleware and endpoints every service has: the app API token, CloudEvents, auth, subscriptions, its dead letters
+    /// (subscriber and admin API), health, metrics, reflection.
+    /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseApiResponseHeaders(); // first, so that every answer carries them, refusals too
         app.UseSidecarOnly();
-        app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
+        // The dead-letter subscriber keeps the whole CloudEvent, so the middleware must not unwrap its body.
+        app.UseWhen(http => http.GetEndpoint()?.Metadata.GetMetadata<RawCloudEventAttribute>() is null,
+            branch => branch.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true }));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTranscodedRequestValidation();
         app.MapSubscribeHandler().WithMetadata(new SidecarOnlyAttribute());
+        app.MapDeadLetters();
+        app.MapGrpcService<DeadLettersApi>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();

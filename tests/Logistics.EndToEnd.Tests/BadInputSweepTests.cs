@@ -861,6 +861,9 @@ internal static class StoredState
 /// <summary>The gateway's proxied routes, as its appsettings.json names them.</summary>
 internal sealed record GatewayRoute(string Name, string Path, string[] Methods, string Policy, string RateLimiterPolicy, string Listener)
 {
+    /// <summary>Headers the route matches on besides the path (the dead letters' gRPC routes: `logistics-service`), first value each.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public static string SettingsPath => RepoLayout.PathOf("gateway/Logistics.Gateway/appsettings.json");
 
     public static JsonElement Settings()
@@ -886,7 +889,12 @@ internal static class GatewayRoutes
             r.Value.GetProperty("Match").TryGetProperty("Methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!).ToArray() : [],
             r.Value.TryGetProperty("AuthorizationPolicy", out var policy) ? policy.GetString() ?? "" : "",
             r.Value.TryGetProperty("RateLimiterPolicy", out var limiter) ? limiter.GetString() ?? "" : "",
-            r.Value.TryGetProperty("Metadata", out var metadata) && metadata.TryGetProperty("Listener", out var listener) ? listener.GetString() ?? "" : "")).ToList();
+            r.Value.TryGetProperty("Metadata", out var metadata) && metadata.TryGetProperty("Listener", out var listener) ? listener.GetString() ?? "" : "")
+        {
+            Headers = r.Value.GetProperty("Match").TryGetProperty("Headers", out var headers)
+                ? headers.EnumerateArray().ToDictionary(h => h.GetProperty("Name").GetString()!, h => h.GetProperty("Values")[0].GetString()!)
+                : new Dictionary<string, string>(),
+        }).ToList();
     }
 }
 

@@ -150,6 +150,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             if (grpc) (request.Version, request.VersionPolicy) = (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact);
             if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            foreach (var (name, value) in r.Headers) request.Headers.TryAddWithoutValidation(name, value);
             if (grpc)
             {
                 request.Content = new ByteArrayContent([0, 0, 0, 0, 0]) { Headers = { { "Content-Type", "application/grpc" } } }; // one empty message

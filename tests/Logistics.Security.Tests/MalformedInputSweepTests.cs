@@ -247,6 +247,8 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
         }
 
         /// <summary>Real ids for the route's path parameters ({id} by the resource the route is about).</summary>
+        private static readonly string DeadLetterId = Guid.NewGuid().ToString();
+
         public Dictionary<string, string> PathValues(RestRoute route)
         {
             var values = new Dictionary<string, string>();
@@ -260,6 +262,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                     "calendarId" => route.Method == "PUT" ? $"NEW-{Id}" : "mon-fri",
                     "siteId" => route.Method == "PUT" ? $"NEW-{Id}" : $"SITE-{Id}",
                     "serial" => flow.Serials[0],
+                    "deadLetterId" => DeadLetterId, // well-formed, kept by no service: a probe must never decide a real one
                     "id" when route.Path.StartsWith("/api/v1/part-requests", StringComparison.Ordinal) =>
                         route.Path.EndsWith(":install", StringComparison.Ordinal) ? ids["delivered"] : ids["reserved"],
                     "id" when route.Path.StartsWith("/api/v1/receipts", StringComparison.Ordinal) => ids["receipt"],
@@ -307,6 +310,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                 "POST /api/v1/dispositions/{dispositionId}:ship" => new { carrier = "DHL", trackingNumber = $"RTV-{Id}", esdPackaging = true },
                 "POST /api/v1/dispositions/{dispositionId}:close" => new { settlement = "credit", reference = $"CN-{Id}" },
                 "POST /api/v1/dispositions/{dispositionId}:inspect" => new { outcome = "repaired", bin = "A-01" },
+                var path when path.EndsWith("/dead-letters/{deadLetterId}:discard", StringComparison.Ordinal) => new { reason = "Sweep: not a real event." },
                 _ => new { },
             };
             return JsonSerializer.SerializeToNode(body)!.AsObject();

@@ -51,7 +51,20 @@ public sealed record RestRoute(string Name, string Method, string Path, string P
         Logistics.Requests.V1.PartRequestsService.Descriptor, Logistics.Receipts.V1.ReceiptsService.Descriptor,
         Logistics.Returns.V1.ReturnsService.Descriptor, Logistics.Doa.V1.DoaClaimsService.Descriptor,
         Logistics.Custody.V1.CustodyService.Descriptor, Logistics.Requests.V1.WorkingTimeService.Descriptor,
+        Logistics.Admin.V1.DeadLettersService.Descriptor,
     ];
+
+    /// <summary>
+    /// A method every service serves (the dead letters) is routed once per service, with the service's name as a literal
+    /// segment where the template has {service}: such a gateway path matches the template with that segment filled in.
+    /// </summary>
+    private static bool FillsTemplate(string gatewayPath, string template)
+    {
+        var path = Shape(gatewayPath).Split('/');
+        var parts = template.Split('/');
+        return path.Length == parts.Length && parts.Select((part, i) =>
+            part == "{service}" ? Regex.IsMatch(path[i], "^[a-z]+$") : Shape(part) == path[i]).All(ok => ok);
+    }
 
     /// <summary>
     /// Every REST route of the gateway paired with its proto method. Fails when a route has no method or a method with
@@ -63,6 +76,8 @@ public sealed record RestRoute(string Name, string Method, string Path, string P
             .Select(m => (Method: m, Rule: m.GetOptions()?.GetExtension(AnnotationsExtensions.Http)))
             .Where(m => m.Rule is not null)
             .ToDictionary(m => $"{Verb(m.Rule!)} {Shape(Template(m.Rule!))}", m => m);
+        var perService = methods.Values.Where(m => Template(m.Rule!).Contains("{service}", StringComparison.Ordinal))
+            .Select(m => (m.Method, Rule: m.Rule!)).ToList();
         using var settings = JsonDocument.Parse(File.ReadAllText(RepoLayout.PathOf("gateway/Logistics.Gateway/appsettings.json")));
         var routes = new List<RestRoute>();
         var unmatched = new List<string>();
@@ -75,6 +90,11 @@ public sealed record RestRoute(string Name, string Method, string Path, string P
             {
                 if (methods.Remove($"{verb} {Shape(path)}", out var rpc))
                     routes.Add(new RestRoute(route.Name, verb, path, route.Value.GetProperty("AuthorizationPolicy").GetString()!, rpc.Method, rpc.Rule!));
+                else if (perService.FirstOrDefault(m => Verb(m.Rule) == verb && FillsTemplate(path, Template(m.Rule))) is { Method: not null } shared)
+                {
+                    routes.Add(new RestRoute(route.Name, verb, path, route.Value.GetProperty("AuthorizationPolicy").GetString()!, shared.Method, shared.Rule));
+                    methods.Remove($"{verb} {Shape(Template(shared.Rule))}");
+                }
                 else
                     unmatched.Add($"gateway route {route.Name} ({verb} {path}) has no proto method");
             }

@@ -174,7 +174,8 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
     public async Task Dead_letter_topic_gets_the_event_only_after_its_retries_are_exhausted()
     {
         // Dapr rule: when delivery keeps failing and the retry policy is exhausted, an event whose subscription has
-        // a deadLetterTopic is published there unchanged (same id, same CloudEvent) and acknowledged on its topic.
+        // a deadLetterTopic is published there unchanged (same id, same CloudEvent) and acknowledged on its topic. The local
+        // sidecar adds two extension attributes, why and after how many attempts (daprd adds none; readers take them as optional).
         var topic = Unique("poison");
         var dead = topic + "-dead";
         await using var subscriber = new TestSubscriber()
@@ -192,7 +193,12 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
         Assert.Equal(1 + InboundMaxRetries, attempts.Count);
         Assert.True(dlq.At >= attempts[^1].At, "dead-lettered after the last attempt");
         Assert.Equal(attempts[0].EventId, dlq.EventId);
-        Assert.Equal(attempts[0].CloudEvent.ToJsonString(), dlq.CloudEvent.ToJsonString());
+        var kept = dlq.CloudEvent.DeepClone().AsObject();
+        Assert.Equal(1 + InboundMaxRetries, (int)kept["deadletterattempts"]!);
+        Assert.StartsWith("HTTP 500", (string)kept["deadletterreason"]!);
+        kept.Remove("deadletterattempts");
+        kept.Remove("deadletterreason");
+        Assert.Equal(attempts[0].CloudEvent.ToJsonString(), kept.ToJsonString());
         await Waits.UntilAcknowledgedAsync(env, topic, appId, sidecar);
         await Waits.NoMoreDeliveriesAsync(subscriber, topic, 1 + InboundMaxRetries, sidecar);
         Assert.Single(subscriber.DeliveriesOf(dead));
@@ -218,8 +224,10 @@ public sealed class DeliveryTests(SidecarEnvironment env) : IClassFixture<Sideca
         await PublishAsync(sidecar, drop);
         await PublishAsync(sidecar, notFound);
 
-        await Waits.ForDeliveriesAsync(subscriber, drop + "-dead", 1, sidecar);
-        await Waits.ForDeliveriesAsync(subscriber, notFound + "-dead", 1, sidecar);
+        var dropped = (await Waits.ForDeliveriesAsync(subscriber, drop + "-dead", 1, sidecar))[0].CloudEvent;
+        var gone = (await Waits.ForDeliveriesAsync(subscriber, notFound + "-dead", 1, sidecar))[0].CloudEvent;
+        Assert.Equal(("HTTP 200 status DROP", 1), ((string)dropped["deadletterreason"]!, (int)dropped["deadletterattempts"]!));
+        Assert.Equal(("HTTP 404", 1), ((string)gone["deadletterreason"]!, (int)gone["deadletterattempts"]!));
         Assert.Single(subscriber.DeliveriesOf(drop));
         Assert.Single(subscriber.DeliveriesOf(notFound));
         await Waits.UntilAcknowledgedAsync(env, drop, appId, sidecar);

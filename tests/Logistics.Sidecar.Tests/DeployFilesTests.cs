@@ -67,7 +67,7 @@ public sealed partial class DeployFilesTests(SidecarEnvironment env) : IClassFix
     {
         // Derived from the code: a service publishes the topics it puts in its outbox (Outbox.EnqueueAsync) and its
         // dead-letter topic (the sidecar publishes dead letters under the app's scope); it subscribes to the topics of its
-        // MapIntegrationEvent calls. deploy/dapr/components/pubsub.yaml must say exactly that; every topic is allowed and
+        // MapIntegrationEvent calls and its own dead-letter topic. deploy/dapr/components/pubsub.yaml must say exactly that; every topic is allowed and
         // protected (so an app missing from the scopes may use none).
         var topics = TopicConstant().Matches(File.ReadAllText(RepoLayout.PathOf("protos/EventTopics.cs")))
             .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["topic"].Value);
@@ -94,6 +94,8 @@ public sealed partial class DeployFilesTests(SidecarEnvironment env) : IClassFix
             if (app.AppId == "web")
                 subscribed = TopicReference().Matches(File.ReadAllText(Path.Combine(folder, "Live", "ConsoleEvents.cs")))
                     .Select(m => topics[m.Groups["name"].Value]).ToHashSet();
+            else
+                subscribed.Add($"dead-letter.{app.AppId}"); // every service keeps its dead letters (Logistics.Hosting's MapDeadLetters)
             Assert.True(subscribed.Count > 0, $"{app.AppId}: no subscription found in its code");
             Assert.Equal(published.Order(), publishing.GetValueOrDefault(app.AppId, []).Order());
             Assert.Equal(subscribed.Order(), subscribing.GetValueOrDefault(app.AppId, []).Order());

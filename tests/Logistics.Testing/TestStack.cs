@@ -31,6 +31,11 @@ public sealed partial class TestStack : IAsyncLifetime
         Stack.ServiceSettings["Clock__OffsetFile"] = ClockOffsetFile;
         Stack.ServiceSettings["Returns__OverdueScanInterval"] = "00:00:00.250";
         Stack.ServiceSettings["Metrics__SampleInterval"] = "00:00:01"; // the gauges' queries, read at once after a change
+        // The services' test-only event drill (EventDrill): events whose data holds a marker of this file are refused
+        // until the marker is removed. Empty: no effect. The services honour it only in the Testing environment.
+        File.WriteAllText(FailEventsFile, "");
+        Stack.ServiceSettings["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        Stack.ServiceSettings["Testing__FailEventsFile"] = FailEventsFile;
         // Every test calls from 127.0.0.1, and some send hundreds of forged tokens in a row: the gateway's limit per
         // address for callers without a valid token would answer them 429 instead of 401. Its own test is in
         // Logistics.Gateway.Tests.
@@ -38,6 +43,21 @@ public sealed partial class TestStack : IAsyncLifetime
     }
 
     public string ClockOffsetFile => Path.Combine(_folder.Path, "clock-offset");
+
+    public string FailEventsFile => Path.Combine(_folder.Path, "fail-events");
+
+    /// <summary>From now on every service refuses (dead-letters) events whose data contains <paramref name="marker"/>.</summary>
+    public void FailEventsContaining(string marker) => WriteFailEvents(File.ReadAllLines(FailEventsFile).Append(marker));
+
+    /// <summary>The "fix": events containing <paramref name="marker"/> are applied again.</summary>
+    public void StopFailingEventsContaining(string marker) => WriteFailEvents(File.ReadAllLines(FailEventsFile).Where(l => l != marker));
+
+    private void WriteFailEvents(IEnumerable<string> markers)
+    {
+        var next = FailEventsFile + ".next";
+        File.WriteAllLines(next, markers.ToList());
+        File.Move(next, FailEventsFile, overwrite: true); // services never read a half-written file
+    }
 
     /// <summary>Moves every service's clock forward by <paramref name="by"/> (on top of earlier moves).</summary>
     public TimeSpan MoveClock(TimeSpan by)

@@ -21,7 +21,6 @@ public static class IntegrationEvents
 {
     /// <summary>Dapr's subscriber answers (pubsub HTTP contract).</summary>
     private static readonly IResult Success = Results.Json(new { status = "SUCCESS" });
-    private static readonly IResult Drop = Results.Json(new { status = "DROP" });
 
     /// <summary>
     /// Subscribes to a topic on the Dapr pub/sub (through `/dapr/subscribe`) and applies each event once:
@@ -29,14 +28,16 @@ public static class IntegrationEvents
     /// redelivered event changes nothing. A handler that throws rolls back and answers 500, which the
     /// sidecar retries and finally dead-letters; a handler that throws an <see cref="InvalidFieldException"/> (the event's
     /// content is malformed) answers DROP, which dead-letters it at once. Nothing is acknowledged that was not applied.
+    /// Either answer carries the error (`error`, which daprd ignores) so the sidecar can say why it dead-lettered the event.
+    /// The same apply step serves a replayed dead letter (<see cref="IntegrationEventHandlers"/>).
     /// </summary>
     public static RouteHandlerBuilder MapIntegrationEvent<TEvent>(this IEndpointRouteBuilder app, string topic,
         Func<TEvent, InboxContext, CancellationToken, Task> handle)
         where TEvent : IMessage<TEvent>, new()
     {
         var options = app.ServiceProvider.GetRequiredService<MessagingOptions>();
+        var apply = app.ServiceProvider.GetRequiredService<IntegrationEventHandlers>().Add(topic, handle);
         var metrics = app.ServiceProvider.GetRequiredService<EventMetrics>();
-        var subscription = $"{topic}";
         return app.MapPost($"/events/{topic}", async (HttpContext http, NpgsqlDataSource dataSource, ILoggerFactory loggers) =>
             {
                 var logger = loggers.CreateLogger("Logistics.Inbox");
@@ -47,40 +48,27 @@ public static class IntegrationEvents
                 {
                     logger.LogError("Event on {Topic} has no CloudEvent id; dropped (it cannot be de-duplicated)", topic);
                     metrics.Refused(topic, "invalid");
-                    return Drop;
+                    return Refusal("DROP", "the event has no CloudEvent id", StatusCodes.Status200OK);
                 }
-
-                TEvent message;
-                try
-                {
-                    var body = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
-                    message = ProtoJson.Parser.Parse<TEvent>(body);
-                }
-                catch (InvalidProtocolBufferException e)
-                {
-                    // Retried, then dead-lettered: kept for someone to look at, never silently lost.
-                    logger.LogError("Event {EventId} on {Topic} is not a valid {EventType}: {Error}", eventId, topic, typeof(TEvent).Name, e.Message);
-                    metrics.Refused(topic, "invalid");
-                    return Results.StatusCode(StatusCodes.Status500InternalServerError);
-                }
+                var body = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
 
                 await using var conn = await dataSource.OpenConnectionAsync(ct);
                 await using var tx = await conn.BeginTransactionAsync(ct);
-                await using (var inbox = new NpgsqlCommand(
-                    "INSERT INTO inbox (event_id, subscription, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", conn, tx)
-                    { Parameters = { new() { Value = eventId }, new() { Value = subscription }, new() { Value = message.Descriptor.FullName } } })
+                try
                 {
-                    // A concurrent delivery of the same id waits here on the key until the first commits.
-                    if (await inbox.ExecuteNonQueryAsync(ct) == 0)
+                    if (await apply(eventId, body, tx, http.RequestServices, ct) == ApplyOutcome.AlreadyApplied)
                     {
                         logger.LogInformation("Event {EventId} on {Topic} already handled; acknowledged again without effect", eventId, topic);
                         return Success;
                     }
-                }
-                try
-                {
-                    await handle(message, new InboxContext(eventId, tx, http.RequestServices), ct);
                     await tx.CommitAsync(ct);
+                }
+                catch (EventNotReadableException e)
+                {
+                    // Retried, then dead-lettered: kept for someone to look at, never silently lost.
+                    logger.LogError("Event {EventId} on {Topic} is not a valid {EventType}: {Error}", eventId, topic, typeof(TEvent).Name, e.Message);
+                    metrics.Refused(topic, "invalid");
+                    return Refusal(null, e.Message, StatusCodes.Status500InternalServerError);
                 }
                 catch (InvalidFieldException e)
                 {
@@ -89,17 +77,17 @@ public static class IntegrationEvents
                     // Other domain errors may only mean an event of another topic has not arrived yet: those are retried.
                     logger.LogError("Event {EventId} on {Topic} cannot be applied and goes to the dead-letter topic: {Problem}", eventId, topic, e.Message);
                     metrics.Refused(topic, "invalid");
-                    return Drop;
+                    return Refusal("DROP", e.Message, StatusCodes.Status200OK);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning(e, "Handling event {EventId} on {Topic} failed; the sidecar will redeliver it", eventId, topic);
                     metrics.Refused(topic, "failed");
-                    return Results.StatusCode(StatusCodes.Status500InternalServerError);
+                    return Refusal(null, $"{e.GetType().Name}: {e.Message}", StatusCodes.Status500InternalServerError);
                 }
                 // Lag on the wall clock, as the sidecar stamped `time` (a service's business clock may be moved in tests).
                 metrics.Applied(topic, PublishedAt(http.Request), DateTimeOffset.UtcNow);
-                logger.LogInformation("Handled {EventType} {EventId} from {Topic}", message.Descriptor.Name, eventId, topic);
+                logger.LogInformation("Handled {EventType} {EventId} from {Topic}", typeof(TEvent).Name, eventId, topic);
                 return Success;
             })
             .WithTopic(new TopicOptions { PubsubName = options.PubsubName, Name = topic, DeadLetterTopic = options.DeadLetterTopic })
@@ -111,4 +99,15 @@ public static class IntegrationEvents
     private static DateTimeOffset? PublishedAt(HttpRequest request) =>
         DateTimeOffset.TryParse(request.Headers["Cloudevent.time"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    /// <summary>Dapr reads only `status`; `error` is for the sidecar's log and the dead letter (kept short).</summary>
+    private static IResult Refusal(string? status, string error, int statusCode)
+    {
+        var text = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        return status is null
+            ? Results.Json(new { error = text }, statusCode: statusCode)
+            : Results.Json(new { status, error = text }, statusCode: statusCode);
+    }
+
+    private const int MaxErrorLength = 1000;
 }

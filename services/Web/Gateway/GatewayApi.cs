@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Logistics.Admin.V1;
 using Logistics.Custody.V1;
 using Logistics.Doa.V1;
 using Logistics.Inventory.V1;
@@ -28,6 +29,17 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public StockCountService.StockCountServiceClient Counts { get; } = new(channel);
     public DoaClaimsService.DoaClaimsServiceClient Doa { get; } = new(channel);
     public DispositionService.DispositionServiceClient Dispositions { get; } = new(channel);
+    public DeadLettersService.DeadLettersServiceClient DeadLetters { get; } = new(channel);
+
+    /// <summary>The services that keep dead letters; each serves the same API, so a call names its service (metadata).</summary>
+    public static readonly string[] DeadLetterServices = ["requests", "receipts", "returns", "inventory", "doa", "custody"];
+
+    /// <summary>Routes a dead-letters call to <paramref name="service"/> at the gateway (it matches this metadata).</summary>
+    public static CallOptions ToService(CallOptions options, string service)
+    {
+        options.Headers!.Add("logistics-service", service);
+        return options;
+    }
 
     public async Task<Session> SessionAsync()
     {

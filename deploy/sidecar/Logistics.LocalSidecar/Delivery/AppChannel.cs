@@ -92,7 +92,7 @@ public sealed class AppChannel : IDisposable
             if (code is >= 200 and <= 299) return ReadStatus(await response.Content.ReadAsByteArrayAsync(ct), code);
             // 404 is the one status daprd does not retry: the route is gone, retrying cannot help.
             if (code == 404) return new DeliveryResult(DeliveryStatus.Drop, "HTTP 404");
-            return new DeliveryResult(DeliveryStatus.Retry, $"HTTP {code}");
+            return new DeliveryResult(DeliveryStatus.Retry, $"HTTP {code}{AppError(await response.Content.ReadAsByteArrayAsync(ct))}");
         }
     }
 
@@ -123,11 +123,31 @@ public sealed class AppChannel : IDisposable
         return status switch
         {
             null or "" or "SUCCESS" => new DeliveryResult(DeliveryStatus.Success, $"HTTP {code} SUCCESS"),
-            "RETRY" => new DeliveryResult(DeliveryStatus.Retry, $"HTTP {code} status RETRY"),
-            "DROP" => new DeliveryResult(DeliveryStatus.Drop, $"HTTP {code} status DROP"),
+            "RETRY" => new DeliveryResult(DeliveryStatus.Retry, $"HTTP {code} status RETRY{AppError(body)}"),
+            "DROP" => new DeliveryResult(DeliveryStatus.Drop, $"HTTP {code} status DROP{AppError(body)}"),
             _ => new DeliveryResult(DeliveryStatus.Retry, $"HTTP {code} unknown status '{status}'"),
         };
     }
+
+    /// <summary>
+    /// The app's own word on a failure: a string `error` in a JSON object answer, which daprd does not read (it decodes
+    /// `status` only) and the local sidecar adds to its log and to the dead letter. Empty when there is none.
+    /// </summary>
+    private static string AppError(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+                && error.GetString() is { Length: > 0 } text)
+                return ": " + (text.Length > MaxAppErrorLength ? text[..MaxAppErrorLength] : text);
+        }
+        catch (JsonException) { }
+        return "";
+    }
+
+    private const int MaxAppErrorLength = 1000;
 
     public void Dispose() => _http.Dispose();
 }

@@ -25,6 +25,9 @@ public sealed class SubscriptionRunner
 
     private enum Outcome { Ack, DeadLetter, LeavePending }
 
+    /// <summary>Why an event goes to the dead-letter topic and after how many deliveries: added to it as extension attributes.</summary>
+    private readonly record struct Failure(string Reason, int Attempts);
+
     private readonly Subscription _subscription;
     private readonly RedisStreams _pubsub;
     private readonly RetryPolicy? _retry;
@@ -193,6 +196,7 @@ public sealed class SubscriptionRunner
         var eventId = ce is null ? $"(entry {entry.Id})" : CloudEvents.StringField(ce, "id") ?? $"(entry {entry.Id})";
 
         Outcome outcome;
+        var failure = new Failure("", 0);
         if (ce is null)
         {
             // daprd fails the message, so pubsub.redis acknowledges it (Dapr 1.17+) unless there is a dead-letter topic.
@@ -203,15 +207,17 @@ public sealed class SubscriptionRunner
         {
             _log.LogWarning("deliver {Subscription}: event {Id} expired at {Expiration}; dropped", Name, eventId, CloudEvents.StringField(ce, "expiration"));
             outcome = DroppedOutcome();
+            failure = new Failure($"expired at {CloudEvents.StringField(ce, "expiration")}", 0);
         }
         else if (_subscription.Path is null)
         {
             _log.LogWarning("deliver {Subscription}: event {Id} matches no route; dropped", Name, eventId);
             outcome = DroppedOutcome();
+            failure = new Failure("matches no route", 0);
         }
         else
         {
-            outcome = await DeliverWithRetriesAsync(_subscription.Path, bytes, ce, eventId, stopping);
+            (outcome, failure) = await DeliverWithRetriesAsync(_subscription.Path, bytes, ce, eventId, stopping);
         }
 
         switch (outcome)
@@ -220,7 +226,7 @@ public sealed class SubscriptionRunner
                 await AckAsync(entry, eventId);
                 break;
             case Outcome.DeadLetter:
-                await DeadLetterAsync(entry, bytes, eventId, stopping);
+                await DeadLetterAsync(entry, ce is null ? bytes : WithFailure(ce, failure), eventId, stopping);
                 break;
             case Outcome.LeavePending:
                 break;
@@ -230,7 +236,23 @@ public sealed class SubscriptionRunner
     /// <summary>daprd sends a dropped event to the subscription's dead-letter topic when it has one (Dapr 1.13+), else just acknowledges it.</summary>
     private Outcome DroppedOutcome() => _subscription.DeadLetterTopic is null ? Outcome.Ack : Outcome.DeadLetter;
 
-    private async Task<Outcome> DeliverWithRetriesAsync(string path, byte[] bytes, JsonObject ce, string eventId, CancellationToken stopping)
+    /// <summary>
+    /// The event for the dead-letter topic: unchanged (same id, same `topic`, as daprd sends it) but for two CloudEvent
+    /// extension attributes, `deadletterreason` (the last answer, with the app's `error` when it gave one) and
+    /// `deadletterattempts`, so whoever reads the dead letters knows why. daprd adds neither; readers treat both as optional.
+    /// </summary>
+    private static byte[] WithFailure(JsonObject ce, Failure failure)
+    {
+        var copy = (JsonObject)ce.DeepClone();
+        if (failure.Reason.Length > 0) copy[DeadLetterReasonAttribute] = failure.Reason;
+        if (failure.Attempts > 0) copy[DeadLetterAttemptsAttribute] = failure.Attempts;
+        return System.Text.Encoding.UTF8.GetBytes(copy.ToJsonString());
+    }
+
+    public const string DeadLetterReasonAttribute = "deadletterreason";
+    public const string DeadLetterAttemptsAttribute = "deadletterattempts";
+
+    private async Task<(Outcome, Failure)> DeliverWithRetriesAsync(string path, byte[] bytes, JsonObject ce, string eventId, CancellationToken stopping)
     {
         // pubsub.redis gives each delivery (all resiliency retries included) processingTimeout; past it the event
         // is left to the reclaim loop, so it is never delivered twice at the same time.
@@ -238,6 +260,7 @@ public sealed class SubscriptionRunner
         if (Component.RedeliveryEnabled) session.CancelAfter(Component.ProcessingTimeout);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
+        var last = "";
         for (var retry = 0; ; retry++)
         {
             DeliveryResult result;
@@ -247,23 +270,24 @@ public sealed class SubscriptionRunner
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, timedOut: true);
+                return GiveUp(eventId, $"no answer within processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, last, timedOut: true);
             }
 
             switch (result.Status)
             {
                 case DeliveryStatus.Success:
                     _log.LogInformation("deliver {Subscription}: event {Id} -> /{Path}: {Result}", Name, eventId, path, result.Detail);
-                    return Outcome.Ack;
+                    return (Outcome.Ack, default);
                 case DeliveryStatus.Drop:
                     _log.LogWarning("deliver {Subscription}: event {Id} -> /{Path}: {Result}; dropped", Name, eventId, path, result.Detail);
-                    return DroppedOutcome();
+                    return (DroppedOutcome(), new Failure(result.Detail, retry + 1));
             }
+            last = result.Detail;
 
             if (_retry is null || !_retry.AllowsRetry(retry))
-                return GiveUp(eventId, result.Detail, retry + 1);
+                return GiveUp(eventId, result.Detail, retry + 1, last);
             if (_retry.Delay(retry, clock.Elapsed) is not { } delay)
-                return GiveUp(eventId, $"{result.Detail}; exponential retries stop after 15 minutes", retry + 1);
+                return GiveUp(eventId, $"{result.Detail}; exponential retries stop after 15 minutes", retry + 1, last);
 
             _log.LogWarning("deliver {Subscription}: event {Id} -> /{Path}: {Result}; retry {Retry} in {Delay} ms",
                 Name, eventId, path, result.Detail, retry + 1, (int)delay.TotalMilliseconds);
@@ -273,7 +297,7 @@ public sealed class SubscriptionRunner
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, timedOut: true);
+                return GiveUp(eventId, $"retries ran past processingTimeout {Component.ProcessingTimeout.TotalSeconds} s", retry + 1, last, timedOut: true);
             }
         }
     }
@@ -283,23 +307,25 @@ public sealed class SubscriptionRunner
     /// Otherwise daprd fails the message and pubsub.redis (Dapr 1.17+, components-contrib#4208) acknowledges it, so it is
     /// gone; only when processingTimeout ran out first does it stay pending, to be redelivered after processingTimeout.
     /// </summary>
-    private Outcome GiveUp(string eventId, string reason, int attempts, bool timedOut = false)
+    private (Outcome, Failure) GiveUp(string eventId, string reason, int attempts, string lastAnswer, bool timedOut = false)
     {
+        // The app's last answer says more than "out of time"; keep both.
+        var failure = new Failure(lastAnswer.Length > 0 && lastAnswer != reason ? $"{reason}; last answer {lastAnswer}" : reason, attempts);
         if (_subscription.DeadLetterTopic is not null)
         {
             _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); dead-lettering it",
                 Name, eventId, attempts, reason);
-            return Outcome.DeadLetter;
+            return (Outcome.DeadLetter, failure);
         }
         if (timedOut)
         {
             _log.LogWarning("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); left pending, redelivered after {Timeout} s",
                 Name, eventId, attempts, reason, Component.ProcessingTimeout.TotalSeconds);
-            return Outcome.LeavePending;
+            return (Outcome.LeavePending, failure);
         }
         _log.LogError("deliver {Subscription}: event {Id} failed after {Attempts} attempt(s) ({Reason}); acknowledged without a dead-letter topic, " +
             "so it is not delivered again (pubsub.redis since Dapr 1.17)", Name, eventId, attempts, reason);
-        return Outcome.Ack;
+        return (Outcome.Ack, failure);
     }
 
     private async Task DeadLetterAsync(StreamEntry entry, byte[] bytes, string eventId, CancellationToken stopping)
