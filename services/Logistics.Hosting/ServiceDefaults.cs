@@ -71,7 +71,7 @@ public static class ServiceDefaults
         return builder;
     }
 
-    /// <summary>The subscribers' event metrics, and the gauges every service has: its outbox's backlog and how old it is.</summary>
+    /// <summary>The subscribers' event metrics, and the gauges every service has: its outbox's backlog and how old it is, its dead letters waiting.</summary>
     private static void AddServiceMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<EventMetrics>();
@@ -82,6 +82,8 @@ public static class ServiceDefaults
         builder.Services.AddGauge(new GaugeQuery("logistics.outbox.oldest.age", "s",
             "Age of the oldest outbox row not yet published (0 when none waits)",
             "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE published_at IS NULL"));
+        builder.Services.AddGauge(new GaugeQuery("logistics.dead_letters.waiting", "{event}",
+            "Dead letters neither replayed nor discarded", "SELECT count(*) FROM dead_letters WHERE state = 'waiting'"));
     }
 
     private static void AddServicePorts(this WebApplicationBuilder builder)

@@ -19,6 +19,18 @@ public sealed class DeadLetterTests(TestStack stack)
 
     private static string Letters(string service) => $"/api/v1/services/{service}/dead-letters";
 
+    private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>The service's `logistics_dead_letters_waiting` gauge, as Prometheus would scrape it.</summary>
+    private async Task<double> DeadLettersWaitingAsync(string service)
+    {
+        var text = await Scraper.GetStringAsync($"http://127.0.0.1:{stack.Stack.Layout.App(service).HttpPort}/metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith("logistics_dead_letters_waiting", StringComparison.Ordinal) && !l.StartsWith("logistics_dead_letters_waiting_", StringComparison.Ordinal))
+            // `name{labels} value [timestamp]`
+            .Sum(l => double.Parse(l[(Math.Max(l.LastIndexOf('}'), l.IndexOf(' ')) + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Waits for the service's dead letter of the part's catalogue event (the event whose data names the part).</summary>
     private async Task<JsonElement> DeadLetterOfAsync(HttpClient admin, string service, string partNumber) =>
         await Eventually.Until(async () =>
@@ -171,6 +183,9 @@ public sealed class DeadLetterTests(TestStack stack)
             Assert.Equal(stored, await RowAsync("requests", id)); // nothing changed
             Assert.Equal(keys, await stack.ScalarAsync<long>("SELECT count(*) FROM requests.idempotency_keys"));
 
+            // The waiting letter is counted for the DeadLettersWaiting alert, and stops being counted once decided.
+            var waiting = await Eventually.Until(() => DeadLettersWaitingAsync("requests"), n => n >= 1, Settle, "requests' dead letters waiting gauge");
+
             // Discarded with a reason: who, when, why recorded; the event is not applied.
             var start = DateTimeOffset.UtcNow.AddSeconds(-5);
             var discarded = await Ok(await PostAsync(admin, $"{path}:discard", new { reason = "  Test part catalogued by mistake; withdrawn.  " }));
@@ -180,6 +195,7 @@ public sealed class DeadLetterTests(TestStack stack)
             var at = DateTimeOffset.Parse(Text(discarded, "decidedAt"), System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(at, start, end);
             Assert.Equal("dl-admin2", await stack.ScalarAsync<string>("SELECT decided_by FROM requests.dead_letters WHERE id = $1::uuid", id));
+            await Eventually.Until(() => DeadLettersWaitingAsync("requests"), n => n == waiting - 1, Settle, "the gauge to drop by the discarded letter");
             Assert.Equal("Test part catalogued by mistake; withdrawn.",
                 await stack.ScalarAsync<string>("SELECT discard_reason FROM requests.dead_letters WHERE id = $1::uuid", id));
 
