@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Logistics.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -66,5 +68,42 @@ public sealed class QuarantineTests(BrowserStack browser)
         await phone.GotoAsync("/warehouse/quarantine");
         await Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "Quarantine", Exact = true })).ToBeVisibleAsync();
         await BrowserStack.ScreenshotAsync(phone, "warehouse-quarantine-phone");
+    }
+
+    [Fact]
+    public async Task Warehouse_ships_an_approved_return_to_supplier_and_closes_it_from_its_card()
+    {
+        var p = await ReturnedPart.InspectedAsync(browser.Stack);
+        var f = p.Flow;
+        await f.StockBecomesAsync((2, 0, 2, 0, 0, 1), "quarantined");
+        var proposed = await Flow.Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/centres/{f.Centre}/dispositions",
+            new { partNumber = f.Part, serial = p.Faulty, kind = "return-to-supplier", supplier = "ACME", rmaNumber = "RMA-" + f.Id }));
+        var id = Flow.Text(proposed, "dispositionId");
+        await Flow.Ok(await f.Sup.PostAsJsonAsync($"/api/v1/dispositions/{id}:approve", new { }));
+
+        var warehouse = await browser.SignInAsync(f.WarehouseUser, "warehouse", f.Centre);
+        await warehouse.GotoAsync("/warehouse/quarantine");
+        var card = warehouse.Locator($"[data-disposition='{id}']");
+        await Expect(card).ToContainTextAsync("RMA-" + f.Id);
+
+        // Not packed in ESD: refused on this card, the unit still quarantined, what was typed kept.
+        await card.GetByLabel("Carrier").FillAsync("DHL");
+        await card.GetByLabel("Tracking number").FillAsync("RTV-" + f.Id);
+        await card.GetByRole(AriaRole.Button, new() { Name = "Ship" }).ClickAsync();
+        await Expect(card.GetByRole(AriaRole.Alert).Filter(new() { HasText = "esd_packaging" })).ToBeVisibleAsync();
+        await Expect(card.GetByLabel("Tracking number")).ToHaveValueAsync("RTV-" + f.Id);
+        await f.StockBecomesAsync((2, 0, 2, 0, 0, 1), "still quarantined after the refusal");
+
+        await card.GetByLabel("Packed in a sealed ESD bag").CheckAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "Ship" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Status).Filter(new() { HasText = $"{p.Faulty} shipped ({id})." })).ToBeVisibleAsync();
+        await Expect(card.Locator("[data-state='Sent']")).ToBeVisibleAsync();
+        await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "out to the supplier");
+
+        await card.GetByLabel("Credit note or replacement reference").FillAsync("CN-" + f.Id);
+        await BrowserStack.ScreenshotAsync(warehouse, "warehouse-quarantine-return-to-supplier-desktop");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Close the return" }).ClickAsync();
+        await Expect(warehouse.GetByRole(AriaRole.Status).Filter(new() { HasText = $"{p.Faulty} closed ({id})." })).ToBeVisibleAsync();
+        await Expect(warehouse.Locator($"[data-disposition='{id}']")).ToHaveCountAsync(0);
     }
 }
