@@ -18,6 +18,9 @@ public static class ReservationIds
     public static string ForRequest(string requestId) =>
         "Q" + Fingerprint.Hex(requestId)[..20];
 
+    /// <summary>Whether a local id is that of a part request's reservation (<see cref="ForRequest"/>), not one made through the API.</summary>
+    public static bool IsForRequest(string localId) => localId.StartsWith('Q');
+
     public static (string CentreId, string LocalId) Parse(string? reservationId)
     {
         var id = Require.Code(reservationId, "reservation_id", 120);

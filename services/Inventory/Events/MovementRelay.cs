@@ -167,13 +167,18 @@ public sealed class MovementRelay(
     }
 
     /// <summary>
-    /// A reservation moves no unit and matters only to whoever asked for it, so it goes to its own topic; every other
-    /// movement goes to the subscribers that follow units and levels.
+    /// A reservation moves no unit and matters only to whoever asked for it, so it goes to its own topic, and only when
+    /// a part request asked for it (requests follows those); one made through the API has no subscriber and stays in the
+    /// ledger. Every other movement goes to the subscribers that follow units and levels.
     /// </summary>
-    private static Task PublishAsync(NpgsqlTransaction tx, Movement movement, long sequence, CancellationToken ct) =>
-        ReservationState(movement.Kind) is { } state
+    private static Task PublishAsync(NpgsqlTransaction tx, Movement movement, long sequence, CancellationToken ct)
+    {
+        if (ReservationState(movement.Kind) is not { } state)
+            return Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence), ct);
+        return ReservationIds.IsForRequest(movement.ReservationId)
             ? Outbox.EnqueueAsync(tx, EventTopics.StockReservationChanged, ToReservationEvent(movement, state, sequence), ct)
-            : Outbox.EnqueueAsync(tx, EventTopics.StockMovementRecorded, ToEvent(movement, sequence), ct);
+            : Task.CompletedTask;
+    }
 
     private static string? ReservationState(MovementKind kind) => kind switch
     {
