@@ -94,7 +94,7 @@ public sealed class DispositionFlowTests(TestStack stack)
         var movements = await Ok(await f.Warehouse.GetAsync($"/api/v1/centres/{f.Centre}/movements?kind=written-off"));
         Assert.Equal([serial], movements.GetProperty("movements").EnumerateArray().SelectMany(m => Strings(m, "serials")));
         Assert.Empty((await Ok(await f.Warehouse.GetAsync($"/api/v1/centres/{f.Centre}/quarantine"))).GetProperty("serials").EnumerateArray());
-        await stack.AssertInvariantsAsync();
+        await stack.AssertInvariantsAsync(centres: [f.Centre]);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class DispositionFlowTests(TestStack stack)
         var closed = await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/dispositions/{id}:close", new { settlement = "credit", reference = "CN-" + f.Id }));
         Assert.Equal(("Closed", "credit"), (Text(closed, "state"), Text(closed, "settlement")));
         Assert.Equal(1, await MovementsOfAsync(id));
-        await stack.AssertInvariantsAsync();
+        await stack.AssertInvariantsAsync(centres: [f.Centre]);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class DispositionFlowTests(TestStack stack)
         await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/dispositions/{id}:ship", new { carrier = "SF", trackingNumber = "REP-" + f.Id, esdPackaging = true }));
         await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "at the repairer");
         await CustodyBecomesAsync(f, serial, "repairer:REP-SZ", "in_progress");
-        await stack.AssertInvariantsAsync();
+        await stack.AssertInvariantsAsync(centres: [f.Centre]);
 
         var received = await Ok(await f.Warehouse.PostAsJsonAsync($"/api/v1/dispositions/{id}:receive", new { }));
         Assert.Equal("Received", Text(received, "state"));
@@ -172,7 +172,7 @@ public sealed class DispositionFlowTests(TestStack stack)
         await f.StockBecomesAsync((3, 0, 3, 0, 0, 0), "repaired, back in good stock");
         var custody = await CustodyBecomesAsync(f, serial, "centre:" + f.Centre, "available");
         Assert.Equal($"centre:{f.Centre}/bin:A-02", Text(custody, "location"));
-        await stack.AssertInvariantsAsync();
+        await stack.AssertInvariantsAsync(centres: [f.Centre]);
     }
 
     [Fact]
@@ -193,6 +193,6 @@ public sealed class DispositionFlowTests(TestStack stack)
         await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "written off once");
         await Eventually.Until(() => MovementsOfAsync(id), n => n == 1, Settle, "one write-off in the ledger");
         await Eventually.Never(async () => await MovementsOfAsync(id) > 1, TimeSpan.FromSeconds(1), "a second write-off");
-        await stack.AssertInvariantsAsync();
+        await stack.AssertInvariantsAsync(centres: [f.Centre]);
     }
 }

@@ -36,6 +36,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         ["reconcilers"] = ["admin", "auditor"],
         ["count-readers"] = ["warehouse", "supervisor"],
         ["count-cancellers"] = ["warehouse", "supervisor"],
+        ["disposition-readers"] = ["warehouse", "supervisor", "auditor", "admin"],
         ["part-request-readers"] = ["engineer", "warehouse", "supervisor", "delivery-manager"],
         ["part-request-cancellers"] = ["engineer", "supervisor"],
         ["receipt-signers"] = ["engineer", "warehouse"],

@@ -101,6 +101,17 @@ public sealed partial class InvariantCheckerTests(TestStack stack)
             () => AssertReportedAsync("custody agrees where inventory holds a serial on hand", $"SN-{_id} on hand at {PlantCentre}-A but custody says (unknown)"));
 
     [Fact]
+    public async Task Checking_some_centres_reports_what_concerns_them_and_nothing_of_the_others() =>
+        await WithSerialsAsync([("A", "serials", "A-01")], async () =>
+        {
+            var custody = $"SN-{_id} on hand at {PlantCentre}-A but custody says (unknown)";
+            var others = await CheckAsync(centres: [$"{PlantCentre}-B"]);
+            Assert.DoesNotContain(others, v => v.ToString().Contains(custody, StringComparison.Ordinal));
+            var mine = await CheckAsync(centres: [$"{PlantCentre}-A"]);
+            Assert.Contains(mine, v => v.ToString().Contains(custody, StringComparison.Ordinal));
+        });
+
+    [Fact]
     public async Task A_quarantined_unit_without_its_return_is_reported() =>
         await WithSerialsAsync([("A", "faulty", "quarantined")],
             () => AssertReportedAsync("every faulty or quarantined unit has its return", $"BRD-{_id}/SN-{_id} is quarantined at {PlantCentre}-A"));
@@ -207,10 +218,11 @@ public sealed partial class InvariantCheckerTests(TestStack stack)
     /// <summary>A centre nobody else uses; the checker reads Redis and the ledger whole, the gateway for defined centres only.</summary>
     private string PlantCentre => $"PLANT-{_id}";
 
-    private async Task<IReadOnlyList<InvariantViolation>> CheckAsync()
+    private async Task<IReadOnlyList<InvariantViolation>> CheckAsync(IReadOnlyCollection<string>? centres = null)
     {
         var token = await InvariantChecker.DevTokenAsync(stack.Stack.GatewayHttp);
         return await new InvariantChecker(stack.Stack.PostgresConnectionString, stack.Stack.Redis.ConnectionString, stack.Stack.GatewayHttp, token)
+            { Centres = centres?.ToHashSet(StringComparer.Ordinal) }
             .CheckAsync(TimeSpan.FromSeconds(3));
     }
 

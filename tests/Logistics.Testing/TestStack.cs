@@ -171,10 +171,15 @@ public sealed partial class TestStack : IAsyncLifetime
     private static partial Regex ScopeLine();
 
     /// <summary>Runs the invariant checker (the one deploy/local/check.sh runs) and fails listing every violation.</summary>
-    public async Task AssertInvariantsAsync(TimeSpan? quiescence = null)
+    /// <param name="centres">
+    /// Only what concerns these centres (their stock, the serials they hold, the rows that name them); the whole stack
+    /// when null. A test on the shared end-to-end stack names its own: other tests plant inconsistencies on purpose.
+    /// </param>
+    public async Task AssertInvariantsAsync(TimeSpan? quiescence = null, IReadOnlyCollection<string>? centres = null)
     {
         var token = await InvariantChecker.DevTokenAsync(Stack.GatewayHttp);
         var violations = await new InvariantChecker(Stack.PostgresConnectionString, Stack.Redis.ConnectionString, Stack.GatewayHttp, token, Console.WriteLine)
+            { Centres = centres?.ToHashSet(StringComparer.Ordinal) }
             .CheckAsync(quiescence ?? TimeSpan.FromSeconds(30));
         Assert.True(violations.Count == 0, "invariants violated:\n" + string.Join("\n", violations));
     }
