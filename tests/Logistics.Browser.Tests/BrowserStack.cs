@@ -86,6 +86,7 @@ public sealed class BrowserStack : IAsyncLifetime
         await input.FillAsync(value);
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = value }).First.ClickAsync();
         await Assertions.Expect(input).ToHaveValueAsync(value);
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
     /// <summary>
@@ -95,11 +96,30 @@ public sealed class BrowserStack : IAsyncLifetime
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the app bar is fixed: keep it at the top of a full-page shot
+        await SettledAsync(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotsDir, name + ".png"), FullPage = true });
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{name}: accessibility violations:\n" + string.Join("\n", serious.Select(v =>
             $"{v.Impact} {v.Id}: {v.Help} at {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    /// <summary>
+    /// Waits (up to 5 s) until no finite animation or transition runs: axe measures contrast on what is drawn, and a list
+    /// fading out is drawn at half opacity. Endless ones (a progress bar) are left alone.
+    /// </summary>
+    private static async Task SettledAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)",
+                null, new() { Timeout = 5_000 });
+        }
+        catch (System.TimeoutException)
+        {
+            // Still moving after 5 s: check what is there; a real violation shows in axe's answer either way.
+        }
     }
 
     public async Task DisposeAsync()

@@ -293,11 +293,22 @@ public sealed class ExportCalls(GrpcChannel channel, string token)
         {
             var options = new CallOptions(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(30), ct);
             try { return await call(options); }
-            // A long export is many calls in a row: past the per-user burst, wait for the bucket to refill.
-            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && attempt < 10)
+            catch (RpcException e) when (!ct.IsCancellationRequested && WorthAnotherTry(e.StatusCode, attempt))
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                await Task.Delay(TimeSpan.FromSeconds(e.StatusCode == StatusCode.ResourceExhausted ? 1 : attempt), ct);
             }
         }
     }
+
+    /// <summary>
+    /// A long export is many reads in a row, and a read can be repeated: past the per-user burst it waits for the bucket
+    /// to refill; a service that did not answer in time or was briefly unreachable is asked again, so one blip does not
+    /// cut a download of a hundred thousand rows short.
+    /// </summary>
+    private static bool WorthAnotherTry(StatusCode status, int attempt) => status switch
+    {
+        StatusCode.ResourceExhausted => attempt < 10,
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => attempt < 4,
+        _ => false,
+    };
 }
