@@ -11,10 +11,23 @@ public static class InventoryDatabase
 {
     public static async Task<NpgsqlDataSource> CreateAsync(TestPostgres postgres)
     {
-        var cs = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "inventory" }.ConnectionString;
-        var db = NpgsqlDataSource.Create(cs);
-        await new MigrationRunner(db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(MovementLedger).Assembly), CancellationToken.None);
+        var db = Open(await postgres.CreateDatabaseAsync());
+        await MigrateAsync(db);
         return db;
     }
+
+    /// <summary>Migrated once, then copied for each replay run (<see cref="MigratedTemplate"/>).</summary>
+    public static MigratedTemplate Template(TestPostgres postgres) => new(postgres, async connectionString =>
+    {
+        await using var db = Open(connectionString);
+        await MigrateAsync(db);
+    });
+
+    /// <summary>A data source on inventory's schema of a database.</summary>
+    public static NpgsqlDataSource Open(string connectionString) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "inventory" }.ConnectionString);
+
+    private static Task MigrateAsync(NpgsqlDataSource db) =>
+        new MigrationRunner(db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
+            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(MovementLedger).Assembly), CancellationToken.None);
 }

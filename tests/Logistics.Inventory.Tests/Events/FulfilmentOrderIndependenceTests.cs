@@ -68,19 +68,14 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
         }
     }
 
-    private MigratedTemplate Template => _template ??= new(postgres, async connectionString =>
-    {
-        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "inventory" }.ConnectionString);
-        await new MigrationRunner(db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(MovementLedger).Assembly), CancellationToken.None);
-    });
+    private MigratedTemplate Template => _template ??= InventoryDatabase.Template(postgres);
 
     private MigratedTemplate? _template;
 
     /// <summary>A new centre with what the commands before the flow put there: goods in, and each request's reservation.</summary>
     private async Task<Centre> FreshAsync()
     {
-        var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(await Template.FreshAsync()) { SearchPath = "inventory" }.ConnectionString);
+        var db = InventoryDatabase.Open(await Template.FreshAsync());
         var stock = new StockStore(_redis);
         var centre = "C-" + Guid.NewGuid().ToString("N")[..12];
         StockCommand Command(string key) => new(centre, key, Guid.NewGuid(), T0);

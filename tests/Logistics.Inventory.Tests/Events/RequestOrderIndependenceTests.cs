@@ -62,16 +62,11 @@ public sealed class RequestOrderIndependenceTests(TestPostgres postgres, TestRed
         }
     }
 
-    private MigratedTemplate Template => _template ??= new(postgres, async connectionString =>
-    {
-        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "inventory" }.ConnectionString);
-        await new MigrationRunner(db, new ServiceSchema("inventory"), NullLogger<MigrationRunner>.Instance)
-            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(MovementLedger).Assembly), CancellationToken.None);
-    });
+    private MigratedTemplate Template => _template ??= InventoryDatabase.Template(postgres);
 
     private async Task<Centre> FreshAsync()
     {
-        var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(await Template.FreshAsync()) { SearchPath = "inventory" }.ConnectionString);
+        var db = InventoryDatabase.Open(await Template.FreshAsync());
         var stock = new StockStore(_redis);
         var centre = "C-" + Guid.NewGuid().ToString("N")[..12];
         await stock.GoodsInAsync(new StockCommand(centre, "gi-1", Guid.NewGuid(), T0), "FAN", serialized: false, "B-01", [], 10, "PO-1");
