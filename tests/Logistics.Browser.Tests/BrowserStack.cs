@@ -48,6 +48,8 @@ public sealed class BrowserStack : IAsyncLifetime
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/dev/sign-in?user={Uri.EscapeDataString(user)}&roles={Uri.EscapeDataString(roles)}&centres={Uri.EscapeDataString(centres)}");
+        // The home page sends each role to its own page; a test that goes elsewhere at once would race that navigation.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/");
         return page;
     }
 
