@@ -47,9 +47,11 @@ public sealed class BrowserStack : IAsyncLifetime
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"/dev/sign-in?user={Uri.EscapeDataString(user)}&roles={Uri.EscapeDataString(roles)}&centres={Uri.EscapeDataString(centres)}");
+        var answer = await page.GotoAsync($"/dev/sign-in?user={Uri.EscapeDataString(user)}&roles={Uri.EscapeDataString(roles)}&centres={Uri.EscapeDataString(centres)}");
+        if (answer is not { Ok: true })
+            throw new InvalidOperationException($"Signing in as {user} ({roles}) answered {answer?.Status}: {await page.ContentAsync()}");
         // The home page sends each role to its own page; a test that goes elsewhere at once would race that navigation.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath is not ("/" or "/dev/sign-in"));
         return page;
     }
 

@@ -25,6 +25,7 @@ public static class SignIn
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.LoginPath = "/sign-in";
+                o.AccessDeniedPath = "/not-allowed"; // a signed-in person on another role's page: said, not a 404
                 o.ExpireTimeSpan = TimeSpan.FromHours(8); // as long as a dev token
                 o.SlidingExpiration = false;
             });
