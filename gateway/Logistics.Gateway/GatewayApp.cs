@@ -43,6 +43,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<MatcherPolicy, ListenerMatcherPolicy>();
 
         builder.Services.AddLogisticsAuthentication(builder.Configuration);
+        // A client sends the same token for hours: validate it once, not on every call (the services validate it again).
+        builder.Services.AddValidatedTokenCache(TokenCacheOptions.From(builder.Configuration));
         builder.Services.AddGatewayPolicies();
         builder.Services.AddPerUserRateLimit(PerUserRateLimitOptions.From(builder.Configuration), AnonymousRateLimitOptions.From(builder.Configuration));
         builder.Services.AddHealthChecks();
