@@ -78,31 +78,39 @@ public static class PerUserRateLimit
                 }
                 return ValueTask.CompletedTask;
             };
+            // The factories are made once: a lambda that captures a variable would be a new delegate on every call.
+            var anonymousBucket = new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = anonymous.TokenLimit,
+                TokensPerPeriod = anonymous.TokensPerPeriod,
+                ReplenishmentPeriod = anonymous.ReplenishmentPeriod,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
+            Func<string, TokenBucketRateLimiterOptions> anonymousFactory = _ => anonymousBucket;
+            var userBucket = new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.TokenLimit,
+                TokensPerPeriod = limits.TokensPerPeriod,
+                ReplenishmentPeriod = limits.ReplenishmentPeriod,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
+            Func<string, TokenBucketRateLimiterOptions> userFactory = _ => userBucket;
+            var noLimit = RateLimitPartition.GetNoLimiter("user");
             // Runs for every request, before the route's policy: callers with a valid token pass here (their route's
             // per-user bucket limits them); the others share one bucket per client address.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.User.FindFirst(LogisticsAuthentication.UserIdClaim) is not null
-                    ? RateLimitPartition.GetNoLimiter("user")
-                    : RateLimitPartition.GetTokenBucketLimiter("address:" + context.Connection.RemoteIpAddress, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = anonymous.TokenLimit,
-                        TokensPerPeriod = anonymous.TokensPerPeriod,
-                        ReplenishmentPeriod = anonymous.ReplenishmentPeriod,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+                    ? noLimit
+                    : RateLimitPartition.GetTokenBucketLimiter("address:" + context.Connection.RemoteIpAddress, anonymousFactory));
             // Callers without a valid token met the limit by address above; the route turns them away next (401).
+            // "user:" keeps a user named "anonymous" out of the callers' partition without a token.
+            var anonymousPass = RateLimitPartition.GetNoLimiter("anonymous");
             options.AddPolicy(PerUserRateLimitOptions.PolicyName, context =>
                 context.User.FindFirst(LogisticsAuthentication.UserIdClaim)?.Value is not { } userId
-                    ? RateLimitPartition.GetNoLimiter("anonymous")
-                    : RateLimitPartition.GetTokenBucketLimiter("user:" + userId, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = limits.TokenLimit,
-                        TokensPerPeriod = limits.TokensPerPeriod,
-                        ReplenishmentPeriod = limits.ReplenishmentPeriod,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+                    ? anonymousPass
+                    : RateLimitPartition.GetTokenBucketLimiter("user:" + userId, userFactory));
         });
         return services;
     }

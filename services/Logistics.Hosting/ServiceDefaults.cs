@@ -113,6 +113,7 @@ public static class ServiceDefaults
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseApiResponseHeaders(); // first, so that every answer carries them, refusals too
+        app.UseTraceResponse();
         app.UseSidecarOnly();
         // The dead-letter subscriber keeps the whole CloudEvent, so the middleware must not unwrap its body.
         app.UseWhen(http => http.GetEndpoint()?.Metadata.GetMetadata<RawCloudEventAttribute>() is null,

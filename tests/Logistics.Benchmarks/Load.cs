@@ -26,12 +26,15 @@ public static class Percentiles
 /// </summary>
 public static class Load
 {
-    public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<Task> operation)
+    /// <param name="window">Called as the measured window starts (true) and ends (false), e.g. to read a process's CPU time.</param>
+    public static async Task<LoadResult> RunAsync(string scenario, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<Task> operation,
+        Action<bool>? window = null)
     {
         await RunWorkersAsync(concurrency, warmUp, operation, record: null);
         var samples = Enumerable.Range(0, concurrency).Select(_ => new List<double>(capacity: 100_000)).ToArray();
         var errors = new long[concurrency];
         string? firstError = null;
+        window?.Invoke(true);
         var clock = Stopwatch.StartNew();
         await RunWorkersAsync(concurrency, duration, operation, (worker, ms, error) =>
         {
@@ -43,6 +46,7 @@ public static class Load
             }
         });
         var seconds = clock.Elapsed.TotalSeconds;
+        window?.Invoke(false);
         var all = samples.SelectMany(s => s).Order().ToArray();
         if (firstError is not null) Console.Error.WriteLine($"  {scenario}: {errors.Sum()} errors, the first: {firstError}");
         return new LoadResult(scenario, concurrency, all.Length, errors.Sum(), seconds, all);

@@ -1,13 +1,12 @@
 using System.Net;
+using System.Net.Sockets;
 using Grpc.Net.Client;
+using Logistics.LocalStack;
+using Logistics.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -15,45 +14,75 @@ namespace Logistics.Benchmarks;
 
 /// <summary>
 /// YARP with nothing but the forwarding: one catch-all route to one service's gRPC port over HTTP/2, no token check, no
-/// rate limiter, no body limit, no listener matching. The gateway against this splits the proxy's own cost from the
-/// cost of the gateway's policies; this against a direct call is what any reverse proxy in the path costs.
+/// rate limiter, no body limit, no listener matching, no telemetry. The gateway against this splits the proxy's own cost
+/// from the cost of the gateway's policies; this against a direct call is what any reverse proxy in the path costs.
+/// It runs in a process of its own, started like the gateway (this program with <c>--pass-through</c>, workstation GC):
+/// inside the load generator's process it would share that process's threads and skip the second process's scheduling
+/// on two busy cores, and so flatter itself against the gateway.
 /// </summary>
 public sealed class PassThroughProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    public const string Argument = "--pass-through";
 
-    private PassThroughProxy(WebApplication app, string address)
+    private readonly ChildProcess _process;
+
+    private PassThroughProxy(ChildProcess process, int port)
     {
-        _app = app;
-        Channel = GrpcChannel.ForAddress(address);
+        _process = process;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
     }
 
     public GrpcChannel Channel { get; }
 
-    public static async Task<PassThroughProxy> StartAsync(string destination)
+    /// <summary>The proxy's process, for its CPU time.</summary>
+    public int Pid => _process.Pid;
+
+    /// <summary>Starts the proxy's process and waits until it accepts connections.</summary>
+    public static async Task<PassThroughProxy> StartAsync(string destination, string logsDir)
+    {
+        var port = FreePort.Next();
+        var process = ChildProcess.Start("pass-through", "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Logistics.Benchmarks.dll"), Argument, destination, port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Path.Combine(logsDir, "pass-through.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return new PassThroughProxy(process, port);
+            }
+            catch (SocketException) when (DateTime.UtcNow < until && process.IsRunning)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>The proxy's own process (<c>Logistics.Benchmarks --pass-through destination port</c>): runs until stopped.</summary>
+    public static async Task RunAsync(string destination, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddReverseProxy().LoadFromMemory(
             [new RouteConfig { RouteId = "all", ClusterId = "service", Match = new RouteMatch { Path = "{**path}" } }],
             [new ClusterConfig
             {
                 ClusterId = "service",
-                HttpRequest = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
+                HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact },
                 Destinations = new Dictionary<string, DestinationConfig> { ["main"] = new() { Address = destination } },
             }]);
         var app = builder.Build();
         app.MapReverseProxy();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new PassThroughProxy(app, address);
+        await app.RunAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _process.Stop();
+        return ValueTask.CompletedTask;
     }
 }

@@ -5,12 +5,20 @@ using Logistics.Testing;
 // Starts the whole local stack on free ports (Release build), runs the benchmarks, prints a markdown table per
 // benchmark with each figure beside its baseline from the same run, and writes the figures as JSON. Not a test:
 // nothing here passes or fails. Usage and options: BENCHMARKS.md.
+if (args.FirstOrDefault() == PassThroughProxy.Argument)
+{
+    await PassThroughProxy.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
 var options = BenchmarkOptions.Parse(args);
 using var folder = new TempFolder();
 var stack = new LocalStack(StackLayout.Load().WithPorts(FreePort.Distinct()), folder.Path, line => Console.Error.WriteLine("  " + line));
 // The per-user rate limit would measure itself, not the gateway: lifted for the run.
 stack.GatewaySettings["RateLimits__PerUser__TokenLimit"] = "100000000";
 stack.GatewaySettings["RateLimits__PerUser__TokensPerPeriod"] = "100000000";
+// --gateway Name=value,…: more gateway settings (environment variable names), to compare a gateway option on and off.
+foreach (var setting in args.SkipWhile(a => a != "--gateway").Skip(1).FirstOrDefault()?.Split(',') ?? [])
+    stack.GatewaySettings[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
 var sections = new List<Section>();
 try
 {
