@@ -109,7 +109,7 @@ public sealed class LocalStackScriptTests
         var (layout, env) = await FreeStackAsync(folder);
         var prometheusPort = layout.Prometheus?.Port ?? throw new InvalidOperationException("deploy/stack.json names no prometheus port");
         var prometheus = $"http://127.0.0.1:{prometheusPort}";
-        var expected = layout.Apps.Select(a => (Service: a.AppId, Target: $"127.0.0.1:{a.HttpPort}"))
+        List<(string Service, string Target)> expected = layout.Apps.Select(a => (Service: a.AppId, Target: $"127.0.0.1:{a.HttpPort}"))
             .Append((layout.Web!.AppId, $"127.0.0.1:{layout.Web.HttpPort}"))
             .Append(("gateway", $"127.0.0.1:{layout.Gateway.MetricsPort}"))
             .Order().ToList();
