@@ -9,14 +9,12 @@ using Logistics.Hosting.Messaging.DeadLetters;
 using Logistics.Hosting.Telemetry;
 using Logistics.Hosting.Time;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Logistics.Hosting;
@@ -54,10 +52,7 @@ public static class ServiceDefaults
         var messaging = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
         messaging.AppId = appId;
         builder.Services.AddSingleton(messaging);
-        // Finds the sidecar through DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT and sends DAPR_API_TOKEN (when set) as dapr-api-token.
-        builder.Services.AddDaprClient();
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("dapr-sidecar",
-            sp => new SidecarHealthCheck(sp.GetRequiredService<Dapr.Client.DaprClient>()), HealthStatus.Unhealthy, [HealthTags.Ready]));
+        builder.Services.AddSidecarReadiness();
 
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
@@ -124,8 +119,7 @@ public static class ServiceDefaults
         app.MapSubscribeHandler().WithMetadata(new SidecarOnlyAttribute());
         app.MapDeadLetters();
         app.MapGrpcService<DeadLettersApi>();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) }).AllowAnonymous();
+        app.MapProbes();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapMetrics();
         if (ReflectionOn(app.Configuration)) app.MapGrpcReflectionService().AllowAnonymous();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Logistics.Hosting.Health;
 using Logistics.Hosting.Messaging;
+using Logistics.Hosting.Telemetry;
 using Logistics.Web;
 using Logistics.Web.Auth;
 using Logistics.Web.Components;
@@ -27,7 +29,10 @@ builder.AddInbox();
 builder.Services.AddScoped<UserClock>();
 builder.Services.AddEventNotifications(builder.Configuration, "web");
 builder.AddSidecarOnly();
-builder.Services.AddHealthChecks();
+builder.AddTelemetry("web");
+// Ready only while it can serve: its database (AddInbox), its sidecar (live updates) and the gateway (every page's data).
+builder.Services.AddSidecarReadiness();
+builder.Services.AddHttpReadiness("gateway", new Uri(settings.GatewayRest, Probes.ReadyPath));
 
 var app = builder.Build();
 // The gateway in front (on loopback) says which host and scheme the browser used; redirects and links need them.
@@ -38,8 +43,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapHealthChecks("/healthz").AllowAnonymous();
-app.MapHealthChecks("/readyz").AllowAnonymous();
+app.MapProbes();
+// Never forwarded by the gateway (its public ports answer 404 for /metrics): only Prometheus reaches it, on the console's own port.
+app.MapMetrics();
 app.MapSignInEndpoints(settings);
 app.MapCultureEndpoint();
 app.MapConsoleEvents();

@@ -4,8 +4,9 @@ using Logistics.Testing;
 namespace Logistics.Faults.Tests;
 
 /// <summary>
-/// Readiness says whether a service can serve (its database, Redis, its sidecar answer); liveness only whether the
-/// process answers. An outage of a dependency takes the service out of traffic without restarting it.
+/// Readiness says whether a service can serve (its database, Redis, its sidecar answer) and the console (its database,
+/// its sidecar, the gateway); liveness only whether the process answers.
+/// An outage of a dependency takes the service out of traffic without restarting it.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class ReadinessTests(TestStack stack)
@@ -14,9 +15,9 @@ public sealed class ReadinessTests(TestStack stack)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task With_postgres_stopped_every_service_is_unready_but_alive_and_ready_again_once_it_is_back()
+    public async Task With_postgres_stopped_every_service_and_the_console_is_unready_but_alive_and_ready_again_once_it_is_back()
     {
-        var services = stack.Stack.Layout.Apps.Select(a => a.AppId).ToList();
+        var services = stack.Stack.Layout.Apps.Select(a => a.AppId).Append(Web).ToList();
         Assert.All(await StatusesAsync(services, "/readyz"), s => Assert.Equal(HttpStatusCode.OK, s.Status));
 
         stack.Stack.Postgres.Stop();
@@ -67,6 +68,45 @@ public sealed class ReadinessTests(TestStack stack)
         }
         await UntilAsync("receipts", "/readyz", HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task With_its_sidecar_killed_the_console_is_unready_but_alive()
+    {
+        var web = Web;
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(web, "/readyz"));
+        stack.Stack.Kill($"{web}-sidecar");
+        try
+        {
+            await UntilAsync(web, "/readyz", HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(web, "/healthz"));
+        }
+        finally
+        {
+            await stack.Stack.RestartAsync($"{web}-sidecar");
+        }
+        await UntilAsync(web, "/readyz", HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task With_the_gateway_killed_the_console_is_unready_but_alive_and_ready_again_once_it_is_back()
+    {
+        var web = Web;
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(web, "/readyz"));
+        stack.Stack.Kill("gateway");
+        try
+        {
+            await UntilAsync(web, "/readyz", HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(web, "/healthz"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync("requests", "/readyz")); // the services do not need the gateway
+        }
+        finally
+        {
+            await stack.Stack.RestartAsync("gateway");
+        }
+        await UntilAsync(web, "/readyz", HttpStatusCode.OK);
+    }
+
+    private string Web => stack.Stack.Layout.Web?.AppId ?? throw new InvalidOperationException("the stack has no web console");
 
     private async Task<HttpStatusCode> StatusAsync(string service, string path)
     {

@@ -109,13 +109,10 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal($"http://gateway.logistics.svc.cluster.local:{Stack.Gateway.HttpPort}", Value(env, "Gateway__Rest"));
         Assert.Equal($"http://gateway.logistics.svc.cluster.local:{Stack.Gateway.GrpcPort}", Value(env, "Gateway__Grpc"));
         AssertProbe(container, "readinessProbe", "/readyz", WebConsole.HttpPort, ContainerPorts(container));
+        AssertProbe(container, "livenessProbe", "/healthz", WebConsole.HttpPort, ContainerPorts(container));
+        AssertScraped(annotations, WebConsole.HttpPort);
         AssertResourcesAndNonRoot(template, container, WebConsole.AppId);
-
-        var policy = Of("NetworkPolicy").Single(p => p.Name == WebConsole.AppId);
-        var rule = Assert.Single(policy.Root.Map("spec").Seq("ingress"));
-        var peer = Assert.Single(rule.Seq("from"));
-        Assert.Equal(Gateway, peer.Map("podSelector").Map("matchLabels").Str("app.kubernetes.io/name"));
-        Assert.Equal(WebConsole.HttpPort.ToString(), Assert.Single(rule.Seq("ports")).Str("port"));
+        // Who may reach it: Network_policies_let_only_the_gateway_reach_the_services_and_only_prometheus_their_metrics.
     }
 
     [Fact]
@@ -339,7 +336,7 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void Network_policies_let_only_the_gateway_reach_the_services_and_only_sidecars_reach_daprds_internal_port()
+    public void Network_policies_let_only_the_gateway_reach_the_services_and_the_console_only_sidecars_daprds_internal_port_and_only_prometheus_the_metrics_ports()
     {
         var policies = Of("NetworkPolicy").ToList();
         Assert.All(policies, p => Assert.Equal("network-policies.yaml", p.File));
@@ -349,7 +346,7 @@ public sealed partial class KubernetesManifestTests
 
         var services = Stack.Apps.Select(a => a.AppId).ToHashSet();
         const int DaprdInternalGrpc = 50002;
-        foreach (var pod in Stack.Apps.Select(a => a.AppId).Append(Gateway))
+        foreach (var pod in Stack.Apps.Select(a => a.AppId).Append(Gateway).Append(WebConsole.AppId))
         {
             var labels = Single("Deployment", pod).Root.Map("spec").Map("template").Map("metadata").Map("labels");
             var allowed = new HashSet<(string From, int Port)>();
@@ -363,8 +360,18 @@ public sealed partial class KubernetesManifestTests
                     if (sources.Count == 0) from.Add("anywhere");
                     foreach (var peer in sources)
                     {
-                        Assert.True(peer.Children.Count == 1 && peer.Get("podSelector") is YamlMappingNode, $"{policy.Name}: a peer other than a pod selector of the namespace");
-                        from.AddRange(Stack.Apps.Select(a => a.AppId).Append(Gateway).Where(source =>
+                        if (peer.Get("namespaceSelector") is YamlMappingNode)
+                        {
+                            // The one peer from another namespace: Prometheus, by both its namespace and its pod label
+                            // (in one peer, so both must hold; as two peers either would do).
+                            Assert.Equal(new[] { "namespaceSelector", "podSelector" }, peer.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order());
+                            Assert.Equal(PrometheusNamespace, Canonical(peer.Map("namespaceSelector")));
+                            Assert.Equal(PrometheusPods, Canonical(peer.Map("podSelector")));
+                            from.Add(Prometheus);
+                            continue;
+                        }
+                        Assert.True(peer.Children.Count == 1 && peer.Get("podSelector") is YamlMappingNode, $"{policy.Name}: a peer other than a pod selector of the namespace or Prometheus");
+                        from.AddRange(Stack.Apps.Select(a => a.AppId).Append(Gateway).Append(WebConsole.AppId).Where(source =>
                             Selects(peer.Map("podSelector"), Single("Deployment", source).Root.Map("spec").Map("template").Map("metadata").Map("labels"))));
                     }
                     var ports = rule.Seq("ports");
@@ -377,11 +384,19 @@ public sealed partial class KubernetesManifestTests
                 }
             }
 
-            var expected = new HashSet<(string, int)>();
+            // Prometheus reaches exactly the port the pod's scrape annotation names, and nothing else of it.
+            var scraped = int.Parse(Single("Deployment", pod).Root.Map("spec").Map("template").Map("metadata").Map("annotations").Str("prometheus.io/port"));
+            var expected = new HashSet<(string, int)> { (Prometheus, scraped) };
             if (pod == Gateway)
             {
+                Assert.Equal(Stack.Gateway.MetricsPort, scraped);
                 expected.Add(("anywhere", Stack.Gateway.HttpPort));
                 expected.Add(("anywhere", Stack.Gateway.GrpcPort));
+            }
+            else if (pod == WebConsole.AppId)
+            {
+                Assert.Equal(WebConsole.HttpPort, scraped);
+                expected.Add((Gateway, WebConsole.HttpPort));
             }
             else
             {
@@ -393,6 +408,14 @@ public sealed partial class KubernetesManifestTests
             Assert.True(expected.SetEquals(allowed), $"{pod}: allowed {string.Join(", ", allowed.Order())}; expected {string.Join(", ", expected.Order())}");
         }
     }
+
+    /// <summary>Where the Prometheus allowed to scrape runs: the namespace "monitoring" (the name label every namespace carries) ...</summary>
+    private const string PrometheusNamespace = """{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}}""";
+
+    /// <summary>... and its pods' label.</summary>
+    private const string PrometheusPods = """{"matchLabels":{"app.kubernetes.io/name":"prometheus"}}""";
+
+    private const string Prometheus = "prometheus (namespace monitoring)";
 
     /// <summary>A label selector (matchLabels, matchExpressions with In / NotIn / Exists) against a pod's labels.</summary>
     private static bool Selects(YamlMappingNode selector, YamlMappingNode labels)

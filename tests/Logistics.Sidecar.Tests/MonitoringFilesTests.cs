@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Logistics.LocalStack;
+using Logistics.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Logistics.Sidecar.Tests;
@@ -40,14 +41,16 @@ public sealed class MonitoringFilesTests
     }
 
     [Fact]
-    public async Task The_local_prometheus_config_is_valid_and_scrapes_every_service_and_the_gateway_metrics_port()
+    public async Task The_local_prometheus_config_is_valid_and_scrapes_every_service_the_console_and_the_gateway_metrics_port()
     {
         var (code, output) = await PromtoolAsync("check", "config", "prometheus.yml");
         Assert.True(code == 0, $"promtool check config failed:\n{output}");
 
         var stack = StackLayout.Load();
         Assert.NotEqual(0, stack.Gateway.MetricsPort);
-        var expected = stack.Apps.Select(a => (a.AppId, $"127.0.0.1:{a.HttpPort}")).Append(("gateway", $"127.0.0.1:{stack.Gateway.MetricsPort}"))
+        var web = stack.Web ?? throw new InvalidOperationException("deploy/stack.json names no web console");
+        var expected = stack.Apps.Select(a => (a.AppId, $"127.0.0.1:{a.HttpPort}")).Append((web.AppId, $"127.0.0.1:{web.HttpPort}"))
+            .Append(("gateway", $"127.0.0.1:{stack.Gateway.MetricsPort}"))
             .Order().ToList();
         var job = Assert.Single(((YamlSequenceNode)Yaml("prometheus.yml").Children[new YamlScalarNode("scrape_configs")]).Children.Cast<YamlMappingNode>());
         var targets = ((YamlSequenceNode)job.Children[new YamlScalarNode("static_configs")]).Children.Cast<YamlMappingNode>()
@@ -55,6 +58,23 @@ public sealed class MonitoringFilesTests
                 .Select(t => (((YamlMappingNode)c.Children[new YamlScalarNode("labels")]).Children[new YamlScalarNode("service")].ToString(), t.ToString())))
             .Order().ToList();
         Assert.Equal(expected, targets);
+    }
+
+    [Fact]
+    public async Task The_launcher_writes_the_config_with_its_stacks_ports_and_the_rules_by_absolute_path()
+    {
+        using var folder = new TempFolder();
+        var layout = StackLayout.Load().WithPorts(FreePort.Distinct());
+        var path = new LocalStack.LocalStack(layout, folder.Sub("state")).WritePrometheusConfig();
+
+        var (code, output) = await PromtoolAsync("check", "config", path); // from deploy/monitoring: the rule path must not depend on it
+        Assert.True(code == 0, $"promtool check config failed on the written config:\n{output}");
+        var written = File.ReadAllText(path);
+        foreach (var port in layout.Apps.Select(a => a.HttpPort).Append(layout.Web!.HttpPort).Append(layout.Gateway.MetricsPort))
+            Assert.Contains($"\"127.0.0.1:{port}\"", written);
+        var standard = StackLayout.Load();
+        Assert.DoesNotContain($"127.0.0.1:{standard.Apps[0].HttpPort}\"", written);
+        Assert.Contains($"- {RepoLayout.PathOf($"{Folder}/rules")}/*.yml", written);
     }
 
     private static IEnumerable<string> AlertNames() =>

@@ -216,8 +216,9 @@ public sealed partial class LocalStack : IAsyncDisposable
     public const string PrometheusConfig = "deploy/monitoring/prometheus.yml";
 
     /// <summary>
-    /// Debian's Prometheus on loopback, scraping the stack with <see cref="PrometheusConfig"/> (the ports of deploy/stack.json)
-    /// and evaluating its alert rules; its data under {StateDir}/prometheus. Returns once it is ready.
+    /// Debian's Prometheus on loopback, scraping the stack with <see cref="PrometheusConfig"/> (as written by
+    /// <see cref="WritePrometheusConfig"/>) and evaluating its alert rules; its data under {StateDir}/prometheus.
+    /// Returns once it is ready.
     /// </summary>
     public async Task StartPrometheusAsync(CancellationToken ct = default)
     {
@@ -228,10 +229,39 @@ public sealed partial class LocalStack : IAsyncDisposable
         Directory.CreateDirectory(data);
         _progress($"prometheus http://127.0.0.1:{port}  data {data}");
         var process = Track(ChildProcess.Start(PrometheusName, binary,
-            [$"--config.file={RepoLayout.PathOf(PrometheusConfig)}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}"],
+            [$"--config.file={WritePrometheusConfig()}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}"],
             Path.Combine(LogsDir, "prometheus.log")));
         await WaitHealthyAsync(process, $"http://127.0.0.1:{port}/-/ready", TimeSpan.FromSeconds(60), ct);
     }
+
+    /// <summary>
+    /// <see cref="PrometheusConfig"/> as this stack needs it, written to {StateDir}/prometheus.yml: every target port of
+    /// deploy/stack.json replaced by this layout's (the same file when the layout is deploy/stack.json's; the tests run
+    /// on free ports), the rule files by absolute path (Prometheus reads them relative to the config file).
+    /// </summary>
+    public string WritePrometheusConfig()
+    {
+        var standard = StackLayout.Load();
+        var ports = new Dictionary<int, int> { [standard.Gateway.MetricsPort] = Layout.Gateway.MetricsPort };
+        foreach (var app in standard.Apps.Concat(standard.Web is null ? [] : [standard.Web]))
+            ports[app.HttpPort] = Layout.App(app.AppId).HttpPort;
+        var config = ScrapeTarget().Replace(File.ReadAllText(RepoLayout.PathOf(PrometheusConfig)), m =>
+            ports.TryGetValue(int.Parse(m.Groups[1].Value), out var port)
+                ? $"127.0.0.1:{port}"
+                : throw new InvalidOperationException($"{PrometheusConfig} scrapes {m.Value}, which is no metrics port of {StackLayout.File}"));
+        var rules = Path.GetDirectoryName(RepoLayout.PathOf(PrometheusConfig))!;
+        config = RuleFile().Replace(config, m => $"{m.Groups[1].Value}{Path.Combine(rules, m.Groups[2].Value)}");
+        var path = Path.Combine(StateDir, "prometheus.yml");
+        File.WriteAllText(path, config);
+        return path;
+    }
+
+    [GeneratedRegex(@"127\.0\.0\.1:(\d+)")]
+    private static partial Regex ScrapeTarget();
+
+    /// <summary>An entry of rule_files (the only list items of the file that start with `rules/`).</summary>
+    [GeneratedRegex(@"(?m)^(\s*-\s*)(rules/\S+)")]
+    private static partial Regex RuleFile();
 
     private ChildProcess Track(ChildProcess process)
     {
