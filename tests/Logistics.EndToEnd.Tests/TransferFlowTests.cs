@@ -54,6 +54,11 @@ public sealed class TransferFlowTests(TestStack stack)
         await Eventually.Until(async () => await Ok(await f.Auditor.GetAsync($"/api/v1/serials/{serial}")),
             s => Text(s, "holder") == holder && Text(s, "location") == location, Settle, $"custody: {serial} with {holder} at {location}");
 
+    /// <summary>The request at the receiving centre, read by that centre's supervisor.</summary>
+    private static Task<JsonElement> RequestBecomesAsync(Centres c, string requestId, string state) =>
+        Eventually.Until(async () => await Ok(await c.ToSupervisor.GetAsync($"/api/v1/part-requests/{requestId}")),
+            r => Text(r, "state") == state, Settle, $"request {requestId} {state}");
+
     [Fact]
     public async Task A_transfer_is_picked_shipped_in_esd_packaging_received_partly_and_serves_a_backorder_waiting_at_the_receiving_centre()
     {
@@ -66,7 +71,7 @@ public sealed class TransferFlowTests(TestStack stack)
         {
             ticketId = "TCK-T-" + f.Id, siteId = "SITE-" + f.Id, centreId = c.To, partNumber = f.Part, quantity = 1, serviceLevel = "7x24x4",
         })), "requestId");
-        await f.RequestInStateAsync(requestId, "Backordered");
+        await RequestBecomesAsync(c, requestId, "Backordered");
 
         var requested = await SendAsync(c.ToWarehouse, $"/api/v1/centres/{c.To}/transfers",
             new { fromCentreId = f.Centre, partNumber = f.Part, quantity = 2, note = "for " + requestId }, "req-" + f.Id);
@@ -104,7 +109,7 @@ public sealed class TransferFlowTests(TestStack stack)
         // The arrival serves the backorder waiting at the receiving centre, as goods-in would.
         await LevelBecomesAsync(f, c.To, (1, 1, 0), "one received, reserved for the backorder");
         await LevelBecomesAsync(f, f.Centre, (1, 0, 1), "one still on the road");
-        await f.RequestInStateAsync(requestId, "Reserved");
+        await RequestBecomesAsync(c, requestId, "Reserved");
         var custody = await CustodyBecomesAsync(f, picked[0], "centre:" + c.To, $"centre:{c.To}/bin:B-01");
         Assert.Equal("available", Text(custody, "disposition"));
 
@@ -131,7 +136,7 @@ public sealed class TransferFlowTests(TestStack stack)
             $"{await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.transfers WHERE to_centre_id = $1", c.To)}|" +
             $"{await stack.ScalarAsync<string>("SELECT string_agg(state || ':' || jsonb_array_length(document->'history'), ',') FROM inventory.transfers WHERE to_centre_id = $1", c.To)}|" +
             $"{await LevelAsync(f, f.Centre)}|{await LevelAsync(f, c.To)}|" +
-            $"{await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.movements WHERE centre_id = ANY($1)", new[] { f.Centre, c.To })}";
+            $"{await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.movements WHERE centre_id IN ($1, $2)", f.Centre, c.To)}";
         var request = $"/api/v1/centres/{c.To}/transfers";
         var before = await Snapshot();
 
