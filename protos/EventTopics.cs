@@ -23,6 +23,7 @@ public static class EventTopics
     public const string DoaClaimChanged = "doa-claim-changed";
     public const string StockCountChanged = "stock-count-changed";
     public const string DispositionChanged = "disposition-changed";
+    public const string TransferChanged = "transfer-changed";
     public const string CustodyAnomalyDetected = "custody-anomaly-detected";
     public const string CustodyAnomalyResolved = "custody-anomaly-resolved";
 }

@@ -19,6 +19,8 @@ public static class GatewayPolicies
         ["count-readers"] = [Roles.Warehouse, Roles.Supervisor],
         ["count-cancellers"] = [Roles.Warehouse, Roles.Supervisor],
         ["disposition-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
+        ["transfer-requesters"] = [Roles.Warehouse, Roles.Supervisor], // of the receiving centre; cancel: of either centre (inventory checks)
+        ["transfer-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
         // requests
         ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only requests a DOA claim concerns (requests checks)
         ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],

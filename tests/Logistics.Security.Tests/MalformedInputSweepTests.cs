@@ -45,7 +45,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
     private static readonly Dictionary<string, string> AnyOfPolicyRole = new()
     {
         ["ops-report-readers"] = "supervisor", // the reports' centre scope is the supervisor's
-        ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse", ["disposition-readers"] = "warehouse",
+        ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse", ["disposition-readers"] = "warehouse", ["transfer-requesters"] = "warehouse", ["transfer-readers"] = "warehouse",
         ["count-cancellers"] = "warehouse", ["part-request-readers"] = "supervisor", ["part-request-cancellers"] = "engineer",
         ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer", ["return-readers"] = "supervisor",
         ["doa-claim-filers"] = "delivery-manager", ["doa-claim-readers"] = "delivery-manager", ["custody-anomaly-readers"] = "auditor",

@@ -21,7 +21,8 @@ public static class BusinessTime
 /// What each integration event means for custody, as pure functions. One source per fact, so nothing is recorded twice:
 /// <list type="table">
 /// <item><term>stock-movement-recorded</term><description>goods-in (receiving from the supplier) and count adjustments
-/// of serials (stock_taking: found / missing); the dispositions of quarantined units (shipping to a repairer or the
+/// of serials (stock_taking: found / missing); transfers between centres (shipping centre to centre in transit, receiving
+/// at the other centre); the dispositions of quarantined units (shipping to a repairer or the
 /// supplier, destroying when written off, receiving back from repair, its inspection), which no other event says.
 /// Other kinds repeat what the business events below already say.</description></item>
 /// <item><term>part-request-shipped</term><description>shipping centre → engineer, in transit; a DOA replacement's serial.</description></item>
@@ -70,6 +71,8 @@ public static class CustodyTranslation
                 };
             case "sent-to-repair" or "returned-to-supplier" or "written-off" or "repaired-in" or "repaired-to-stock" or "repair-failed":
                 return Disposed(e, source, at, serials);
+            case "transfer-shipped" or "transfer-received":
+                return Transferred(e, source, at, serials);
             default:
                 return Translation.Nothing;
         }
@@ -100,6 +103,26 @@ public static class CustodyTranslation
         {
             Events = serials.Select(serial => Event(source, serial, e.PartNumber, at, step.Step,
                 step.From, step.FromLocation, step.To, step.ToLocation, step.Disposition, step.Packaging, reference)).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// A transfer between centres (inventory's only record of it): shipped by the sending centre to the receiving one in
+    /// sealed ESD packaging (in transit), received there into a bin (available). The sending centre's own record that the
+    /// serials left its transit (transfer-delivered) repeats the receipt: one source per fact.
+    /// </summary>
+    private static Translation Transferred(StockMovementRecorded e, EventSource source, DateTimeOffset at, IReadOnlyList<string> serials)
+    {
+        var here = Parties.Centre(e.CentreId);
+        var other = e.Counterparty == "" ? Parties.Unknown : e.Counterparty;
+        var reference = References.Transfer(e.Reference);
+        return new Translation
+        {
+            Events = serials.Select(serial => e.Kind == "transfer-shipped"
+                ? Event(source, serial, e.PartNumber, at, BusinessStep.Shipping, here, Locations.Centre(e.CentreId), other,
+                    Locations.InTransit(e.Carrier, e.TrackingNumber), Disposition.InTransit, Packaging.EsdBagSealed, reference)
+                : Event(source, serial, e.PartNumber, at, BusinessStep.Receiving, other, "", here,
+                    Locations.Centre(e.CentreId, e.Bin), Disposition.Available, "", reference)).ToList(),
         };
     }
 

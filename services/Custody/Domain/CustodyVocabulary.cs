@@ -135,4 +135,5 @@ public static class References
     public static string Count(string countId) => "count:" + countId;
     public static string Movement(string movementId) => "movement:" + movementId;
     public static string Disposition(string dispositionId) => "disposition:" + dispositionId;
+    public static string Transfer(string transferId) => "transfer:" + transferId;
 }

@@ -16,6 +16,8 @@ public static class ConsoleEvents
         EventTopics.StockMovementRecorded,
         EventTopics.ReceiptSigned, EventTopics.ReturnChanged, EventTopics.ReturnInspected,
         EventTopics.StockCountChanged, EventTopics.DispositionChanged,
+        // every step of a transfer between centres (both centres' Transfers page)
+        EventTopics.TransferChanged,
         // every step of a DOA claim (the claims queue and a claim's page)
         EventTopics.DoaClaimChanged,
         // the work inbox: requests waiting for (or no longer waiting for) a supervisor
@@ -40,6 +42,7 @@ public static class ConsoleEvents
         ("requestId", ""), ("returnId", ""), ("reference", ""), ("replacementRequestId", ""),
         ("engineerId", "engineer:"), ("centreId", "centre:"), ("countId", ""),
         ("claimId", ""), ("doaClaimId", ""),
+        ("transferId", ""), ("fromCentreId", "centre:"), ("toCentreId", "centre:"),
     ];
 
     // The fields (one serial or a list of them) that name the serials an event moves or concerns.

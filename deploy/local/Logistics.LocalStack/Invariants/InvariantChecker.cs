@@ -118,6 +118,22 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             GROUP BY d.disposition_id, d.kind, d.state, d.serial
             HAVING count(m.movement_id) <> CASE WHEN d.state IN ('Proposed', 'Approved', 'Rejected') THEN 0 ELSE 1 END
             """),
+        ("transfers conserve stock (per transfer: the serials shipped leave the sending centre once, each received one enters the receiving centre once and leaves the sending centre's transit once)",
+            """
+            SELECT t.transfer_id || ' (' || t.state || ', ' || t.from_centre_id || ' -> ' || t.to_centre_id || '): shipped '
+                   || coalesce(sh.n, 0) || ' (expected ' || x.shipped || '), received in ' || coalesce(rc.n, 0) || ', out of transit '
+                   || coalesce(dl.n, 0) || ' (expected ' || x.received || ')'
+            FROM inventory.transfers t
+            CROSS JOIN LATERAL (SELECT CASE WHEN t.state IN ('Shipped', 'PartlyReceived', 'Received') THEN jsonb_array_length(t.document->'serials') ELSE 0 END AS shipped,
+                                       jsonb_array_length(t.document->'receivedSerials') AS received) x
+            LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
+                               WHERE m.centre_id = t.from_centre_id AND m.reference = t.transfer_id AND m.kind = 'transfer-shipped') sh ON true
+            LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
+                               WHERE m.centre_id = t.to_centre_id AND m.reference = t.transfer_id AND m.kind = 'transfer-received') rc ON true
+            LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
+                               WHERE m.centre_id = t.from_centre_id AND m.reference = t.transfer_id AND m.kind = 'transfer-delivered') dl ON true
+            WHERE coalesce(sh.n, 0) <> x.shipped OR coalesce(rc.n, 0) <> x.received OR coalesce(dl.n, 0) <> x.received
+            """),
         ("every swap has a return received or flagged",
             """
             SELECT r.request_id || ' (' || r.state || ') has no return' FROM requests.part_requests r
@@ -196,6 +212,23 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             foreach (var h in heldBySerial[fields[0] + "\t" + fields[1]])
                 found.Add(new InvariantViolation("every unit is in exactly one place (at a repairer, at a supplier, scrapped)",
                     $"{fields[0]}/{fields[1]} is {fields[2]} but also {h.Place} at {h.CentreId}"));
+        }
+
+        // A unit on the road between two centres is in one place too: in transit at the sending centre, and held nowhere else.
+        var travelling = await ListAsync(db, """
+            SELECT t.part_number || E'\t' || s || E'\t' || t.from_centre_id || E'\t' || t.transfer_id
+            FROM inventory.transfers t, jsonb_array_elements_text(t.document->'serials') AS s
+            WHERE t.state IN ('Shipped', 'PartlyReceived') AND NOT (t.document->'receivedSerials' ? s)
+            """, ct);
+        foreach (var row in travelling)
+        {
+            var fields = row.Split('\t');
+            if (!Mine(fields[2])) continue;
+            var places = all.Where(h => h.PartNumber == fields[0] && h.Serial == fields[1]).ToList();
+            if (places.Count != 1 || places[0].CentreId != fields[2] || places[0].Place != "in-transit")
+                found.Add(new InvariantViolation("every unit is in exactly one place (in transit between centres)",
+                    $"{fields[0]}/{fields[1]} travels from {fields[2]} on transfer {fields[3]} but is "
+                    + (places.Count == 0 ? "held nowhere" : string.Join(", ", places.Select(h => $"{h.Place} at {h.CentreId}")))));
         }
 
         var returned = (await ListAsync(db, "SELECT part_number || E'\t' || serial FROM returns.returns", ct)).ToHashSet(StringComparer.Ordinal);

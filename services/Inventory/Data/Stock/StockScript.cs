@@ -16,6 +16,7 @@ public sealed class StockScript
     public static readonly StockScript Inspect = Load("inspect");
     public static readonly StockScript Adjust = Load("adjust");
     public static readonly StockScript Dispose = Load("dispose");
+    public static readonly StockScript Transfer = Load("transfer");
 
     private StockScript(string name, string text)
     {

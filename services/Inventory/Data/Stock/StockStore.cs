@@ -152,6 +152,24 @@ public sealed class StockStore(IConnectionMultiplexer redis)
             kind.WireName(), binCode, StockFields.Reference(reference), reasonCode, counterparty, carrier, trackingNumber));
     }
 
+    /// <summary>
+    /// One centre's side of a transfer between centres (<paramref name="kind"/>: see Scripts/transfer.lua): shipped from the
+    /// sending centre (the reservation's serials go in transit), delivered (they leave its transit) and received at the
+    /// receiving centre (into <paramref name="bin"/>, serving its backorders).
+    /// </summary>
+    public async Task<StockChange> TransferAsync(StockCommand command, MovementKind kind, string partNumber, string reservationId,
+        IReadOnlyList<string> serials, string? bin, string reference, string counterparty, string carrier, string trackingNumber)
+    {
+        if (kind is not (MovementKind.TransferShipped or MovementKind.TransferDelivered or MovementKind.TransferReceived))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a transfer movement");
+        var list = StockFields.Serials(serials);
+        if (list.Count == 0) throw new InvalidFieldException("serials", "a transfer moves serials: list them");
+        var binCode = kind == MovementKind.TransferReceived ? StockFields.Bin(bin) : "";
+        return await RunAsync(StockScript.Transfer, command, new TransferArgs(kind.WireName(), StockFields.PartNumber(partNumber),
+            kind == MovementKind.TransferReceived ? "" : StockFields.ReservationId(reservationId), list, binCode,
+            StockFields.Reference(reference), counterparty, carrier, trackingNumber));
+    }
+
     /// <summary>True when the centre has the command's idempotency key: a retry, which returns the first result and changes nothing.</summary>
     public async Task<bool> IsRetryAsync(StockCommand command) =>
         await redis.GetDatabase().KeyExistsAsync(new StockKeys(StockFields.CentreId(command.CentreId)).Idempotency(StockFields.IdempotencyKey(command.IdempotencyKey)));
@@ -268,6 +286,9 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     private sealed record ReceiveArgs(string Part, IReadOnlyList<string> Serials, int Quantity, string Reference);
     private sealed record FaultyInArgs(string Part, string Serial, int Quantity, string Reference);
     private sealed record InspectArgs(string Part, string Serial, string Outcome, string Bin, string Reference);
+    private sealed record TransferArgs(string Kind, string Part, string ReservationId, IReadOnlyList<string> Serials, string Bin,
+        string Reference, string Counterparty, string Carrier, string TrackingNumber);
+
     private sealed record DisposeArgs(string Part, string Serial, string Kind, string Bin, string Reference, string ReasonCode,
         string Counterparty, string Carrier, string TrackingNumber);
     private sealed record AdjustArgs(string Part, string Bin, int Delta, IReadOnlyList<string> SerialsAdded,

@@ -20,6 +20,9 @@ public enum MovementKind
     RepairFailed,
     ReturnedToSupplier,
     WrittenOff,
+    TransferShipped,
+    TransferDelivered,
+    TransferReceived,
 }
 
 public static class MovementKinds
@@ -43,6 +46,9 @@ public static class MovementKinds
         [MovementKind.RepairFailed] = "repair-failed",
         [MovementKind.ReturnedToSupplier] = "returned-to-supplier",
         [MovementKind.WrittenOff] = "written-off",
+        [MovementKind.TransferShipped] = "transfer-shipped",
+        [MovementKind.TransferDelivered] = "transfer-delivered",
+        [MovementKind.TransferReceived] = "transfer-received",
     };
 
     public static string WireName(this MovementKind kind) => Names[kind];

@@ -1,0 +1,176 @@
+using Logistics.SharedKernel;
+
+namespace Logistics.Inventory.Domain.Transfers;
+
+/// <summary>
+/// Where a transfer between centres stands: Requested → Picked → Shipped → PartlyReceived → Received; Cancelled only
+/// before it ships (after that the units are on the road and only a receipt ends the transfer).
+/// </summary>
+public enum TransferState
+{
+    /// <summary>The receiving centre asked for the units; nothing moved.</summary>
+    Requested,
+    /// <summary>The sending centre scanned the serials and reserved them: no longer available there.</summary>
+    Picked,
+    /// <summary>On the road in sealed ESD packaging: in transit from the sending centre, at neither centre's disposal.</summary>
+    Shipped,
+    /// <summary>Some serials arrived at the receiving centre; the rest are still in transit.</summary>
+    PartlyReceived,
+    /// <summary>The receiving centre closed the receipt: every serial arrived, or the rest is recorded missing.</summary>
+    Received,
+    Cancelled,
+}
+
+/// <summary>One change of state, who made it, when, and a note (the shipment, a receipt, a cancellation's reason).</summary>
+public sealed record TransferStep(TransferState From, TransferState To, string By, DateTimeOffset At, string Note);
+
+/// <summary>The shipment that took the units from the sending centre.</summary>
+public sealed record TransferShipment(string Carrier, string TrackingNumber, bool EsdPackaging);
+
+/// <summary>One receipt at the receiving centre: the serials accepted into the bin and those scanned that were not shipped.</summary>
+public sealed record TransferReceipt(int Number, string By, DateTimeOffset At, string Bin, IReadOnlyList<string> Accepted,
+    IReadOnlyList<string> Unexpected, IReadOnlyList<string> Missing);
+
+/// <summary>
+/// Units of one serialized part moving from one spare-part centre to another, as plain rules. The receiving centre asks;
+/// the sending centre picks (scans the serials, which are reserved) and ships them in ESD packaging; the receiving
+/// centre receives them, in one or more receipts, recording serials that did not come (missing, when it closes the
+/// receipt) and serials that came but were not shipped (unexpected, never put in stock). Every method returns the next
+/// state and never changes this one; a refused step throws and changes nothing.
+/// </summary>
+public sealed record Transfer
+{
+    public const int MaxQuantity = 500;
+    public const int MaxNoteLength = 500;
+    public const int MaxCodeLength = 40;
+
+    public required string TransferId { get; init; }
+    public required string FromCentreId { get; init; }
+    public required string ToCentreId { get; init; }
+    public required string PartNumber { get; init; }
+    public required int Quantity { get; init; }
+    public required TransferState State { get; init; }
+    public required string RequestedBy { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+    public string Note { get; init; } = "";
+    /// <summary>The serials picked at the sending centre (and shipped).</summary>
+    public IReadOnlyList<string> Serials { get; init; } = [];
+    public TransferShipment? Shipment { get; init; }
+    public IReadOnlyList<TransferReceipt> Receipts { get; init; } = [];
+    public string CancelReason { get; init; } = "";
+    public IReadOnlyList<TransferStep> History { get; init; } = [];
+
+    public IReadOnlyList<string> ReceivedSerials => Receipts.SelectMany(r => r.Accepted).ToList();
+    public IReadOnlyList<string> MissingSerials => Receipts.SelectMany(r => r.Missing).ToList();
+    public IReadOnlyList<string> UnexpectedSerials => Receipts.SelectMany(r => r.Unexpected).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Shipped and neither received nor recorded missing: still on the road.</summary>
+    public IReadOnlyList<string> InTransitSerials => State is TransferState.Shipped or TransferState.PartlyReceived
+        ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).ToList()
+        : [];
+
+    /// <summary>The receiving centre (or a supervisor of it) asks another centre for units of a part.</summary>
+    public static Transfer Request(string transferId, string fromCentreId, string toCentreId, string partNumber, long quantity,
+        string? note, string requestedBy, DateTimeOffset at)
+    {
+        var from = Require.Code(fromCentreId, "from_centre_id");
+        if (string.Equals(from, toCentreId, StringComparison.Ordinal))
+            throw new InvalidFieldException("from_centre_id", $"is the receiving centre {toCentreId}; a transfer goes between two centres");
+        var count = Quantities.Check(quantity);
+        if (count > MaxQuantity) throw new InvalidFieldException("quantity", $"must be at most {MaxQuantity} per transfer (was {count})");
+        return new Transfer
+        {
+            TransferId = transferId, FromCentreId = from, ToCentreId = toCentreId, PartNumber = partNumber, Quantity = count,
+            State = TransferState.Requested, RequestedBy = requestedBy, RequestedAt = at,
+            Note = Require.OptionalText(note, "note", MaxNoteLength),
+            History = [new TransferStep(TransferState.Requested, TransferState.Requested, requestedBy, at, "requested")],
+        };
+    }
+
+    /// <summary>The sending centre scans exactly the requested number of distinct serials.</summary>
+    public Transfer Pick(string by, IEnumerable<string?>? serials, DateTimeOffset at)
+    {
+        var list = SharedKernel.Serials.CheckDistinct(serials, "serials");
+        if (list.Count != Quantity)
+            throw new InvalidFieldException("serials", $"transfer {TransferId} is for {Quantity} of part {PartNumber}; {list.Count} serials scanned");
+        Expect(TransferState.Requested, "picked");
+        return Move(TransferState.Picked, by, at, string.Join(' ', list)) with { Serials = list };
+    }
+
+    /// <summary>The sending centre ships the picked units in sealed ESD packaging, with carrier and tracking number.</summary>
+    public Transfer Ship(string by, string? carrier, string? trackingNumber, bool esdPackaging, DateTimeOffset at)
+    {
+        var carrierCode = Require.Code(carrier, "carrier", MaxCodeLength);
+        var tracking = Require.Code(trackingNumber, "tracking_number", 64);
+        if (!esdPackaging) throw new InvalidFieldException("esd_packaging", "a board travels only in sealed ESD packaging; confirm it");
+        Expect(TransferState.Picked, "shipped");
+        return Move(TransferState.Shipped, by, at, $"{carrierCode}/{tracking}") with { Shipment = new TransferShipment(carrierCode, tracking, true) };
+    }
+
+    /// <summary>
+    /// The receiving centre scans what arrived into a bin. Serials shipped and still on the road are accepted; serials not
+    /// shipped on this transfer are recorded unexpected (and not taken into stock); a serial already received is refused.
+    /// With <paramref name="final"/> the receipt closes the transfer and what did not arrive is recorded missing; without
+    /// it, the transfer waits for the rest (PartlyReceived) unless everything has arrived.
+    /// </summary>
+    public Transfer Receive(string by, IEnumerable<string?>? serials, string bin, bool final, DateTimeOffset at)
+    {
+        var scanned = SharedKernel.Serials.CheckDistinct(serials, "serials");
+        if (scanned.Count == 0 && !final)
+            throw new InvalidFieldException("serials", "scan the serials that arrived (or close the receipt with what is missing)");
+        if (scanned.Count > Quantity + MaxQuantity)
+            throw new InvalidFieldException("serials", $"{scanned.Count} serials scanned for a transfer of {Quantity}");
+        if (State is not (TransferState.Shipped or TransferState.PartlyReceived))
+            throw new RuleViolationException($"transfer {TransferId} is {State}; only a shipped transfer can be received");
+        var received = ReceivedSerials.ToHashSet(StringComparer.Ordinal);
+        if (scanned.FirstOrDefault(received.Contains) is { } again)
+            throw new InvalidFieldException("serials", $"serial {again} of transfer {TransferId} was received already");
+        var shipped = Serials.ToHashSet(StringComparer.Ordinal);
+        var accepted = scanned.Where(shipped.Contains).ToList();
+        var unexpected = scanned.Where(s => !shipped.Contains(s)).ToList();
+        var stillOnTheRoad = Serials.Where(s => !received.Contains(s) && !accepted.Contains(s, StringComparer.Ordinal)).ToList();
+        var missing = final ? stillOnTheRoad : [];
+        var next = final || stillOnTheRoad.Count == 0 ? TransferState.Received : TransferState.PartlyReceived;
+        var receipt = new TransferReceipt(Receipts.Count + 1, by, at, accepted.Count > 0 ? bin : "", accepted, unexpected, missing);
+        var note = $"receipt {receipt.Number}: {accepted.Count} received" + (unexpected.Count > 0 ? $", {unexpected.Count} unexpected" : "")
+            + (missing.Count > 0 ? $", {missing.Count} missing" : "");
+        return Move(next, by, at, note) with { Receipts = [.. Receipts, receipt] };
+    }
+
+    /// <summary>Either centre cancels before the units ship; picked units go back to available at the sending centre.</summary>
+    public Transfer Cancel(string by, string? reason, DateTimeOffset at)
+    {
+        var why = Require.Text(reason, "reason", MaxNoteLength);
+        if (State is not (TransferState.Requested or TransferState.Picked))
+            throw new RuleViolationException($"transfer {TransferId} is {State}; only a transfer not yet shipped can be cancelled");
+        return Move(TransferState.Cancelled, by, at, why) with { CancelReason = why };
+    }
+
+    private void Expect(TransferState state, string step)
+    {
+        if (State != state)
+            throw new RuleViolationException($"transfer {TransferId} is {State}; only a {state} one can be {step}");
+    }
+
+    private Transfer Move(TransferState to, string by, DateTimeOffset at, string note) =>
+        this with { State = to, History = [.. History, new TransferStep(State, to, by, at, note)] };
+}
+
+/// <summary>
+/// The stock a transfer moves, through inventory's scripts (one centre per script): the local id of its reservation at
+/// the sending centre, and the idempotency key of each movement, derived from the transfer so a retry replays it.
+/// </summary>
+public static class TransferMoves
+{
+    /// <summary>The reservation holding the picked units at the sending centre ('T': not a part request's, so not published to requests).</summary>
+    public static string ReservationId(string transferId) => "T" + Fingerprint.Hex(transferId)[..20];
+
+    public static string Key(string transferId, string step) => $"transfer-{transferId}-{step}";
+
+    public const string ShippedKind = "transfer-shipped";
+    public const string DeliveredKind = "transfer-delivered";
+    public const string ReceivedKind = "transfer-received";
+
+    /// <summary>How a centre is named as the other party on a movement (as custody names it).</summary>
+    public static string Party(string centreId) => "centre:" + centreId;
+}

@@ -1,0 +1,109 @@
+using Logistics.Inventory.Domain.Transfers;
+using Logistics.SharedKernel;
+
+namespace Logistics.Inventory.Tests.Transfers;
+
+/// <summary>The rules of a transfer between centres, as plain C#.</summary>
+public sealed class TransferTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static Transfer Requested(int quantity = 3) => Transfer.Request("TRF-1", "SZ-01", "GZ-01", "P1", quantity, "for ticket 7", "w-gz", T0);
+
+    private static Transfer Shipped() =>
+        Requested().Pick("w-sz", ["SN1", "SN2", "SN3"], T0.AddHours(1)).Ship("w-sz", "SF", "SF123", esdPackaging: true, T0.AddHours(2));
+
+    [Fact]
+    public void Requested_picked_shipped_and_received_in_full()
+    {
+        var requested = Requested();
+        var picked = requested.Pick("w-sz", [" SN1", "SN2", "SN3"], T0.AddHours(1));
+        var shipped = picked.Ship("w-sz", "SF", "SF123", true, T0.AddHours(2));
+        var received = shipped.Receive("w-gz", ["SN3", "SN1", "SN2"], "A-01", final: false, T0.AddDays(1));
+
+        Assert.Equal(TransferState.Requested, requested.State);
+        Assert.Equal(["SN1", "SN2", "SN3"], picked.Serials);
+        Assert.Equal(new TransferShipment("SF", "SF123", true), shipped.Shipment);
+        Assert.Equal(["SN1", "SN2", "SN3"], shipped.InTransitSerials);
+        Assert.Equal(TransferState.Received, received.State);
+        Assert.Empty(received.InTransitSerials);
+        Assert.Empty(received.MissingSerials);
+        Assert.Equal([TransferState.Requested, TransferState.Picked, TransferState.Shipped, TransferState.Received], received.History.Select(h => h.To));
+    }
+
+    [Fact]
+    public void A_partial_receipt_waits_for_the_rest_and_a_final_one_records_the_missing_and_the_unexpected()
+    {
+        var partly = Shipped().Receive("w-gz", ["SN1", "XX9"], "A-01", final: false, T0.AddDays(1));
+        Assert.Equal(TransferState.PartlyReceived, partly.State);
+        Assert.Equal(["SN1"], partly.ReceivedSerials);
+        Assert.Equal(["XX9"], partly.UnexpectedSerials);
+        Assert.Equal(["SN2", "SN3"], partly.InTransitSerials);
+
+        var closed = partly.Receive("w-gz", ["SN2"], "A-02", final: true, T0.AddDays(2));
+        Assert.Equal(TransferState.Received, closed.State);
+        Assert.Equal(["SN1", "SN2"], closed.ReceivedSerials);
+        Assert.Equal(["SN3"], closed.MissingSerials);
+        Assert.Equal(2, closed.Receipts[^1].Number);
+        Assert.Equal("A-02", closed.Receipts[^1].Bin);
+        Assert.Empty(closed.InTransitSerials);
+        // Nothing more arrives on a closed transfer.
+        Assert.Throws<RuleViolationException>(() => closed.Receive("w-gz", ["SN3"], "A-01", false, T0.AddDays(3)));
+    }
+
+    [Fact]
+    public void A_serial_received_twice_is_refused_naming_the_field()
+    {
+        var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => partly.Receive("w-gz", ["SN1"], "A-01", false, T0)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => partly.Receive("w-gz", [], "A-01", false, T0)).Field);
+    }
+
+    [Fact]
+    public void A_final_receipt_with_nothing_scanned_records_everything_missing()
+    {
+        var closed = Shipped().Receive("w-gz", [], "", final: true, T0.AddDays(5));
+        Assert.Equal(TransferState.Received, closed.State);
+        Assert.Equal(["SN1", "SN2", "SN3"], closed.MissingSerials);
+        Assert.Equal("", closed.Receipts[0].Bin);
+    }
+
+    [Theory]
+    [InlineData("GZ-01", 1, "from_centre_id")]
+    [InlineData("", 1, "from_centre_id")]
+    [InlineData("SZ-01", 0, "quantity")]
+    [InlineData("SZ-01", 501, "quantity")]
+    public void A_bad_request_is_refused_naming_the_field(string from, int quantity, string field) =>
+        Assert.Equal(field, Assert.Throws<InvalidFieldException>(() => Transfer.Request("TRF-1", from, "GZ-01", "P1", quantity, null, "w", T0)).Field);
+
+    [Fact]
+    public void Picking_needs_exactly_the_requested_number_of_distinct_serials()
+    {
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Requested().Pick("w", ["SN1", "SN2"], T0)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Requested().Pick("w", ["SN1", "SN1", "SN2"], T0)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Requested().Pick("w", ["SN1", "bad serial", "SN2"], T0)).Field);
+        Assert.Throws<RuleViolationException>(() => Shipped().Pick("w", ["SN1", "SN2", "SN3"], T0));
+    }
+
+    [Fact]
+    public void Shipping_needs_the_esd_packaging_confirmed_a_carrier_and_a_tracking_number()
+    {
+        var picked = Requested().Pick("w", ["SN1", "SN2", "SN3"], T0);
+        Assert.Equal("esd_packaging", Assert.Throws<InvalidFieldException>(() => picked.Ship("w", "SF", "1", false, T0)).Field);
+        Assert.Equal("carrier", Assert.Throws<InvalidFieldException>(() => picked.Ship("w", " ", "1", true, T0)).Field);
+        Assert.Equal("tracking_number", Assert.Throws<InvalidFieldException>(() => picked.Ship("w", "SF", "", true, T0)).Field);
+        Assert.Throws<RuleViolationException>(() => Requested().Ship("w", "SF", "1", true, T0));
+    }
+
+    [Fact]
+    public void Only_a_transfer_not_yet_shipped_is_cancelled_and_only_with_a_reason()
+    {
+        var picked = Requested().Pick("w", ["SN1", "SN2", "SN3"], T0);
+        var cancelled = picked.Cancel("sup", "found locally", T0.AddHours(1));
+        Assert.Equal(TransferState.Cancelled, cancelled.State);
+        Assert.Equal("found locally", cancelled.CancelReason);
+        Assert.Equal("reason", Assert.Throws<InvalidFieldException>(() => Requested().Cancel("w", "", T0)).Field);
+        Assert.Throws<RuleViolationException>(() => Shipped().Cancel("w", "too late", T0));
+        Assert.Throws<RuleViolationException>(() => cancelled.Pick("w", ["SN1", "SN2", "SN3"], T0));
+    }
+}
