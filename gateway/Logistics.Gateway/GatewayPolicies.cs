@@ -19,6 +19,7 @@ public static class GatewayPolicies
         ["count-readers"] = [Roles.Warehouse, Roles.Supervisor],
         ["count-cancellers"] = [Roles.Warehouse, Roles.Supervisor],
         ["disposition-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
+        ["replenishment-planners"] = [Roles.Warehouse, Roles.Supervisor], // min/max, proposals, expected goods-in of their centres
         // requests
         ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only requests a DOA claim concerns (requests checks)
         ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],
