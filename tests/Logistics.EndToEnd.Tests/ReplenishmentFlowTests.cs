@@ -33,8 +33,8 @@ public sealed class ReplenishmentFlowTests(TestStack stack)
     public async Task Stock_below_min_is_proposed_accepted_as_a_purchase_expected_received_short_then_complete_and_closed()
     {
         using var f = await StockedAsync(stack, units: 0);
-        var cable = $"CBL-{f.Id}";
-        var board = $"BRD-{f.Id}";
+        var cable = $"FIB-{f.Id}";
+        var board = $"FAN-{f.Id}";
         var supplier = $"ACME-{f.Id}";
         var source = $"SRC-{f.Id}";
         await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/parts/{cable}", new { description = "Fibre cable", serialized = false, unit = "pcs", supplier }));
