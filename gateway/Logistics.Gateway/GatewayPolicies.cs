@@ -21,6 +21,7 @@ public static class GatewayPolicies
         ["disposition-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
         ["transfer-requesters"] = [Roles.Warehouse, Roles.Supervisor], // of the receiving centre; cancel: of either centre (inventory checks)
         ["transfer-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
+        ["replenishment-planners"] = [Roles.Warehouse, Roles.Supervisor], // min/max, proposals, expected goods-in of their centres
         // requests
         ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only requests a DOA claim concerns (requests checks)
         ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],

@@ -4,6 +4,7 @@ using Logistics.Inventory.Api;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Events;
+using Logistics.Inventory.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("inventory");
@@ -28,6 +29,10 @@ builder.Services.AddSingleton<CountSnapshots>();
 builder.Services.AddSingleton<CountLists>();
 builder.Services.AddSingleton<CountAdjustmentPoster>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CountAdjustmentPoster>());
+builder.Services.AddSingleton(builder.Configuration.GetSection("Replenishment").Get<ReplenishmentSettings>() ?? new ReplenishmentSettings());
+builder.Services.AddSingleton<ReplenishmentStore>();
+builder.Services.AddSingleton<Replenisher>();
+builder.Services.AddHostedService<DailyReplenishmentJob>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
@@ -35,6 +40,7 @@ app.MapGrpcService<InventoryApi>();
 app.MapGrpcService<StockCountApi>();
 app.MapGrpcService<DispositionApi>();
 app.MapGrpcService<TransferApi>();
+app.MapGrpcService<ReplenishmentApi>();
 app.MapRequestEvents();
 app.MapFulfilmentEvents();
 app.Run();

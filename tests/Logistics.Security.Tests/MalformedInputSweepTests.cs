@@ -45,7 +45,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
     private static readonly Dictionary<string, string> AnyOfPolicyRole = new()
     {
         ["ops-report-readers"] = "supervisor", // the reports' centre scope is the supervisor's
-        ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse", ["disposition-readers"] = "warehouse", ["transfer-requesters"] = "warehouse", ["transfer-readers"] = "warehouse",
+        ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse", ["disposition-readers"] = "warehouse", ["transfer-requesters"] = "warehouse", ["transfer-readers"] = "warehouse", ["replenishment-planners"] = "warehouse",
         ["count-cancellers"] = "warehouse", ["part-request-readers"] = "supervisor", ["part-request-cancellers"] = "engineer",
         ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer", ["return-readers"] = "supervisor",
         ["doa-claim-filers"] = "delivery-manager", ["doa-claim-readers"] = "delivery-manager", ["custody-anomaly-readers"] = "auditor",
@@ -310,6 +310,8 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                 "POST /api/v1/dispositions/{dispositionId}:ship" => new { carrier = "DHL", trackingNumber = $"RTV-{Id}", esdPackaging = true },
                 "POST /api/v1/dispositions/{dispositionId}:close" => new { settlement = "credit", reference = $"CN-{Id}" },
                 "POST /api/v1/dispositions/{dispositionId}:inspect" => new { outcome = "repaired", bin = "A-01" },
+                "PUT /api/v1/centres/{centreId}/stock-limits/{partNumber}" => new { reorderPoint = 2, orderUpTo = 5 },
+                "POST /api/v1/replenishment-proposals/{proposalId}:accept" => new { lines = new[] { new { partNumber = f.Part, action = "purchase", quantity = 3, supplier = "ACME" } } },
                 var path when path.EndsWith("/dead-letters/{deadLetterId}:discard", StringComparison.Ordinal) => new { reason = "Sweep: not a real event." },
                 _ => new { },
             };

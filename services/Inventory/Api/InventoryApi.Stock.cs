@@ -32,12 +32,41 @@ public sealed partial class InventoryApi
         var part = await RequirePartAsync(request.PartNumber, context.CancellationToken);
         var batch = StockFields.Batch(request.Batch); // checked before any serial is claimed: a bad batch writes nothing
         var command = Command(centre.CentreId, context);
+        // Against an ASN: it must be this centre's and open (or this goods-in's retry), checked before anything moves.
+        var asnId = string.IsNullOrEmpty(request.AsnId) ? null : ReplenishmentApi.AsnId(request.AsnId);
+        if (asnId is not null)
+        {
+            var asn = await replenishment.ReadAsnAsync(asnId, context.CancellationToken);
+            if (asn.CentreId != centre.CentreId)
+                throw new RuleViolationException($"expected goods-in {asnId} is for centre {asn.CentreId}, not {centre.CentreId}");
+            asn.RequireOpenFor(command.IdempotencyKey);
+        }
         // A serial is unique within its part number: claimed for this centre across all centres before its script runs.
         var serials = part.Serialized ? StockFields.Serials(request.Serials) : [];
         var change = await claims.ClaimWhileAsync(command, part.PartNumber, serials, request.Reference ?? "",
             () => stock.GoodsInAsync(command, part.PartNumber, part.Serialized, bin, request.Serials, request.Quantity, request.Reference, batch),
             context.CancellationToken);
-        return ToProto(change);
+        var response = ToProto(change);
+        if (asnId is not null)
+            response.ExpectedGoodsIn = ReplenishmentApi.ToProto(await ReceiveAgainstAsnAsync(asnId, command, change.Movement, context));
+        return response;
+    }
+
+    /// <summary>
+    /// Books the goods-in on its ASN after the stock is in. Keyed by the goods-in's idempotency key: a retry after a crash
+    /// between Redis and Postgres replays the script and books the receipt now, once.
+    /// </summary>
+    private async Task<Domain.Replenishment.ExpectedGoodsIn> ReceiveAgainstAsnAsync(string asnId, StockCommand command, Domain.Stock.Movement movement, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var before = await ReplenishmentStore.ReadAsnForUpdateAsync(tx, asnId, ct);
+        var after = before.Receive(command.IdempotencyKey, movement.PartNumber, movement.Quantity, movement.Serials,
+            Caller.From(context).UserId, clock.GetUtcNow());
+        if (!ReferenceEquals(before, after)) await ReplenishmentStore.UpdateAsnAsync(tx, after, ct);
+        await tx.CommitAsync(ct);
+        return after;
     }
 
     /// <summary>Engineers and delivery managers read any centre's levels (to choose where to ask); staff only their centres'.</summary>

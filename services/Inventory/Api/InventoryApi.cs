@@ -17,7 +17,8 @@ namespace Logistics.Inventory.Api;
 [Authorize]
 public sealed partial class InventoryApi(
     Commands commands, PartsTable parts, CentresTable centres, CatalogueCache catalogue, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
-    StockRebuilder rebuilder, SerialClaims claims, StockReportQuery stockReport, TimeProvider clock)
+    StockRebuilder rebuilder, SerialClaims claims, StockReportQuery stockReport, ReplenishmentStore replenishment, Npgsql.NpgsqlDataSource dataSource,
+    TimeProvider clock)
     : InventoryService.InventoryServiceBase
 {
     [Authorize(Roles = Roles.Admin)]

@@ -30,6 +30,7 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
     public DoaClaimsService.DoaClaimsServiceClient Doa { get; } = new(channel);
     public DispositionService.DispositionServiceClient Dispositions { get; } = new(channel);
     public TransferService.TransferServiceClient Transfers { get; } = new(channel);
+    public ReplenishmentService.ReplenishmentServiceClient Replenishment { get; } = new(channel);
     public DeadLettersService.DeadLettersServiceClient DeadLetters { get; } = new(channel);
 
     /// <summary>The services that keep dead letters; each serves the same API, so a call names its service (metadata).</summary>
