@@ -20,6 +20,7 @@ public enum MovementKind
     RepairFailed,
     ReturnedToSupplier,
     WrittenOff,
+    LostInTransit,
 }
 
 public static class MovementKinds
@@ -43,6 +44,7 @@ public static class MovementKinds
         [MovementKind.RepairFailed] = "repair-failed",
         [MovementKind.ReturnedToSupplier] = "returned-to-supplier",
         [MovementKind.WrittenOff] = "written-off",
+        [MovementKind.LostInTransit] = "lost-in-transit",
     };
 
     public static string WireName(this MovementKind kind) => Names[kind];
