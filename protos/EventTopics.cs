@@ -17,6 +17,7 @@ public static class EventTopics
     public const string PartInstalled = "part-installed";
     public const string PartRequestClosed = "part-request-closed";
     public const string ReceiptSigned = "receipt-signed";
+    public const string TransitInvestigationChanged = "transit-investigation-changed";
     public const string ReturnInspected = "return-inspected";
     public const string ReturnChanged = "return-changed";
     public const string DoaClaimApproved = "doa-claim-approved";

@@ -28,6 +28,8 @@ public static class GatewayPolicies
         // receipts
         ["receipt-signers"] = [Roles.Engineer, Roles.Warehouse],
         ["receipt-correctors"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
+        ["transit-investigation-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Warehouse, Roles.Auditor, Roles.Admin], // staff: their centres (receipts checks)
+        ["transit-loss-proposers"] = [Roles.DeliveryManager, Roles.Warehouse],
         // returns
         ["return-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only dead units' returns (returns checks)
         // doa

@@ -47,7 +47,8 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
         ["ops-report-readers"] = "supervisor", // the reports' centre scope is the supervisor's
         ["stock-reservers"] = "warehouse", ["movement-readers"] = "warehouse", ["reconcilers"] = "admin", ["count-readers"] = "warehouse", ["disposition-readers"] = "warehouse", ["transfer-requesters"] = "warehouse", ["transfer-readers"] = "warehouse", ["replenishment-planners"] = "warehouse",
         ["count-cancellers"] = "warehouse", ["part-request-readers"] = "supervisor", ["part-request-cancellers"] = "engineer",
-        ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer", ["return-readers"] = "supervisor",
+        ["receipt-signers"] = "engineer", ["receipt-correctors"] = "engineer",
+        ["transit-investigation-readers"] = "delivery-manager", ["transit-loss-proposers"] = "delivery-manager", ["return-readers"] = "supervisor",
         ["doa-claim-filers"] = "delivery-manager", ["doa-claim-readers"] = "delivery-manager", ["custody-anomaly-readers"] = "auditor",
         ["doa-report-readers"] = "delivery-manager",
         ["authenticated"] = "supervisor",
@@ -304,6 +305,7 @@ public sealed class MalformedInputSweepTests(TestStack stack, ITestOutputHelper 
                 "POST /api/v1/doa-claims" => new { requestId = ids["claimable"], serial = ids["claimable_serial"], detectedAt = "unboxing", symptom = "no power", evidenceRefs = new[] { "PHOTO-1" }, outerPackagingIntact = true },
                 "POST /api/v1/doa-claims/{id}:reject" => new { reason = "not a DOA" },
                 "POST /api/v1/doa-claims/{id}:inspect" => new { result = "confirmed-doa", note = "dead on arrival" },
+                "POST /api/v1/transit-investigations/{id}:propose-loss" => new { carrierClaimReference = $"CLM-{Id}", note = "never arrived" },
                 "POST /api/v1/custody/anomalies/{anomalyId}:resolve" => new { note = "checked with the centre" },
                 "POST /api/v1/centres/{centreId}/dispositions" => new { partNumber = f.Part, serial = f.Serials[0], kind = "scrap", reason = "dead board" },
                 "POST /api/v1/dispositions/{dispositionId}:reject" => new { reason = "keep it" },

@@ -30,6 +30,7 @@ public sealed partial class TestStack : IAsyncLifetime
         File.WriteAllText(ClockOffsetFile, TimeSpan.Zero.ToString());
         Stack.ServiceSettings["Clock__OffsetFile"] = ClockOffsetFile;
         Stack.ServiceSettings["Returns__OverdueScanInterval"] = "00:00:00.250";
+        Stack.ServiceSettings["Receipts__TransitScanInterval"] = "00:00:00.250";
         Stack.ServiceSettings["Metrics__SampleInterval"] = "00:00:01"; // the gauges' queries, read at once after a change
         // The services' test-only event drill (EventDrill): events whose data holds a marker of this file are refused
         // until the marker is removed. Empty: no effect. The services honour it only in the Testing environment.

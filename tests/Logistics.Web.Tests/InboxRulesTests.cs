@@ -93,4 +93,18 @@ public sealed class InboxRulesTests
     }
 
     private static InboxItem Item(string key, DateTimeOffset? due) => new(key, InboxKind.Approval, key, "", "/", due, null);
+
+    [Fact]
+    public void A_lost_in_transit_investigation_waits_for_a_claim_then_for_another_supervisor()
+    {
+        HashSet<string> dm = ["delivery-manager"];
+        Assert.True(InboxRules.AwaitsTransitAction("Open", "", "dm-1", dm));
+        Assert.True(InboxRules.AwaitsTransitAction("Open", "", "wh-1", Warehouse));
+        Assert.False(InboxRules.AwaitsTransitAction("Open", "", "sup-1", Supervisor));
+        Assert.True(InboxRules.AwaitsTransitAction("LossProposed", "dm-1", "sup-1", Supervisor));
+        Assert.False(InboxRules.AwaitsTransitAction("LossProposed", "sup-1", "sup-1", Supervisor));
+        Assert.False(InboxRules.AwaitsTransitAction("LossProposed", "dm-1", "dm-2", dm));
+        Assert.False(InboxRules.AwaitsTransitAction("WrittenOff", "dm-1", "sup-1", Supervisor));
+        Assert.NotEqual(InboxRules.KeyOf(InboxKind.LostInTransit, "TI-1", "Open"), InboxRules.KeyOf(InboxKind.LostInTransit, "TI-1", "LossProposed"));
+    }
 }

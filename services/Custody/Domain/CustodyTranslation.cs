@@ -22,8 +22,9 @@ public static class BusinessTime
 /// <list type="table">
 /// <item><term>stock-movement-recorded</term><description>goods-in (receiving from the supplier) and count adjustments
 /// of serials (stock_taking: found / missing); transfers between centres (shipping centre to centre in transit, receiving
-/// at the other centre); the dispositions of quarantined units (shipping to a repairer or the
-/// supplier, destroying when written off, receiving back from repair, its inspection), which no other event says.
+/// at the other centre); the dispositions of quarantined units (shipping to a repairer or the supplier, destroying when
+/// written off, receiving back from repair, its inspection), which no other event says; a shipment written off as lost in
+/// transit (loss_write_off: with nobody, lost).
 /// Other kinds repeat what the business events below already say.</description></item>
 /// <item><term>part-request-shipped</term><description>shipping centre → engineer, in transit; a DOA replacement's serial.</description></item>
 /// <item><term>receipt-signed</term><description>receiving of every newly accepted serial; packaging non-compliance;
@@ -68,6 +69,13 @@ public static class CustodyTranslation
                         : Event(source, serial, e.PartNumber, at, BusinessStep.StockTaking,
                             Parties.Centre(e.CentreId), Locations.Centre(e.CentreId), Parties.Unknown, Locations.Unknown, Disposition.NonConformant, "", reference))
                         .ToList(),
+                };
+            case "lost-in-transit":
+                // Written off after a lost-in-transit investigation: the carrier had it last; now nobody has it.
+                return new Translation
+                {
+                    Events = serials.Select(serial => Event(source, serial, e.PartNumber, at, BusinessStep.LossWriteOff,
+                        Parties.Carrier, "", Parties.Lost, Locations.Lost, Disposition.Lost, "", References.Request(e.Reference))).ToList(),
                 };
             case "sent-to-repair" or "returned-to-supplier" or "written-off" or "repaired-in" or "repaired-to-stock" or "repair-failed":
                 return Disposed(e, source, at, serials);

@@ -13,6 +13,8 @@ public enum BusinessStep
     Repairing,
     StockTaking,
     Destroying,
+    /// <summary>A shipment lost by the carrier, written off after a lost-in-transit investigation (docs/lost-in-transit.md).</summary>
+    LossWriteOff,
 }
 
 /// <summary>The state the serial is in after the event (GS1 CBV dispositions). Wire names: <see cref="Dispositions"/>.</summary>
@@ -26,6 +28,8 @@ public enum Disposition
     Damaged,
     NonConformant,
     Destroyed,
+    /// <summary>Lost in transit and written off: no one holds it; "lost" is its place.</summary>
+    Lost,
 }
 
 public static class BusinessSteps
@@ -42,6 +46,7 @@ public static class BusinessSteps
         [BusinessStep.Repairing] = "repairing",
         [BusinessStep.StockTaking] = "stock_taking",
         [BusinessStep.Destroying] = "destroying",
+        [BusinessStep.LossWriteOff] = "loss_write_off",
     };
 
     public static string WireName(this BusinessStep step) => Names[step];
@@ -64,6 +69,7 @@ public static class Dispositions
         [Disposition.Damaged] = "damaged",
         [Disposition.NonConformant] = "non_conformant",
         [Disposition.Destroyed] = "destroyed",
+        [Disposition.Lost] = "lost",
     };
 
     /// <summary>"" for no disposition (an event that leaves it as it was).</summary>
@@ -84,6 +90,8 @@ public static class Parties
     public const string Supplier = "supplier";
     public const string Carrier = "carrier";
     public const string Unknown = "unknown";
+    /// <summary>Where a serial written off as lost in transit is: with nobody.</summary>
+    public const string Lost = "lost";
 
     // An id the event left empty names nobody (""): the holder stays as it was rather than becoming "engineer:".
     public static string Centre(string centreId) => Named("centre:", centreId);
@@ -97,6 +105,7 @@ public static class Parties
 public static class Locations
 {
     public const string Unknown = "unknown";
+    public const string Lost = "lost";
 
     public static string Centre(string centreId, string bin = "") =>
         centreId == "" ? "" : bin == "" ? "centre:" + centreId : $"centre:{centreId}/bin:{bin}";

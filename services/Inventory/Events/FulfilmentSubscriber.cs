@@ -21,6 +21,20 @@ public static class FulfilmentSubscriber
         app.MapIntegrationEvent<PartRequestShipped>(EventTopics.PartRequestShipped, OnPartRequestShippedAsync);
         app.MapIntegrationEvent<ReceiptSigned>(EventTopics.ReceiptSigned, OnReceiptSignedAsync);
         app.MapIntegrationEvent<ReturnInspected>(EventTopics.ReturnInspected, OnReturnInspectedAsync);
+        app.MapIntegrationEvent<TransitInvestigationChanged>(EventTopics.TransitInvestigationChanged, OnTransitInvestigationChangedAsync);
+    }
+
+    /// <summary>
+    /// A shipment written off as lost in transit (receipts' investigation, approved by a supervisor): its units leave
+    /// transit as lost, once (keyed by the investigation). The other steps move no stock. Before the shipment has reached
+    /// inventory the script refuses (not in transit) and the event comes again after it, as a delivery does.
+    /// </summary>
+    public static async Task OnTransitInvestigationChangedAsync(TransitInvestigationChanged e, InboxContext inbox, CancellationToken _)
+    {
+        if (e.Step != "written-off") return;
+        var stock = inbox.Services.GetRequiredService<StockStore>();
+        await stock.LoseInTransitAsync(EventCommands.For(e.CentreId, $"lost-{e.InvestigationId}", inbox.EventId, e.OccurredAt),
+            e.PartNumber, e.Serials, e.Quantity, e.Reference);
     }
 
     public static async Task OnPartRequestShippedAsync(PartRequestShipped e, InboxContext inbox, CancellationToken _)

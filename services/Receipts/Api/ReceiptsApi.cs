@@ -18,7 +18,9 @@ namespace Logistics.Receipts.Api;
 
 /// <summary>Signed handovers: thin over the domain's <see cref="Domain.Receipt"/> and the <see cref="ReceiptBook"/>.</summary>
 [Authorize]
-public sealed class ReceiptsApi(Commands commands, ReceiptBook book, ReceiptsTable receipts, ShipmentsTable shipments, TimeProvider clock)
+public sealed partial class ReceiptsApi(
+    Commands commands, ReceiptBook book, ReceiptsTable receipts, ShipmentsTable shipments, TransitBook transit, TransitInvestigationsTable investigations,
+    TimeProvider clock)
     : ReceiptsService.ReceiptsServiceBase
 {
     public const int MaxIdLength = 64;
@@ -37,6 +39,8 @@ public sealed class ReceiptsApi(Commands commands, ReceiptBook book, ReceiptsTab
             var ct = context.CancellationToken;
             var signed = await book.SignAsync(tx, receiptId, kind, reference, new Signer(caller.UserId, caller.IsIn(Roles.Warehouse), caller.ActsForEveryCentre ? null : caller.Centres), content, Now(), ct);
             await Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, ReceiptEvents.Signed(signed.Receipt, signed.Shipment), ct);
+            if (signed.Found is { } found)
+                await Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged, ReceiptEvents.InvestigationChanged(found, "found", caller.UserId), ct);
             return ToProto(signed.Receipt, signed.Shipment);
         });
     }

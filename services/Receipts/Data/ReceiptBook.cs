@@ -5,15 +5,18 @@ using Npgsql;
 
 namespace Logistics.Receipts.Data;
 
-/// <summary>A receipt as signed, with the shipment it was checked against (where its centre, part and site come from).</summary>
-public sealed record SignedReceipt(Receipt Receipt, Shipment Shipment);
+/// <summary>
+/// A receipt as signed, with the shipment it was checked against (where its centre, part and site come from), and the
+/// lost-in-transit investigation it closed as found (signed for late), if any.
+/// </summary>
+public sealed record SignedReceipt(Receipt Receipt, Shipment Shipment, TransitInvestigation? Found = null);
 
 /// <summary>
 /// Signing and correcting inside a command's transaction. The reference is locked first, so two receipts on one
 /// reference are checked one after the other: the same serial cannot be signed for twice by two concurrent calls.
 /// Everything is checked by the domain before anything is written.
 /// </summary>
-public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts, ReceiptPolicy policy)
+public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts, TransitInvestigationsTable investigations, ReceiptPolicy policy)
 {
     public async Task<SignedReceipt> SignAsync(
         NpgsqlTransaction tx, string receiptId, ReceiptKind kind, string reference, Signer signer, ReceiptContent content, DateTimeOffset now,
@@ -22,10 +25,16 @@ public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts
         await tx.LockAsync("reference:" + reference, ct);
         var shipment = await shipments.FindAsync(tx, reference, ct)
             ?? throw new NotFoundException($"no shipment known for reference {reference}; it may not have arrived yet");
+        var investigation = await investigations.FindByReferenceAsync(tx, reference, ct);
+        investigation?.RequireNotWrittenOff();
         var onReference = await receipts.ListAsync(tx, reference, ct);
         var receipt = Receipt.Sign(receiptId, kind, signer, now, content, Expect(shipment, onReference, now), policy);
         await receipts.InsertAsync(tx, receipt, ct);
-        return new SignedReceipt(receipt, shipment);
+        // Signed for late: an open investigation closes itself, in the same transaction as the receipt.
+        if (investigation is not { IsOpen: true }) return new SignedReceipt(receipt, shipment);
+        investigation.Found(receipt.ReceiptId, now);
+        await investigations.UpdateAsync(tx, investigation, ct);
+        return new SignedReceipt(receipt, shipment, investigation);
     }
 
     /// <summary>

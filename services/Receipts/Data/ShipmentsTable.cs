@@ -7,13 +7,13 @@ namespace Logistics.Receipts.Data;
 public sealed class ShipmentsTable(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "reference, kind, addressed_to, addressed_to_centre, handed_over_by, centre_id, part_number, site_id, serials, quantity, faulty, doa_claim_id, shipped_at";
+        "reference, kind, addressed_to, addressed_to_centre, handed_over_by, centre_id, part_number, site_id, serials, quantity, faulty, doa_claim_id, shipped_at, deliver_by";
 
     /// <summary>Records a shipment; one already known for the reference is kept as it was (returns false).</summary>
     public async Task<bool> AddAsync(NpgsqlTransaction tx, Shipment shipment, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"INSERT INTO shipments ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (reference) DO NOTHING",
+            $"INSERT INTO shipments ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (reference) DO NOTHING",
             tx.Connection, tx)
         {
             Parameters =
@@ -22,7 +22,7 @@ public sealed class ShipmentsTable(NpgsqlDataSource dataSource)
                 new() { Value = shipment.AddressedTo.IsCentre }, new() { Value = shipment.HandedOverBy }, new() { Value = shipment.CentreId },
                 new() { Value = shipment.PartNumber }, new() { Value = shipment.SiteId }, new() { Value = shipment.Serials.ToArray() },
                 new() { Value = shipment.Quantity }, new() { Value = shipment.Faulty }, new() { Value = shipment.DoaClaimId },
-                new() { Value = shipment.ShippedAt },
+                new() { Value = shipment.ShippedAt }, new() { Value = (object?)shipment.DeliverBy ?? DBNull.Value },
             },
         };
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
@@ -45,10 +45,23 @@ public sealed class ShipmentsTable(NpgsqlDataSource dataSource)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        var party = reader.GetString(2);
-        return new Shipment(
-            reader.GetString(0), ReceiptCodes.ParseKind(reader.GetString(1)), reader.GetBoolean(3) ? Addressee.Centre(party) : Addressee.Engineer(party),
-            reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetFieldValue<string[]>(8), reader.GetInt32(9),
-            reader.GetBoolean(10), reader.GetString(11), reader.GetFieldValue<DateTimeOffset>(12));
+        return Read(reader);
     }
+
+    /// <summary>A shipment from a row whose first columns are <see cref="Columns"/> (also read by the investigations).</summary>
+    internal static Shipment Read(NpgsqlDataReader reader, int at = 0)
+    {
+        string Str(int i) => reader.GetString(at + i);
+        var party = Str(2);
+        return new Shipment(
+            Str(0), ReceiptCodes.ParseKind(Str(1)), reader.GetBoolean(at + 3) ? Addressee.Centre(party) : Addressee.Engineer(party),
+            Str(4), Str(5), Str(6), Str(7), reader.GetFieldValue<string[]>(at + 8), reader.GetInt32(at + 9),
+            reader.GetBoolean(at + 10), Str(11), reader.GetFieldValue<DateTimeOffset>(at + 12))
+        {
+            DeliverBy = reader.IsDBNull(at + 13) ? null : reader.GetFieldValue<DateTimeOffset>(at + 13),
+        };
+    }
+
+    /// <summary>The column list, for queries that join shipments (prefixed with the table's alias).</summary>
+    internal static string ColumnsOf(string alias) => string.Join(", ", Columns.Split(", ").Select(c => alias + "." + c));
 }

@@ -16,13 +16,17 @@ public sealed record Shipment(
     string Reference, ReceiptKind Kind, Addressee AddressedTo, string HandedOverBy, string CentreId, string PartNumber, string SiteId,
     IReadOnlyList<string> Serials, int Quantity, bool Faulty, string DoaClaimId, DateTimeOffset ShippedAt)
 {
+    /// <summary>When the part must reach the site (a part request's service level); null for returns and for shipments
+    /// announced before the event carried it. Lost-in-transit investigations start from it.</summary>
+    public DateTimeOffset? DeliverBy { get; init; }
+
     /// <summary>
     /// A part request shipped by a centre to the engineer who asked for it (the only one who signs). A DOA replacement
     /// (the request of an approved DOA claim) is delivered by the carrier to the site: kind <c>carrier-to-site</c>.
     /// </summary>
     public static Shipment OfPartRequest(
         string? requestId, string? engineerId, string? centreId, string? partNumber, string? siteId, IEnumerable<string?>? serials, int quantity,
-        string? shippedBy, string? doaClaimId, DateTimeOffset shippedAt)
+        string? shippedBy, string? doaClaimId, DateTimeOffset shippedAt, DateTimeOffset? deliverBy = null)
     {
         var reference = Require.Code(requestId, "request_id", 64);
         var engineer = Require.Text(engineerId, "engineer_id");
@@ -32,7 +36,7 @@ public sealed record Shipment(
         return new Shipment(
             reference, doa.Length > 0 ? ReceiptKind.CarrierToSite : ReceiptKind.CentreToEngineer, Addressee.Engineer(engineer),
             string.IsNullOrWhiteSpace(shippedBy) ? "centre:" + centre : shippedBy.Trim(), centre, partNumber?.Trim() ?? "", siteId?.Trim() ?? "",
-            shipped, Math.Max(quantity, shipped.Count), false, doa, shippedAt);
+            shipped, Math.Max(quantity, shipped.Count), false, doa, shippedAt) { DeliverBy = deliverBy };
     }
 
     /// <summary>

@@ -38,4 +38,27 @@ public static class ReceiptEvents
         WithdrawnSerials = { r.WithdrawnSerials },
         DoaClaimId = s.DoaClaimId,
     };
+
+    /// <summary>A step of a lost-in-transit investigation; <paramref name="by"/> is who acted ("" when the job opened it).</summary>
+    public static TransitInvestigationChanged InvestigationChanged(TransitInvestigation i, string step, string by) => new()
+    {
+        InvestigationId = i.InvestigationId,
+        Step = step,
+        Reference = i.Reference,
+        CentreId = i.Shipment.CentreId,
+        PartNumber = i.Shipment.PartNumber,
+        Serials = { i.Shipment.Serials },
+        Quantity = i.Shipment.Quantity,
+        EngineerId = i.Shipment.AddressedTo.Party,
+        CarrierClaimReference = i.CarrierClaimReference ?? "",
+        By = by,
+        OccurredAt = Timestamp.FromDateTimeOffset(step switch
+        {
+            "found" => i.ClosedAt!.Value,
+            "loss-proposed" => i.ProposedAt!.Value,
+            "written-off" => i.ApprovedAt!.Value,
+            _ => i.OpenedAt,
+        }),
+        DeliverBy = Timestamp.FromDateTimeOffset(i.DeliverBy),
+    };
 }

@@ -26,7 +26,8 @@ public static class ShipmentSubscriber
     public static Task OnPartRequestShippedAsync(PartRequestShipped e, NpgsqlTransaction tx, ShipmentsTable shipments, TimeProvider clock, CancellationToken ct)
     {
         var shipment = Shipment.OfPartRequest(
-            e.RequestId, e.EngineerId, e.CentreId, e.PartNumber, e.SiteId, e.Serials, e.Quantity, e.ShippedBy, e.DoaClaimId, When(e.ShippedAt, clock));
+            e.RequestId, e.EngineerId, e.CentreId, e.PartNumber, e.SiteId, e.Serials, e.Quantity, e.ShippedBy, e.DoaClaimId, When(e.ShippedAt, clock),
+            e.DeliverBy?.ToDateTimeOffset());
         return shipments.AddAsync(tx, shipment, ct);
     }
 

@@ -96,6 +96,7 @@ public static class RequestEvents
             ShippedBy = s.ShippedBy,
             DoaClaimId = r.DoaClaimId ?? "",
             SealedWith = s.Packaging.SealedWith ?? "",
+            DeliverBy = Timestamp.FromDateTimeOffset(r.DeliverBy),
         }, ct);
     }
 

@@ -28,6 +28,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
         if (session.Is("warehouse")) items.AddRange(await ShipmentsAsync(now));
         if (session.Is("warehouse") || session.Is("supervisor")) items.AddRange(await CountsAsync(session));
         if (InboxRules.SeesAnomalies(session.Roles)) items.AddRange(await AnomaliesAsync());
+        if (session.Is("delivery-manager") || session.Is("warehouse") || session.Is("supervisor")) items.AddRange(await TransitAsync(session));
         var marks = await store.MarksAsync(session.UserId, ct);
         var visible = InboxRules.Visible(items, marks);
         return new Inbox(visible, items.Except(visible).ToList(), marks);
@@ -102,5 +103,15 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
         var page = await api.Custody.ListAnomaliesAsync(new() { State = "open", PageSize = PageSize }, await api.ReadAsync());
         return page.Anomalies.Select(a => new InboxItem(InboxRules.KeyOf(InboxKind.Anomaly, a.AnomalyId), InboxKind.Anomaly,
             $"{a.Kind} · {a.Serial}", a.Detail, "/anomalies", null, a.DetectedAt?.ToDateTimeOffset()));
+    }
+
+    private async Task<IEnumerable<InboxItem>> TransitAsync(Session session)
+    {
+        // Without a centre, the API lists the open investigations of every centre the user may see.
+        var list = await api.Receipts.ListTransitInvestigationsAsync(new() { State = "open" }, await api.ReadAsync());
+        return list.Investigations.Where(i => InboxRules.AwaitsTransitAction(i.State, i.ProposedBy, session.UserId, session.Roles))
+            .Select(i => new InboxItem(InboxRules.KeyOf(InboxKind.LostInTransit, i.InvestigationId, i.State), InboxKind.LostInTransit,
+                $"{i.InvestigationId} · {i.PartNumber} · {string.Join(", ", i.Serials)} · {i.CentreId}", i.State,
+                $"/transit-investigations/{i.InvestigationId}", null, i.OpenedAt?.ToDateTimeOffset()));
     }
 }

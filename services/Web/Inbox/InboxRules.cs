@@ -1,7 +1,7 @@
 namespace Logistics.Web.Inbox;
 
 /// <summary>What kind of work an inbox item is.</summary>
-public enum InboxKind { Approval, DoaClaim, ReturnDue, ShipSoon, Recount, CountReview, Anomaly }
+public enum InboxKind { Approval, DoaClaim, ReturnDue, ShipSoon, Recount, CountReview, Anomaly, LostInTransit }
 
 /// <summary>One piece of work waiting for a user. <see cref="Key"/> names it for the user's read / done marks.</summary>
 public sealed record InboxItem(string Key, InboxKind Kind, string Subject, string Detail, string Href, DateTimeOffset? Due, DateTimeOffset? Since);
@@ -45,6 +45,17 @@ public static class InboxRules
         _ => null,
     };
 
+    /// <summary>
+    /// A lost-in-transit investigation waits for whoever acts next (docs/lost-in-transit.md): Open, for a delivery manager or
+    /// warehouse staff to file the carrier claim; LossProposed, for a supervisor other than the proposer to approve.
+    /// </summary>
+    public static bool AwaitsTransitAction(string state, string proposedBy, string userId, IReadOnlySet<string> roles) => state switch
+    {
+        "Open" => roles.Contains("delivery-manager") || roles.Contains("warehouse"),
+        "LossProposed" => roles.Contains("supervisor") && proposedBy != userId,
+        _ => false,
+    };
+
     /// <summary>Anomalies are for supervisors and auditors.</summary>
     public static bool SeesAnomalies(IReadOnlySet<string> roles) => roles.Contains("supervisor") || roles.Contains("auditor");
 
@@ -56,6 +67,7 @@ public static class InboxRules
         kind switch
         {
             InboxKind.Recount or InboxKind.CountReview => $"count:{id}:{state}",
+            InboxKind.LostInTransit => $"transit:{id}:{state}", // a proposed loss is new work for the supervisor
             _ => $"{kind.ToString().ToLowerInvariant()}:{id}",
         };
 

@@ -28,7 +28,7 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
     private static readonly string[] Parts = ["P-100", "FAN"];
-    private static readonly string[] Requests = ["PR-1", "PR-2", "PR-3"];
+    private static readonly string[] Requests = ["PR-1", "PR-2", "PR-3", "PR-4"];
 
     private ConnectionMultiplexer _redis = null!;
 
@@ -84,6 +84,7 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
         await stock.ReserveAsync(Command("r-1"), "P-100", 1, "PR-1", ReservationIds.ForRequest("PR-1"), ServiceLevel.NextBusinessDay, T0, false);
         await stock.ReserveAsync(Command("r-2"), "P-100", 2, "PR-2", ReservationIds.ForRequest("PR-2"), ServiceLevel.NextBusinessDay, T0, false);
         await stock.ReserveAsync(Command("r-3"), "FAN", 3, "PR-3", ReservationIds.ForRequest("PR-3"), ServiceLevel.NextBusinessDay, T0, false);
+        await stock.ReserveAsync(Command("r-4"), "P-100", 1, "PR-4", ReservationIds.ForRequest("PR-4"), ServiceLevel.NextBusinessDay, T0, false);
         return new Centre(db, stock, centre);
     }
 
@@ -117,6 +118,15 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
             RequestId = "PR-9", DoaClaimId = doaClaim, EngineerId = "eng-1", InspectedBy = "wh-2",
         }, FulfilmentSubscriber.OnReturnInspectedAsync);
 
+    /// <summary>A step of receipts' lost-in-transit investigation of a request's shipment; only written-off moves stock.</summary>
+    private static Delivery<Centre> Investigation(string id, string request, string step, params string[] serials) =>
+        Event(id, EventTopics.TransitInvestigationChanged, $"{request} {step}", centre => new TransitInvestigationChanged
+        {
+            InvestigationId = "TI-" + request, Step = step, Reference = request, CentreId = centre, PartNumber = "P-100", Serials = { serials },
+            Quantity = serials.Length, EngineerId = "eng-1", CarrierClaimReference = step == "opened" ? "" : "CLM-1", By = "sup-2", OccurredAt = At(100),
+            DeliverBy = At(24),
+        }, FulfilmentSubscriber.OnTransitInvestigationChangedAsync);
+
     [Fact]
     public async Task Every_order_and_duplication_of_a_flow_ends_in_the_same_stock()
     {
@@ -135,13 +145,17 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
             Signed("ev-11", "RC-6", "engineer-to-centre", "RT-D-1", "P-100", 1, faulty: true, doaClaim: "D-1", serials: ["D1"]),
             Inspected("ev-12", "RT-D-1", "D1", "confirmed-fault", doaClaim: "D-1"), // the claim's: moves no stock
             Signed("ev-13", "RC-7", "supplier-to-centre", "PO-3", "P-100", 1, serials: ["S9"]), // booked by goods-in, not here
+            Shipped("ev-14", "PR-4", "P-100", 1, "S4"),
+            Investigation("ev-15", "PR-4", "opened", "S4"), // moves no stock
+            Investigation("ev-16", "PR-4", "written-off", "S4"), // lost: S4 leaves transit
         ];
         var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
 
-        // The flow is the one meant: everything shipped left transit, F1 back on the shelf, F2 faulty, D1 quarantined.
-        Assert.Contains(state, l => l.StartsWith("level: StockLevel { CentreId = , PartNumber = P-100, OnHand = 2, ", StringComparison.Ordinal)
+        // The flow is the one meant: everything shipped left transit (S4 as lost), F1 back on the shelf, F2 faulty, D1 quarantined.
+        Assert.Contains(state, l => l.StartsWith("level: StockLevel { CentreId = , PartNumber = P-100, OnHand = 1, ", StringComparison.Ordinal)
             && l.Contains("InTransit = 0"));
         Assert.Contains("reservation: PR-2 Shipped 2", state);
+        Assert.DoesNotContain(state, l => l.Contains("Serial = S4,", StringComparison.Ordinal));
         Assert.Contains(state, l => l.StartsWith("serial: P-100 HeldSerial { Serial = F1, Place = OnHand, Bin = B-02", StringComparison.Ordinal));
         Assert.Contains(state, l => l.StartsWith("serial: P-100 HeldSerial { Serial = D1, Place = Quarantined", StringComparison.Ordinal));
     }

@@ -98,7 +98,13 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
         ("no event applied twice (inventory: a serial received or returned twice on one reference)",
             """
             SELECT reference || ' ' || kind || ' ' || s || ' x' || count(*) FROM inventory.movements, unnest(serials) AS s
-            WHERE kind IN ('received', 'faulty-in') GROUP BY reference, kind, s HAVING count(*) > 1
+            WHERE kind IN ('received', 'faulty-in', 'lost-in-transit') GROUP BY reference, kind, s HAVING count(*) > 1
+            """),
+        ("every unit is in exactly one place (a shipped serial both delivered and written off as lost)",
+            """
+            SELECT m.centre_id || ' ' || m.reference || ' ' || s || ' received and lost in transit' FROM inventory.movements m, unnest(m.serials) AS s
+            WHERE m.kind = 'lost-in-transit'
+              AND EXISTS (SELECT 1 FROM inventory.movements r WHERE r.centre_id = m.centre_id AND r.reference = m.reference AND r.kind = 'received' AND s = ANY (r.serials))
             """),
         ("no unit leaves quarantine twice (a serial left the quarantine of a centre more often than it entered it)",
             """
@@ -229,6 +235,29 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
                 found.Add(new InvariantViolation("every unit is in exactly one place (in transit between centres)",
                     $"{fields[0]}/{fields[1]} travels from {fields[2]} on transfer {fields[3]} but is "
                     + (places.Count == 0 ? "held nowhere" : string.Join(", ", places.Select(h => $"{h.Place} at {h.CentreId}")))));
+        }
+
+        // A unit written off as lost in transit (docs/lost-in-transit.md) is in one place, "lost": custody has it with nobody
+        // and no centre holds it. (Custody moving on from "lost", e.g. the unit booked in again when the carrier finds it,
+        // is a new place, not a break.)
+        var lost = await ListAsync(db, """
+            SELECT m.part_number || E'\t' || s || E'\t' || m.centre_id || E'\t' || m.reference || E'\t' || coalesce(c.location, '(unknown)')
+            FROM inventory.movements m CROSS JOIN unnest(m.serials) AS s LEFT JOIN custody.serials c ON c.serial = s
+            WHERE m.kind = 'lost-in-transit'
+            """, ct);
+        var anywhere = all.ToLookup(h => h.PartNumber + "\t" + h.Serial, StringComparer.Ordinal);
+        foreach (var fields in lost.Select(row => row.Split('\t')).Where(f => Mine(f[2])))
+        {
+            var holders = anywhere[fields[0] + "\t" + fields[1]].ToList();
+            if (fields[4] == "lost")
+            {
+                foreach (var h in holders)
+                    found.Add(new InvariantViolation("every unit is in exactly one place (lost in transit)",
+                        $"{fields[0]}/{fields[1]} was written off as lost on {fields[3]} but is also {h.Place} at {h.CentreId}"));
+            }
+            else if (holders.Count == 0 && (fields[4] == "(unknown)" || fields[4].StartsWith("in-transit", StringComparison.Ordinal)))
+                found.Add(new InvariantViolation("every unit is in exactly one place (lost in transit)",
+                    $"{fields[0]}/{fields[1]} was written off as lost on {fields[3]} but custody says {fields[4]}"));
         }
 
         var returned = (await ListAsync(db, "SELECT part_number || E'\t' || serial FROM returns.returns", ct)).ToHashSet(StringComparer.Ordinal);

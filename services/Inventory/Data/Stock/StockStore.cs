@@ -87,7 +87,19 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         var list = StockFields.Serials(serials);
         quantity = list.Count > 0 ? CountOfSerials(quantity, list.Count) : Quantities.Check(quantity);
         return await RunAsync(StockScript.Receive, command,
-            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference)));
+            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference), "received"));
+    }
+
+    /// <summary>
+    /// Units in transit from the centre are written off as lost (a lost-in-transit investigation approved): they leave the
+    /// centre's books as a delivery does, under the movement kind <c>lost-in-transit</c>.
+    /// </summary>
+    public async Task<StockChange> LoseInTransitAsync(StockCommand command, string partNumber, IReadOnlyList<string>? serials, int quantity, string? reference)
+    {
+        var list = StockFields.Serials(serials);
+        quantity = list.Count > 0 ? CountOfSerials(quantity, list.Count) : Quantities.Check(quantity);
+        return await RunAsync(StockScript.Receive, command,
+            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference), "lost-in-transit"));
     }
 
     /// <summary>A faulty part arrives for inspection: one serial, or a quantity of a part tracked by quantity.</summary>
@@ -283,7 +295,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         string RequestedAt, long Priority, bool BackorderIfShort);
     private sealed record ReservationArgs(string ReservationId);
     private sealed record ShipArgs(string ReservationId, IReadOnlyList<string> Serials);
-    private sealed record ReceiveArgs(string Part, IReadOnlyList<string> Serials, int Quantity, string Reference);
+    private sealed record ReceiveArgs(string Part, IReadOnlyList<string> Serials, int Quantity, string Reference, string Kind);
     private sealed record FaultyInArgs(string Part, string Serial, int Quantity, string Reference);
     private sealed record InspectArgs(string Part, string Serial, string Outcome, string Bin, string Reference);
     private sealed record TransferArgs(string Kind, string Part, string ReservationId, IReadOnlyList<string> Serials, string Bin,

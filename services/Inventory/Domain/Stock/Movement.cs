@@ -23,6 +23,7 @@ public enum MovementKind
     TransferShipped,
     TransferDelivered,
     TransferReceived,
+    LostInTransit,
 }
 
 public static class MovementKinds
@@ -49,6 +50,7 @@ public static class MovementKinds
         [MovementKind.TransferShipped] = "transfer-shipped",
         [MovementKind.TransferDelivered] = "transfer-delivered",
         [MovementKind.TransferReceived] = "transfer-received",
+        [MovementKind.LostInTransit] = "lost-in-transit",
     };
 
     public static string WireName(this MovementKind kind) => Names[kind];

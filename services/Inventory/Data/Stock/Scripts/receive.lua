@@ -1,6 +1,7 @@
 -- Receive at destination: units in transit from this centre are signed for where they went and leave
 -- the centre's books. Partial receipt is allowed; never more than is in transit.
--- args: part, serials[] (a serialized part), quantity, reference
+-- The same move writes off units lost in transit (kind 'lost-in-transit': a lost-in-transit investigation approved).
+-- args: part, serials[] (a serialized part), quantity, reference, kind ('received' or 'lost-in-transit')
 local earlier = earlier_result()
 if earlier then return earlier end
 
@@ -36,7 +37,9 @@ for _, id in ipairs(reservation_ids) do
 end
 local d = deltas(0, 0, -args.quantity, 0, 0)
 apply(level, d)
-local movement = new_movement(call.movementId, part, 'received', tracking, {
+local kind = args.kind
+if kind ~= 'lost-in-transit' then kind = 'received' end
+local movement = new_movement(call.movementId, part, kind, tracking, {
   serials = args.serials, quantity = args.quantity, deltas = d, serialMoves = moves, reference = args.reference,
   reservationId = reservation_id,
 })

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Logistics.Testing;
+using static Logistics.Testing.Flow;
+
+namespace Logistics.EndToEnd.Tests;
+
+/// <summary>
+/// Lost in transit, through the gateway (docs/lost-in-transit.md): a shipment nobody signs for two days after its
+/// deliver-by opens an investigation by itself; signed for late it closes as found; otherwise a carrier claim is filed,
+/// another supervisor approves the write-off, the unit leaves transit as lost and custody records it with nobody.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class LostInTransitFlowTests(TestStack stack)
+{
+    /// <summary>Past deliver-by (7x24x4: submit + 4 h) and the two days' grace.</summary>
+    private static readonly TimeSpan PastGrace = TimeSpan.FromDays(2) + TimeSpan.FromHours(5);
+
+    private static async Task<JsonElement> InvestigationAsync(Flow f, string requestId) =>
+        await Ok(await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}"));
+
+    private static Task<JsonElement> InvestigationInStateAsync(Flow f, string requestId, string state) =>
+        Eventually.Until(async () =>
+        {
+            var response = await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}");
+            return response.IsSuccessStatusCode ? await Ok(response) : default;
+        }, i => i.ValueKind == JsonValueKind.Object && Text(i, "state") == state, Settle, $"investigation of {requestId} {state}");
+
+    private static async Task<string> ShippedAsync(Flow f)
+    {
+        var id = await f.ReservedRequestAsync();
+        await f.ShipAsync(id, await f.FreeSerialAsync());
+        // Receipts knows the shipment once the event arrived; until then there is nothing to watch.
+        await Eventually.Until(async () => await f.Stack.ScalarAsync<long>("SELECT count(*) FROM receipts.shipments WHERE reference = $1 AND deliver_by IS NOT NULL", id) == 1,
+            Settle, $"receipts knows the shipment of {id} and its deliver-by");
+        return id;
+    }
+
+    private static HttpRequestMessage Post(string path, object body, string key) =>
+        new(HttpMethod.Post, path) { Content = JsonContent.Create(body), Headers = { { "Idempotency-Key", key } } };
+
+    [Fact]
+    public async Task An_overdue_shipment_is_investigated_found_when_signed_late_and_another_written_off_as_lost()
+    {
+        var f = await StockedAsync(stack);
+        using var _ = f;
+        var found = await ShippedAsync(f);
+        var lost = await ShippedAsync(f);
+        var lostSerial = await ShippedSerialAsync(lost);
+        var foundSerial = await ShippedSerialAsync(found);
+        await f.StockBecomesAsync((1, 0, 1, 2, 0, 0), "two shipped");
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{found}")).StatusCode);
+
+        var moved = TimeSpan.Zero;
+        try
+        {
+            moved = stack.MoveClock(PastGrace);
+            var opened = await InvestigationInStateAsync(f, found, "Open");
+            await InvestigationInStateAsync(f, lost, "Open");
+            Assert.Equal((f.Centre, f.Engineer), (Text(opened, "centreId"), Text(opened, "engineerId")));
+            Assert.Equal([foundSerial], Strings(opened, "serials"));
+            var listed = await Ok(await f.Sup.GetAsync($"/api/v1/transit-investigations?centreId={f.Centre}"));
+            Assert.Equal(new[] { $"TI-{found}", $"TI-{lost}" }.Order(), listed.GetProperty("investigations").EnumerateArray().Select(i => Text(i, "investigationId")).Order());
+            await Refused(await f.Eng.GetAsync("/api/v1/transit-investigations"), HttpStatusCode.Forbidden);
+
+            // Signed for late: found, closed by itself.
+            await f.SignDeliveryAsync(found, foundSerial);
+            var closed = await InvestigationInStateAsync(f, found, "Found");
+            Assert.StartsWith("RC-", Text(closed, "foundReceiptId"));
+            await f.RequestInStateAsync(found, "Delivered");
+
+            // Refusals change nothing: no claim reference, an engineer, a supervisor approving before a proposal.
+            var before = (await InvestigationAsync(f, lost)).ToString();
+            await Refused(await f.Warehouse.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:propose-loss", new { note = "no scan since the hub" }, $"p0-{f.Id}")),
+                HttpStatusCode.BadRequest, "carrier_claim_reference");
+            await Refused(await f.Eng.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:propose-loss", new { carrierClaimReference = "CLM-1" }, $"p1-{f.Id}")),
+                HttpStatusCode.Forbidden);
+            await Refused(await f.Sup.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:approve-write-off", new { }, $"a0-{f.Id}")),
+                HttpStatusCode.BadRequest, "only a proposed loss");
+            await Refused(await f.Dm.SendAsync(Post($"/api/v1/transit-investigations/TI-{found}:propose-loss", new { carrierClaimReference = "CLM-1" }, $"p2-{f.Id}")),
+                HttpStatusCode.BadRequest, "Found");
+            Assert.Equal(before, (await InvestigationAsync(f, lost)).ToString());
+
+            // A supervisor who is also warehouse staff proposes; they cannot approve their own proposal; another supervisor does.
+            using var both = await stack.RestAsAsync($"ws-{f.Id}", ["warehouse", "supervisor"], [f.Centre]);
+            var claim = $"SF-CLM-{f.Id}";
+            var proposed = await Ok(await both.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:propose-loss",
+                new { carrierClaimReference = claim, note = "no scan since the hub" }, $"p3-{f.Id}")));
+            Assert.Equal(("LossProposed", claim, $"ws-{f.Id}"), (Text(proposed, "state"), Text(proposed, "carrierClaimReference"), Text(proposed, "proposedBy")));
+            // The same key again answers the first answer, and changes nothing.
+            Assert.Equal(proposed.ToString(), (await Ok(await both.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:propose-loss",
+                new { carrierClaimReference = claim, note = "no scan since the hub" }, $"p3-{f.Id}")))).ToString());
+            await Refused(await both.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:approve-write-off", new { }, $"a1-{f.Id}")),
+                HttpStatusCode.Forbidden, "another supervisor");
+            Assert.Equal(proposed.ToString(), (await InvestigationAsync(f, lost)).ToString());
+            await f.StockBecomesAsync((1, 0, 1, 1, 0, 0), "the lost one still in transit until approved");
+
+            var written = await Ok(await f.Sup2.SendAsync(Post($"/api/v1/transit-investigations/TI-{lost}:approve-write-off", new { }, $"a2-{f.Id}")));
+            Assert.Equal(("WrittenOff", $"sup2-{f.Id}"), (Text(written, "state"), Text(written, "approvedBy")));
+
+            // Stock is conserved: 3 in = 1 on hand + 1 delivered + 1 lost; nothing in transit any more.
+            await f.StockBecomesAsync((1, 0, 1, 0, 0, 0), "the lost unit left transit");
+            Assert.Equal(1, await stack.ScalarAsync<long>(
+                "SELECT count(*) FROM inventory.movements WHERE centre_id = $1 AND kind = 'lost-in-transit' AND reference = $2 AND $3 = ANY (serials)", f.Centre, lost, lostSerial));
+            var custody = await Eventually.Until(async () => await Ok(await f.Auditor.GetAsync($"/api/v1/serials/{lostSerial}")),
+                s => Text(s, "holder") == "lost" && Text(s, "disposition") == "lost", Settle, $"custody: {lostSerial} lost");
+            Assert.Equal("lost", Text(custody, "location"));
+
+            // A written-off shipment can no longer be signed for.
+            await Refused(await f.Eng.PostAsJsonAsync("/api/v1/receipts", Receipt("centre-to-engineer", lost, [lostSerial])), HttpStatusCode.BadRequest, "written off as lost");
+            await stack.AssertInvariantsAsync(centres: [f.Centre]);
+        }
+        finally
+        {
+            stack.MoveClock(-moved);
+        }
+    }
+
+    private async Task<string> ShippedSerialAsync(string requestId) =>
+        (await stack.ScalarAsync<string[]>("SELECT serials FROM receipts.shipments WHERE reference = $1", requestId))![0];
+}

@@ -1,0 +1,137 @@
+using Logistics.Hosting.Data;
+using Logistics.Receipts.Data;
+using Logistics.Receipts.Domain;
+using Logistics.Receipts.Jobs;
+using Logistics.SharedKernel;
+using Logistics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using static Logistics.Receipts.Tests.ReceiptTestKit;
+
+namespace Logistics.Receipts.Tests;
+
+/// <summary>
+/// Lost-in-transit investigations on a real Postgres: the watch opens one per overdue shipment (once, however often it
+/// runs), a late receipt closes it as found in the receipt's transaction, a written-off shipment cannot be signed for,
+/// and a refused change writes nothing (the outbox included).
+/// </summary>
+public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<TestPostgres>
+{
+    private static readonly DateTimeOffset DeliverBy = new(2026, 3, 3, 18, 0, 0, TimeSpan.Zero);
+
+    private sealed class MovableClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DeliverBy;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private sealed record Store(NpgsqlDataSource Db, ShipmentsTable Shipments, ReceiptBook Book, TransitBook Transit, TransitWatch Watch,
+        TransitInvestigationsTable Investigations, MovableClock Clock) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Db.DisposeAsync();
+    }
+
+    private async Task<Store> NewStoreAsync()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "receipts" }.ConnectionString;
+        var db = NpgsqlDataSource.Create(cs);
+        await new MigrationRunner(db, new ServiceSchema("receipts"), NullLogger<MigrationRunner>.Instance)
+            .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(ReceiptBook).Assembly), CancellationToken.None);
+        var shipments = new ShipmentsTable(db);
+        var receipts = new ReceiptsTable(db);
+        var investigations = new TransitInvestigationsTable(db);
+        var transit = new TransitBook(shipments, receipts, investigations, TransitPolicy.Default);
+        var clock = new MovableClock();
+        var watch = new TransitWatch(db, investigations, transit, TransitPolicy.Default, clock, NullLogger<TransitWatch>.Instance);
+        return new Store(db, shipments, new ReceiptBook(shipments, receipts, investigations, Policy), transit, watch, investigations, clock);
+    }
+
+    private static Shipment Shipped(string reference, DateTimeOffset? deliverBy = null) =>
+        Shipment.OfPartRequest(reference, "eng-1", "C1", "P-100", "SITE-9", ["S1", "S2"], 2, "wh-7", "", DeliverBy.AddHours(-8), deliverBy ?? DeliverBy);
+
+    private static async Task<T> InTransactionAsync<T>(Store store, Func<NpgsqlTransaction, Task<T>> work)
+    {
+        await using var conn = await store.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var result = await work(tx);
+        await tx.CommitAsync();
+        return result;
+    }
+
+    private static async Task<long> CountAsync(Store store, string sql)
+    {
+        await using var cmd = store.Db.CreateCommand(sql);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static Task<long> EventsAsync(Store store) =>
+        CountAsync(store, "SELECT count(*) FROM outbox WHERE topic = 'transit-investigation-changed'");
+
+    [Fact]
+    public async Task The_watch_opens_one_investigation_per_overdue_shipment_and_no_more()
+    {
+        await using var store = await NewStoreAsync();
+        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-2", DeliverBy.AddDays(5)), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-3"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Book.SignAsync(tx, "RC-3", ReceiptKind.CentreToEngineer, "PR-3", new Signer("eng-1"), Content(["S1"]), DeliverBy, CancellationToken.None));
+
+        store.Clock.Now = DeliverBy + TimeSpan.FromDays(2);
+        Assert.Equal(0, await store.Watch.RunOnceAsync(CancellationToken.None));
+        store.Clock.Now = DeliverBy + TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await store.Watch.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await store.Watch.RunOnceAsync(CancellationToken.None));
+
+        var open = await store.Investigations.ListAsync(true, null, 10, CancellationToken.None);
+        Assert.Equal(["PR-1"], open.Select(i => i.Reference));
+        Assert.Equal((InvestigationState.Open, DeliverBy, store.Clock.Now), (open[0].State, open[0].DeliverBy, open[0].OpenedAt));
+        Assert.Equal(1, await EventsAsync(store));
+        Assert.Empty(await store.Investigations.ListAsync(true, ["C2"], 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_late_receipt_closes_the_investigation_as_found_in_its_transaction()
+    {
+        await using var store = await NewStoreAsync();
+        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        store.Clock.Now = DeliverBy.AddDays(3);
+        await store.Watch.RunOnceAsync(CancellationToken.None);
+
+        var signed = await InTransactionAsync(store, tx =>
+            store.Book.SignAsync(tx, "RC-1", ReceiptKind.CentreToEngineer, "PR-1", new Signer("eng-1"), Content(["S1", "S2"]), DeliverBy.AddDays(4), CancellationToken.None));
+        Assert.Equal(InvestigationState.Found, signed.Found!.State);
+        var stored = await store.Investigations.FindAsync("TI-PR-1", CancellationToken.None);
+        Assert.Equal((InvestigationState.Found, "RC-1", DeliverBy.AddDays(4)), (stored!.State, stored.FoundReceiptId, stored.ClosedAt));
+        Assert.Empty(await store.Investigations.ListAsync(true, null, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_written_off_shipment_cannot_be_signed_for_and_refusals_write_nothing()
+    {
+        await using var store = await NewStoreAsync();
+        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        store.Clock.Now = DeliverBy.AddDays(3);
+        await store.Watch.RunOnceAsync(CancellationToken.None);
+        var now = DeliverBy.AddDays(3);
+
+        await Assert.ThrowsAsync<InvalidFieldException>(() => InTransactionAsync(store, tx =>
+            store.Transit.ProposeLossAsync(tx, "TI-PR-1", _ => "sup-1", "", "", now, CancellationToken.None)));
+        await InTransactionAsync(store, tx => store.Transit.ProposeLossAsync(tx, "TI-PR-1", _ => "sup-1", "CLM-9", "", now, CancellationToken.None));
+        await Assert.ThrowsAsync<NotAllowedException>(() => InTransactionAsync(store, tx =>
+            store.Transit.ApproveWriteOffAsync(tx, "TI-PR-1", _ => "sup-1", now, CancellationToken.None)));
+        await Assert.ThrowsAsync<NotFoundException>(() => InTransactionAsync(store, tx =>
+            store.Transit.ApproveWriteOffAsync(tx, "TI-PR-9", _ => "sup-2", now, CancellationToken.None)));
+        Assert.Equal(InvestigationState.LossProposed, (await store.Investigations.FindAsync("TI-PR-1", CancellationToken.None))!.State);
+        Assert.Equal(2, await EventsAsync(store)); // opened, loss-proposed: nothing from the refusals
+
+        await InTransactionAsync(store, tx => store.Transit.ApproveWriteOffAsync(tx, "TI-PR-1", _ => "sup-2", now.AddHours(1), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => InTransactionAsync(store, tx =>
+            store.Book.SignAsync(tx, "RC-1", ReceiptKind.CentreToEngineer, "PR-1", new Signer("eng-1"), Content(["S1"]), now.AddHours(2), CancellationToken.None)));
+        Assert.Contains("written off as lost", refused.Message);
+        Assert.Equal(0, await CountAsync(store, "SELECT count(*) FROM receipts"));
+        Assert.Equal(3, await EventsAsync(store));
+        // Four eyes hold in Postgres too, whoever writes the row.
+        await Assert.ThrowsAsync<PostgresException>(() => CountAsync(store,
+            "WITH u AS (UPDATE transit_investigations SET approved_by = proposed_by RETURNING 1) SELECT count(*) FROM u"));
+    }
+}
