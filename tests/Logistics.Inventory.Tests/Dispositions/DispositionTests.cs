@@ -79,6 +79,7 @@ public sealed class DispositionTests
         Assert.Equal(DispositionState.Approved, approved.State);
         Assert.Equal("esd_packaging", Assert.Throws<InvalidFieldException>(() => approved.Ship("w2", "DHL", "T-1", false, T0)).Field);
         Assert.Equal("carrier", Assert.Throws<InvalidFieldException>(() => approved.Ship("w2", "", "T-1", true, T0)).Field);
+        Assert.Equal("China Post", approved.Ship("w2", "China Post", "T-1", true, T0).Shipment!.Carrier); // a name, spaces and all
         Assert.Equal("tracking_number", Assert.Throws<InvalidFieldException>(() => approved.Ship("w2", "DHL", "", true, T0)).Field);
         Assert.Throws<RuleViolationException>(() => approved.Close("w2", Settlement.Credit, "CN-1", T0));
 

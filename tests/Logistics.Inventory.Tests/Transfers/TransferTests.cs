@@ -93,6 +93,9 @@ public sealed class TransferTests
         Assert.Equal("carrier", Assert.Throws<InvalidFieldException>(() => picked.Ship("w", " ", "1", true, T0)).Field);
         Assert.Equal("tracking_number", Assert.Throws<InvalidFieldException>(() => picked.Ship("w", "SF", "", true, T0)).Field);
         Assert.Throws<RuleViolationException>(() => Requested().Ship("w", "SF", "1", true, T0));
+        // A carrier is a name, as on an engineer's shipment; a control character is not.
+        Assert.Equal("SF Express", picked.Ship("w", " SF Express ", "1", true, T0).Shipment!.Carrier);
+        Assert.Equal("carrier", Assert.Throws<InvalidFieldException>(() => picked.Ship("w", "SF\nExpress", "1", true, T0)).Field);
     }
 
     [Fact]

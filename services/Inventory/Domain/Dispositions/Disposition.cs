@@ -163,13 +163,13 @@ public sealed record Disposition
     /// <summary>The warehouse ships an approved repair or return, in ESD packaging, with the carrier and tracking number.</summary>
     public Disposition Ship(string by, string? carrier, string? trackingNumber, bool esdPackaging, DateTimeOffset at)
     {
-        var carrierCode = Require.Code(carrier, "carrier", MaxCodeLength);
+        var carrierName = Require.Text(carrier, "carrier", 100); // a name ("SF Express"), as on an engineer's shipment
         var tracking = Require.Code(trackingNumber, "tracking_number", 64);
         if (!esdPackaging) throw new InvalidFieldException("esd_packaging", "a board travels only in sealed ESD packaging; confirm it");
         if (Kind == DispositionKind.Scrap)
             throw new RuleViolationException($"disposition {DispositionId} of serial {Serial} is a scrap; a scrap is written off, not shipped");
         Expect(DispositionState.Approved, "shipped");
-        return Move(DispositionState.Sent, by, at, $"{carrierCode}/{tracking}") with { Shipment = new DispositionShipment(carrierCode, tracking, true) };
+        return Move(DispositionState.Sent, by, at, $"{carrierName}/{tracking}") with { Shipment = new DispositionShipment(carrierName, tracking, true) };
     }
 
     /// <summary>The supplier settles a return with a credit note or a replacement (its reference).</summary>

@@ -100,11 +100,11 @@ public sealed record Transfer
     /// <summary>The sending centre ships the picked units in sealed ESD packaging, with carrier and tracking number.</summary>
     public Transfer Ship(string by, string? carrier, string? trackingNumber, bool esdPackaging, DateTimeOffset at)
     {
-        var carrierCode = Require.Code(carrier, "carrier", MaxCodeLength);
+        var carrierName = Require.Text(carrier, "carrier", 100); // a name ("SF Express"), as on an engineer's shipment
         var tracking = Require.Code(trackingNumber, "tracking_number", 64);
         if (!esdPackaging) throw new InvalidFieldException("esd_packaging", "a board travels only in sealed ESD packaging; confirm it");
         Expect(TransferState.Picked, "shipped");
-        return Move(TransferState.Shipped, by, at, $"{carrierCode}/{tracking}") with { Shipment = new TransferShipment(carrierCode, tracking, true) };
+        return Move(TransferState.Shipped, by, at, $"{carrierName}/{tracking}") with { Shipment = new TransferShipment(carrierName, tracking, true) };
     }
 
     /// <summary>
