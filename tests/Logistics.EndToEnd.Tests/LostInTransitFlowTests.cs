@@ -101,8 +101,10 @@ public sealed class LostInTransitFlowTests(TestStack stack)
 
             // Stock is conserved: 3 in = 1 on hand + 1 delivered + 1 lost; nothing in transit any more.
             await f.StockBecomesAsync((1, 0, 1, 0, 0, 0), "the lost unit left transit");
-            Assert.Equal(1, await stack.ScalarAsync<long>(
-                "SELECT count(*) FROM inventory.movements WHERE centre_id = $1 AND kind = 'lost-in-transit' AND reference = $2 AND $3 = ANY (serials)", f.Centre, lost, lostSerial));
+            // The ledger row follows the stock level: the movement relay copies it to Postgres a moment later.
+            await Eventually.Until(() => stack.ScalarAsync<long>(
+                "SELECT count(*) FROM inventory.movements WHERE centre_id = $1 AND kind = 'lost-in-transit' AND reference = $2 AND $3 = ANY (serials)", f.Centre, lost, lostSerial),
+                n => n == 1, Settle, "one lost-in-transit movement in the ledger");
             var custody = await Eventually.Until(async () => await Ok(await f.Auditor.GetAsync($"/api/v1/serials/{lostSerial}")),
                 s => Text(s, "holder") == "lost" && Text(s, "disposition") == "lost", Settle, $"custody: {lostSerial} lost");
             Assert.Equal("lost", Text(custody, "location"));
