@@ -47,7 +47,8 @@ public sealed record RestRoute(string Name, string Method, string Path, string P
     private static readonly ServiceDescriptor[] Services =
     [
         Logistics.Inventory.V1.InventoryService.Descriptor, Logistics.Inventory.V1.StockCountService.Descriptor,
-        Logistics.Inventory.V1.DispositionService.Descriptor,
+        Logistics.Inventory.V1.DispositionService.Descriptor, Logistics.Inventory.V1.TransferService.Descriptor,
+        Logistics.Inventory.V1.ReplenishmentService.Descriptor,
         Logistics.Requests.V1.PartRequestsService.Descriptor, Logistics.Receipts.V1.ReceiptsService.Descriptor,
         Logistics.Returns.V1.ReturnsService.Descriptor, Logistics.Doa.V1.DoaClaimsService.Descriptor,
         Logistics.Custody.V1.CustodyService.Descriptor, Logistics.Requests.V1.WorkingTimeService.Descriptor,
