@@ -75,13 +75,20 @@ public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, T
 
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
 
+    // When full, expired entries are swept at most once per MaxAge (no entry lives longer, so one sweep frees every
+    // entry kept before the last one): a full cache of live tokens must not cost a scan on every new token.
     private bool HasRoom(DateTimeOffset now)
     {
         if (_entries.Count < options.MaxEntries) return true;
+        var due = Volatile.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + options.MaxAge).UtcTicks, due) != due)
+            return false; // not yet, or another request is sweeping
         foreach (var (token, entry) in _entries)
             if (entry.Until <= now) _entries.TryRemove(KeyValuePair.Create(token, entry));
         return _entries.Count < options.MaxEntries;
     }
+
+    private long _nextSweepTicks;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
