@@ -42,6 +42,7 @@ try
         Console.Out.WriteLine(section.Markdown);
         Console.Out.Flush();
     }
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.JsonPath))!);
     await File.WriteAllTextAsync(options.JsonPath, Report.Json(sections, options));
     Console.Error.WriteLine($"Figures written to {options.JsonPath}");
     return 0;

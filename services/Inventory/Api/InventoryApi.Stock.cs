@@ -65,7 +65,7 @@ public sealed partial class InventoryApi
         var after = before.Receive(command.IdempotencyKey, movement.PartNumber, movement.Quantity, movement.Serials,
             Caller.From(context).UserId, clock.GetUtcNow());
         if (!ReferenceEquals(before, after)) await ReplenishmentStore.UpdateAsnAsync(tx, after, ct);
-        await tx.CommitAsync(ct);
+        await CommitSignal.CommitAsync(tx, ct);
         return after;
     }
 

@@ -93,7 +93,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
 
         public async Task CommitAsync(CancellationToken ct)
         {
-            await Transaction.CommitAsync(ct);
+            await CommitSignal.CommitAsync(Transaction, ct);
             store._cache[Count.CountId] = (Count, _seq);
         }
 
@@ -129,7 +129,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         await AppendCommandAsync(tx, count.CountId, 1, new Opened(count.CountId, count.CentreId, [.. count.Scope.Bins], [.. count.Scope.PartNumbers], count.Blind, count.RequestedBy, count.RequestedAt), ct);
         await AppendCommandAsync(tx, count.CountId, 2, new Started([.. lines], at), ct);
         await Outbox.EnqueueAsync(tx, EventTopics.StockCountChanged, CountEvent(count, "opened", count.RequestedBy, lines.Count, at), ct);
-        await tx.CommitAsync(ct);
+        await CommitSignal.CommitAsync(tx, ct);
         _cache[count.CountId] = (count, 2);
         return count;
     }

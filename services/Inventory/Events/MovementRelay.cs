@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
+using Logistics.Hosting.Data;
 using Logistics.Hosting.Messaging;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Data.Stock;
@@ -148,7 +149,7 @@ public sealed class MovementRelay(
         }
         var last = (string)entries[^1].Id!;
         await MovementLedger.SaveCursorAsync(tx, centreId, last, ct);
-        await tx.CommitAsync(ct);
+        await CommitSignal.CommitAsync(tx, ct);
         // Safe now that the ledger holds them; keeps the stream from growing without bound.
         await db.StreamTrimByMinIdAsync(new StockKeys(centreId).Movements, last);
         return entries.Length;

@@ -50,7 +50,7 @@ public sealed class Commands(NpgsqlDataSource dataSource)
             { Parameters = { new() { Value = caller }, new() { Value = key }, new() { Value = response.ToByteArray() } } };
             await save.ExecuteNonQueryAsync(ct);
         }
-        await tx.CommitAsync(ct);
+        await CommitSignal.CommitAsync(tx, ct);
         return response;
     }
 

@@ -1,5 +1,6 @@
 using Dapr;
 using Google.Protobuf;
+using Logistics.Hosting.Data;
 using Logistics.Hosting.Telemetry;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Builder;
@@ -61,7 +62,7 @@ public static class IntegrationEvents
                         logger.LogInformation("Event {EventId} on {Topic} already handled; acknowledged again without effect", eventId, topic);
                         return Success;
                     }
-                    await tx.CommitAsync(ct);
+                    await CommitSignal.CommitAsync(tx, ct);
                 }
                 catch (EventNotReadableException e)
                 {

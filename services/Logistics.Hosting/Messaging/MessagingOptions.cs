@@ -9,7 +9,10 @@ public sealed class MessagingOptions
     /// <summary>The app id; names the dead-letter topic of this service's subscriptions.</summary>
     public string AppId { get; set; } = "";
 
-    /// <summary>How often the relay looks for unpublished rows when no NOTIFY woke it (a safety net, not the normal path).</summary>
+    /// <summary>
+    /// How often the relay looks for unpublished rows nothing woke it for: rows of another replica or of a job that did
+    /// not commit through <see cref="Data.CommitSignal.CommitAsync"/> (a safety net, not the normal path).
+    /// </summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public int OutboxBatchSize { get; set; } = 100;

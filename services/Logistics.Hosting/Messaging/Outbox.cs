@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
+using Logistics.Hosting.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,17 +9,22 @@ namespace Logistics.Hosting.Messaging;
 /// <summary>
 /// The transactional outbox: an event is written in the same Postgres transaction as the state change
 /// that caused it, so both commit or neither does. <see cref="OutboxRelay"/> publishes it afterwards.
+/// A transaction that wrote rows commits with <see cref="CommitSignal.CommitAsync"/>, which wakes this process's relay
+/// at once.
 /// </summary>
+/// <remarks>
+/// Not Postgres NOTIFY: a transaction that notifies takes a cluster-wide lock from its commit until its WAL flush, so
+/// every notifying commit of every service queues behind the previous one's fsync. Measured with pgbench on this
+/// machine, 16 writers: insert 4,500 commits/s, insert + pg_notify 270 (docs/messaging.md). A row committed without
+/// the wake (another replica, a job) is found by the relay's poll.
+/// </remarks>
 public static class Outbox
 {
     public static async Task<Guid> EnqueueAsync(NpgsqlTransaction tx, string topic, IMessage message, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
         await using var cmd = new NpgsqlCommand(
-            """
-            WITH row AS (INSERT INTO outbox (id, topic, event_type, payload, traceparent) VALUES ($1, $2, $3, $4, $5) RETURNING 1)
-            SELECT pg_notify('outbox_' || current_schema(), '') FROM row
-            """, tx.Connection, tx)
+            "INSERT INTO outbox (id, topic, event_type, payload, traceparent) VALUES ($1, $2, $3, $4, $5)", tx.Connection, tx)
         {
             Parameters =
             {
@@ -29,7 +35,7 @@ public static class Outbox
                 new() { Value = (object?)Activity.Current?.Id ?? DBNull.Value },
             },
         };
-        await cmd.ExecuteNonQueryAsync(ct); // NOTIFY is delivered on commit, waking the relay at once
+        await cmd.ExecuteNonQueryAsync(ct);
         return id;
     }
 }

@@ -11,25 +11,47 @@ namespace Logistics.Hosting.Messaging;
 /// <summary>
 /// Publishes outbox rows through the Dapr sidecar, oldest first, and marks them published.
 /// Rows survive any crash: a row published but not yet marked is published again after a restart
-/// with the same CloudEvent id, and subscribers' inboxes drop the duplicate. Woken by NOTIFY on
-/// commit; polls as a safety net; backs off while the sidecar or broker is unreachable.
+/// with the same CloudEvent id, and subscribers' inboxes drop the duplicate. Woken in process when a transaction
+/// that wrote rows commits (<see cref="CommitSignal.CommitAsync"/>); polls for rows written elsewhere (another replica, a
+/// job); backs off while the sidecar or broker is unreachable.
 /// </summary>
 public sealed class OutboxRelay(
-    NpgsqlDataSource dataSource, DaprClient dapr, MessagingOptions options, ServiceSchema schema, ILogger<OutboxRelay> logger)
+    NpgsqlDataSource dataSource, DaprClient dapr, MessagingOptions options, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     public static readonly ActivitySource Activities = new("Logistics.Messaging");
 
     private readonly SemaphoreSlim _wake = new(0);
+    // 1 while a wake is pending: a burst of commits releases the semaphore once, not once per commit.
+    private int _woken;
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _woken, 1) == 0) _wake.Release();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        _ = ListenAsync(ct);
+        CommitSignal.Subscribe(Wake);
+        try
+        {
+            await RelayAsync(ct);
+        }
+        finally
+        {
+            CommitSignal.Unsubscribe(Wake);
+        }
+    }
+
+    private async Task RelayAsync(CancellationToken ct)
+    {
         var backoff = TimeSpan.Zero;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                // Cleared before the read: a commit from here on wakes the next round.
+                Volatile.Write(ref _woken, 0);
                 var (published, failed) = await PublishBatchAsync(ct);
                 backoff = failed ? Next(backoff) : TimeSpan.Zero;
                 if (failed) { await Task.Delay(backoff, ct); continue; }
@@ -112,30 +134,5 @@ public sealed class OutboxRelay(
         using var data = JsonDocument.Parse(payload);
         await dapr.PublishEventAsync(options.PubsubName, topic, data.RootElement, metadata, ct);
         logger.LogDebug("Published {EventType} {EventId} to {Topic}", type, id, topic);
-    }
-
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(ct);
-                conn.Notification += (_, _) => _wake.Release();
-                await using (var listen = new NpgsqlCommand($"LISTEN \"outbox_{schema.Name}\"", conn))
-                    await listen.ExecuteNonQueryAsync(ct);
-                _wake.Release(); // catch up on anything written while we were not listening
-                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogDebug("Outbox LISTEN connection lost ({Error}); the relay polls meanwhile", e.Message);
-                await Task.Delay(options.OutboxPollInterval, ct).ContinueWith(_ => { }, CancellationToken.None);
-            }
-        }
     }
 }

@@ -20,7 +20,8 @@ public static class TelemetryHosting
     /// <summary>
     /// OpenTelemetry traces and metrics (ASP.NET Core, gRPC, HttpClient, Npgsql, the outbox relay, the subscribers'
     /// events and the service's gauges), W3C trace context. Metrics are served for Prometheus at <see cref="ScrapePath"/>
-    /// (see <see cref="MapMetrics"/>); everything is also exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// (see <see cref="MapMetrics"/>); everything is also exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and
+    /// spans are only recorded then.
     /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -41,6 +42,10 @@ public static class TelemetryHosting
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();
+        else
+            // Spans nobody exports are pure cost on every call (benchmark 1, BENCHMARKS.md). Unsampled activities still
+            // carry the caller's trace context into logs, outgoing calls, outbox rows and the traceresponse header.
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOffSampler()));
         return builder;
     }
 
