@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the invariants (domain.md) against the running local stack: outboxes drained, stock never negative,
+# Checks the invariants (docs/domain.md) against the running local stack: outboxes drained, stock never negative,
 # Redis equal to the ledger replay for every centre, each serial held at one centre at most (read from Redis) and
 # custody agreeing, a unit at a repairer or on its way to the supplier held by no centre, transfers between centres
 # conserving stock (a unit on the road in transit at the sending centre only), no unit leaving quarantine

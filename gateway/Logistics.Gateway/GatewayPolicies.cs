@@ -3,7 +3,7 @@ using Logistics.Hosting.Auth;
 namespace Logistics.Gateway;
 
 /// <summary>
-/// Policies for paths that several roles may call (api.md, column "who"). A route names one policy, so "warehouse or
+/// Policies for paths that several roles may call (docs/authorization.md). A route names one policy, so "warehouse or
 /// supervisor" needs a name of its own; each is named after what its holders do. Single-role paths use the role
 /// policies ("admin", "warehouse", ...) and "any" is "authenticated", both from Logistics.Hosting.Auth. The services
 /// check the finer rules again (the requester's own request, not one's own count, ...).

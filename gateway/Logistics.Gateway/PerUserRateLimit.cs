@@ -70,7 +70,7 @@ public static class PerUserRateLimit
                 if (IsGrpc(context.HttpContext.Request))
                 {
                     // A gRPC client reads HTTP 429 as UNAVAILABLE (and may retry at once); answer RESOURCE_EXHAUSTED
-                    // as a trailers-only gRPC response instead, as api.md promises.
+                    // as a trailers-only gRPC response instead, the code gRPC clients expect for a rate limit.
                     response.StatusCode = StatusCodes.Status200OK;
                     response.ContentType = "application/grpc";
                     response.Headers["grpc-status"] = "8";

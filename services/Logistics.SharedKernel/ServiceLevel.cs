@@ -15,7 +15,7 @@ public sealed record DeadlineClocks(LocalClock Centre, LocalClock Site)
 }
 
 /// <summary>
-/// A service level of advance replacement (domain.md "Part request"), shared by requests (deadlines) and inventory
+/// A service level of advance replacement (docs/domain.md "Part request"), shared by requests (deadlines) and inventory
 /// (rank orders backorders: fastest first). Each clock runs in the local time of the party that must act: ship-by on the
 /// centre's clock, deliver-by on the site's (docs/time.md).
 /// <list type="table">

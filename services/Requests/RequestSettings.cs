@@ -4,7 +4,7 @@ namespace Logistics.Requests;
 
 /// <summary>
 /// Configuration section "Requests": the numbers of <see cref="RequestPolicy"/> a deployment may change
-/// (Requests__OpenRequestQuota, Requests__MaxAutoApprovedQuantity). Left out, the defaults of domain.md apply.
+/// (Requests__OpenRequestQuota, Requests__MaxAutoApprovedQuantity). Left out, the defaults of docs/domain.md apply.
 /// </summary>
 public sealed class RequestSettings
 {

@@ -4,7 +4,7 @@ using static Logistics.Doa.Tests.DoaTestKit;
 
 namespace Logistics.Doa.Tests;
 
-/// <summary>Eligibility (domain.md "DOA claim"): delivered to that site, within the window, no earlier claim, site not yet accepted.</summary>
+/// <summary>Eligibility (docs/domain.md "DOA claim"): delivered to that site, within the window, no earlier claim, site not yet accepted.</summary>
 public sealed class EligibilityTests
 {
     [Fact]

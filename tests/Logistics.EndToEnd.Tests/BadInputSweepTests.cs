@@ -12,7 +12,7 @@ using static Logistics.Testing.Flow;
 namespace Logistics.EndToEnd.Tests;
 
 /// <summary>
-/// quality.md "Bad input", through the gateway's REST API, over every public method of every service: one table per
+/// Bad input (a clear error naming the field, nothing written), through the gateway's REST API, over every public method of every service: one table per
 /// service, one row per bad call. Each row states who calls, what is sent and what must come back (the status, the gRPC
 /// code in the body, and the field or id the message must name), and the call must change nothing: the world's rows in
 /// every service's schema (and, for inventory, its stock in Redis) read the same before and after. Rows run against a

@@ -116,7 +116,7 @@ public static class Locations
         carrier == "" && trackingNo == "" ? "in-transit" : $"in-transit:{carrier}/{trackingNo}";
 }
 
-/// <summary>The packaging state an event records (domain "What the manuals require": the anti-static rule).</summary>
+/// <summary>The packaging state an event records (docs/domain.md "The anti-static rule").</summary>
 public static class Packaging
 {
     public const string EsdBagSealed = "esd-bag-sealed";

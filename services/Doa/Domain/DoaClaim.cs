@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Doa.Domain;
 
 /// <summary>
-/// Where a DOA claim stands (domain.md: <c>Filed → Approved | Rejected</c>; <c>Approved → ReplacementShipped →
+/// Where a DOA claim stands (docs/state-machines.md "DOA claim": <c>Filed → Approved | Rejected</c>; <c>Approved → ReplacementShipped →
 /// ReplacementReceived → UnitReturned → Inspected → Closed</c>). The transitions, each made by one method of <see cref="DoaClaim"/>:
 /// <list type="table">
 /// <item><term>(none) → Filed</term><description><see cref="DoaClaim.File"/>, after <see cref="DoaEligibility"/>.</description></item>
@@ -48,7 +48,7 @@ public sealed record DeadUnitReturn(string ReturnId, string By, DateTimeOffset A
 public sealed record DeadUnitInspection(InspectionResult Result, string Note, string By, DateTimeOffset At);
 
 /// <summary>
-/// A dead-on-arrival claim (domain.md "DOA claim"). A plain class: each command checks everything first and then changes
+/// A dead-on-arrival claim (docs/domain.md "DOA claim"). A plain class: each command checks everything first and then changes
 /// the claim, or throws and changes nothing. No I/O and no clock: times and facts (the delivery, earlier claims, events of
 /// other services) are passed in. Who may call which command by role is checked by the API; the rules about the person
 /// (an engineer files only for their own delivery, the filer never decides) are here. Every command returns the

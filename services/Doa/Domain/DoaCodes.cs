@@ -2,7 +2,7 @@ using Logistics.SharedKernel;
 
 namespace Logistics.Doa.Domain;
 
-/// <summary>When the failure showed (domain.md "DOA claim"; wire codes in <see cref="DoaCodes"/>).</summary>
+/// <summary>When the failure showed (docs/domain.md "DOA claim"; wire codes in <see cref="DoaCodes"/>).</summary>
 public enum DetectionPoint
 {
     /// <summary><c>unboxing</c>: dead or damaged when unpacked; the window runs from the delivery.</summary>

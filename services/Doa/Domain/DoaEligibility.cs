@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Doa.Domain;
 
 /// <summary>
-/// Whether a unit may be claimed DOA (domain.md "DOA claim": delivered to that site, within the window, no earlier claim,
+/// Whether a unit may be claimed DOA (docs/domain.md "DOA claim": delivered to that site, within the window, no earlier claim,
 /// site not yet accepted). A pure function of the filing and the facts: the unit's delivery (from receipt-signed) and
 /// the claims filed before for it. An ineligible claim is refused with the reason; the checks run in this order and the
 /// first that fails is the one reported:

@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Doa.Domain;
 
 /// <summary>
-/// The settings of DOA claims (domain.md "DOA claim"; every number is a default a deployment can change).
+/// The settings of DOA claims (docs/domain.md "DOA claim"; every number is a default a deployment can change).
 /// </summary>
 /// <param name="Window">
 /// How long after delivery (unboxing) or after first power-on (power-on, within-48h) a failure is still a DOA
@@ -13,7 +13,7 @@ namespace Logistics.Doa.Domain;
 /// <param name="BeforeSigning">
 /// How long before the receipt was signed (the delivery time) the failure may have been detected or the unit first powered
 /// on (default 24 h): the unboxing check, power-on included, is done with the customer before the unboxing report is signed
-/// (domain.md). Anything earlier cannot be true of that delivery.
+/// (docs/domain.md). Anything earlier cannot be true of that delivery.
 /// </param>
 /// <param name="ClockSkew">How far in the future a client's timestamp may be before it is refused as "in the future" (default 1 minute).</param>
 /// <param name="MaxEvidenceRefs">At most this many evidence references on a claim (default 20).</param>

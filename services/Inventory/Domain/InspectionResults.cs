@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 
 namespace Logistics.Inventory.Domain;
 
-/// <summary>How a returns inspection result moves the stock (domain: faulty → quarantined / on hand / scrapped).</summary>
+/// <summary>How a returns inspection result moves the stock (docs/domain.md "Faulty-part return": faulty → quarantined / on hand / scrapped).</summary>
 public static class InspectionResults
 {
     public static InspectionOutcome ToOutcome(string? result) => result switch

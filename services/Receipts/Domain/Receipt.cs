@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Receipts.Domain;
 
 /// <summary>
-/// A signed handover (domain.md "Receipt"). Immutable once signed (invariant 6): nothing it records ever changes; the only
+/// A signed handover (docs/domain.md "Receipt"). Immutable once signed (invariant 6): nothing it records ever changes; the only
 /// mark it can take later is <see cref="SupersededBy"/>, set when <see cref="Correct"/> makes the receipt that replaces it
 /// (both stay readable: an altered arrival certificate is void, so it is never edited). No I/O and no clock: times and
 /// what was shipped on the reference are passed in.

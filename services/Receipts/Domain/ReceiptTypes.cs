@@ -2,7 +2,7 @@ using Logistics.SharedKernel;
 
 namespace Logistics.Receipts.Domain;
 
-/// <summary>Who hands over to whom (domain.md "Receipt").</summary>
+/// <summary>Who hands over to whom (docs/domain.md "Receipt").</summary>
 public enum ReceiptKind
 {
     /// <summary><c>centre-to-engineer</c>: a spare delivered.</summary>

@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Requests.Domain;
 
 /// <summary>
-/// Where a part request stands (domain.md "Part request"). The transitions, each made by one method of <see cref="PartRequest"/>:
+/// Where a part request stands (docs/state-machines.md "Part request"). The transitions, each made by one method of <see cref="PartRequest"/>:
 /// <list type="table">
 /// <item><term>(none) → Submitted | Approved</term><description><see cref="PartRequest.Submit"/>: approved at once (by "system") within the engineer's quota.</description></item>
 /// <item><term>(none) → Approved</term><description><see cref="PartRequest.ForDoaReplacement"/>: the replacement of an approved DOA claim.</description></item>
@@ -172,7 +172,7 @@ public sealed class PartRequest
     }
 
     /// <summary>
-    /// The replacement of a dead unit, created when a delivery manager approves the DOA claim (domain.md "DOA claim"):
+    /// The replacement of a dead unit, created when a delivery manager approves the DOA claim (docs/domain.md "DOA claim"):
     /// one unit of the same part at the fastest service level (7x24x4), shipped to the engineer of the claim, approved by
     /// the claim's approver (not automatically, and outside the engineer's quota). It is reserved and shipped like any request.
     /// </summary>

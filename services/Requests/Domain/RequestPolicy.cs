@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Requests.Domain;
 
 /// <summary>
-/// The settings of part requests (domain.md "Part request"; every number is a default a deployment can change).
+/// The settings of part requests (docs/domain.md "Part request"; every number is a default a deployment can change).
 /// </summary>
 /// <param name="OpenRequestQuota">How many open requests an engineer may already hold for a new one to be approved automatically (default 5: the 5th is automatic, the 6th waits).</param>
 /// <param name="MaxAutoApprovedQuantity">The largest quantity per line approved automatically (default 2).</param>

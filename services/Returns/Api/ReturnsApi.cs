@@ -13,7 +13,7 @@ using FaultyReturnProto = Logistics.Returns.V1.FaultyReturn;
 namespace Logistics.Returns.Api;
 
 /// <summary>
-/// Faulty-part returns (api.md "Faulty-part returns"): thin over the domain's <see cref="Domain.FaultyReturn"/> and the
+/// Faulty-part returns (<c>protos/logistics/returns/v1</c>): thin over the domain's <see cref="Domain.FaultyReturn"/> and the
 /// <see cref="ReturnStore"/>. Every change runs through <see cref="Commands"/> (one transaction with its outbox events, and
 /// the idempotency key); a refused command throws before anything is written.
 /// </summary>

@@ -18,7 +18,7 @@ public sealed record ReturnReceipt(
     string ReceiptId, string SignedBy, DateTimeOffset SignedAt, IReadOnlyList<string> Serials, bool OuterIntact, bool EsdBagSealed);
 
 /// <summary>
-/// A faulty part on its way back to the centre (domain.md "Faulty-part return"; states in <see cref="ReturnState"/>).
+/// A faulty part on its way back to the centre (docs/domain.md "Faulty-part return"; states in <see cref="ReturnState"/>).
 /// A plain class over a <see cref="FaultyReturnSnapshot"/>: each command checks everything first (the person, the state,
 /// then the fields) and then changes the return, or throws and changes nothing. No I/O and no clock: times are passed in.
 /// Every change adds a <see cref="ReturnStep"/> to <see cref="History"/>; <see cref="NewSteps"/> are those since it was

@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Returns.Domain;
 
 /// <summary>
-/// The engineer's packing confirmation as sent (domain.md, the anti-static rule): the faulty part inside the good part's
+/// The engineer's packing confirmation as sent (docs/domain.md, the anti-static rule): the faulty part inside the good part's
 /// packaging, inside a sealed ESD shielding bag (tape or label, no staples) bearing the ESD symbol, the fault tag attached.
 /// A field left out (null) or not confirmed refuses the packing, naming the field.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Logistics.Returns.Domain;
 
 /// <summary>
-/// The deadlines of faulty-part returns (domain.md "Faulty-part return" and "DOA claim"; every number is a default a
+/// The deadlines of faulty-part returns (docs/domain.md "Faulty-part return" and "DOA claim"; every number is a default a
 /// deployment can change, config section <c>Returns</c>). Each return's deadline clock starts at one moment:
 /// a swap's when the replacement was signed for, a dead unit's when the replacement shipped (until that is known, when
 /// the claim was approved). Then:

@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Returns.Domain;
 
 /// <summary>
-/// Where a faulty-part return stands (domain.md "Faulty-part return"). Each transition is one method of <see cref="FaultyReturn"/>:
+/// Where a faulty-part return stands (docs/state-machines.md "Faulty-part return"). Each transition is one method of <see cref="FaultyReturn"/>:
 /// <list type="table">
 /// <item><term>(none) → Open</term><description><see cref="FaultyReturn.OpenForSwap"/> (the swap), <see cref="FaultyReturn.OpenForDeadUnit"/> (an approved DOA claim).</description></item>
 /// <item><term>Open → Packed</term><description><see cref="FaultyReturn.Pack"/>: the holding engineer confirms the ESD packing and the fault tag.</description></item>
@@ -35,7 +35,7 @@ public enum ReturnKind
     DeadUnit,
 }
 
-/// <summary>The warehouse's finding (domain.md): where inventory moves the part.</summary>
+/// <summary>The warehouse's finding (docs/domain.md): where inventory moves the part.</summary>
 public enum InspectionResult
 {
     /// <summary><c>confirmed-fault</c>: quarantined.</summary>

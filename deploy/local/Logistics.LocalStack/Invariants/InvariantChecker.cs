@@ -7,7 +7,7 @@ using StackExchange.Redis;
 
 namespace Logistics.LocalStack.Invariants;
 
-/// <summary>A broken invariant (domain.md "Invariants"), with what was found.</summary>
+/// <summary>A broken invariant (docs/domain.md "Invariants"), with what was found.</summary>
 public sealed record InvariantViolation(string Invariant, string Detail)
 {
     public override string ToString() => $"{Invariant}: {Detail}";

@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Inventory.Domain.Counts;
 
 /// <summary>
-/// The settings a stock count runs under. Every number is a default a deployment can change (domain.md):
+/// The settings a stock count runs under. Every number is a default a deployment can change (docs/domain.md):
 /// nothing below is a constant buried in the rules. A count keeps the policy it was opened with, so a setting
 /// changed while a count is open does not change how that count is judged.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed record CountPolicy(
 {
     public static readonly IReadOnlyList<string> DefaultReasonCodes = ["damaged", "found", "missing", "misplaced", "data-entry-error"];
 
-    /// <summary>The defaults of domain.md: 2% for quantity-tracked parts, any variance for serialized parts, blind.</summary>
+    /// <summary>The defaults of docs/domain.md: 2% for quantity-tracked parts, any variance for serialized parts, blind.</summary>
     public static CountPolicy Default { get; } = new(
         QuantityTolerancePercent: 2m,
         SerializedTolerancePercent: 0m,

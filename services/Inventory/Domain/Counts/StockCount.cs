@@ -4,7 +4,7 @@ using Logistics.SharedKernel;
 namespace Logistics.Inventory.Domain.Counts;
 
 /// <summary>
-/// Where a stock count stands (domain.md: <c>Requested → Counting → Counted → (Recounting) → ReadyToReview →
+/// Where a stock count stands (docs/state-machines.md "Stock count": <c>Requested → Counting → Counted → (Recounting) → ReadyToReview →
 /// Completed | Cancelled</c>). The transitions, each made by one method of <see cref="StockCount"/>:
 /// <list type="table">
 /// <item><term>(none) → Requested</term><description><see cref="StockCount.Open"/>: the scope is fixed, nothing is snapshotted yet.</description></item>
@@ -31,7 +31,7 @@ public enum CountState
 }
 
 /// <summary>
-/// A stock count of bins or parts at one centre (domain.md "Stock count"). A plain class: each command checks
+/// A stock count of bins or parts at one centre (docs/domain.md "Stock count"). A plain class: each command checks
 /// everything first and then changes the count, or throws and changes nothing. No I/O and no clock: times are passed in.
 /// Lines are kept in a dictionary keyed by (bin, part) with an index by part, so a count of 100,000 lines costs
 /// O(batch) per submitted batch and O(lines) to close or approve.
