@@ -36,6 +36,7 @@ public static class Outbox
             },
         };
         await cmd.ExecuteNonQueryAsync(ct);
+        CommitSignal.Expect(tx);
         return id;
     }
 }
