@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -20,11 +21,18 @@ public static class ServiceSettings
     /// </summary>
     public static WebApplicationBuilder AddServiceSettings<T>(this WebApplicationBuilder builder) where T : class, IServiceSettings
     {
-        builder.Services.AddOptions<T>()
-            .Bind(builder.Configuration.GetSection(T.Section))
+        builder.Services.AddServiceSettings<T>(builder.Configuration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddServiceSettings{T}(WebApplicationBuilder)"/>
+    public static IServiceCollection AddServiceSettings<T>(this IServiceCollection services, IConfiguration configuration) where T : class, IServiceSettings
+    {
+        services.AddOptions<T>()
+            .Bind(configuration.GetSection(T.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
-        return builder;
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
+        return services;
     }
 }
