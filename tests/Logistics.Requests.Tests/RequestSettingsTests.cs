@@ -1,13 +1,20 @@
+using Logistics.Hosting.Settings;
 using Logistics.Requests.Domain;
 using Logistics.SharedKernel;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Logistics.Requests.Tests;
 
 public sealed class RequestSettingsTests
 {
+    /// <summary>Bound and checked as the service does at start.</summary>
     private static RequestPolicy From(Dictionary<string, string?> values) =>
-        RequestSettings.PolicyFrom(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        new ServiceCollection()
+            .AddServiceSettings<RequestSettings>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
+            .BuildServiceProvider()
+            .GetRequiredService<RequestSettings>().Policy;
 
     [Fact]
     public void Without_settings_the_defaults_apply()
@@ -25,8 +32,9 @@ public sealed class RequestSettingsTests
     }
 
     [Fact]
-    public void A_negative_setting_stops_the_start()
+    public void A_negative_setting_stops_the_start_naming_the_key()
     {
-        Assert.Throws<InvalidOperationException>(() => From(new() { ["Requests:OpenRequestQuota"] = "-1" }));
+        var e = Assert.Throws<OptionsValidationException>(() => From(new() { ["Requests:OpenRequestQuota"] = "-1" }));
+        Assert.Contains("OpenRequestQuota", e.Message);
     }
 }
