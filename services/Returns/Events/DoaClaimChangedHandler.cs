@@ -1,0 +1,28 @@
+using Logistics.Events.V1;
+using Logistics.Hosting.Messaging;
+using Logistics.Returns.Data;
+using Logistics.Returns.Domain;
+using Logistics.SharedKernel;
+
+namespace Logistics.Returns.Events;
+
+/// <summary>The DOA claim inspected its dead unit: the dead-unit return closes with the claim's result.</summary>
+public sealed class DoaClaimChangedHandler(ReturnStore store, TimeProvider clock, ILogger<DoaClaimChangedHandler> logger) : IIntegrationEventHandler<DoaClaimChanged>
+{
+    public async Task HandleAsync(DoaClaimChanged e, InboxContext inbox, CancellationToken ct)
+    {
+        if (e.Step != DoaClaimSteps.Inspected || string.IsNullOrWhiteSpace(e.ClaimId)) return;
+        var r = await store.FindForUpdateAsync(inbox.Transaction, ReturnIds.ForDeadUnit(e.ClaimId), ct);
+        if (r is null) return;
+        try
+        {
+            if (!r.CloseOnDoaInspection(e.Result, e.By, EventTime.Of(e.OccurredAt, clock))) return;
+        }
+        catch (DomainException x)
+        {
+            logger.LogWarning("Inspection of DOA claim {ClaimId} does not close return {ReturnId}: {Problem}", e.ClaimId, r.ReturnId, x.Message);
+            return;
+        }
+        await ReturnChanges.SaveAsync(store, inbox.Transaction, r, ct);
+    }
+}
