@@ -2,7 +2,6 @@ using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
-using Logistics.SharedKernel;
 
 namespace Logistics.Returns.Events;
 
@@ -14,15 +13,8 @@ public sealed class DoaClaimChangedHandler(ReturnStore store, TimeProvider clock
         if (e.Step != DoaClaimSteps.Inspected || string.IsNullOrWhiteSpace(e.ClaimId)) return;
         var r = await store.FindForUpdateAsync(inbox.Transaction, ReturnIds.ForDeadUnit(e.ClaimId), ct);
         if (r is null) return;
-        try
-        {
-            if (!r.CloseOnDoaInspection(e.Result, e.By, EventTime.Of(e.OccurredAt, clock))) return;
-        }
-        catch (DomainException x)
-        {
-            logger.LogWarning("Inspection of DOA claim {ClaimId} does not close return {ReturnId}: {Problem}", e.ClaimId, r.ReturnId, x.Message);
-            return;
-        }
-        await ReturnChanges.SaveAsync(store, inbox.Transaction, r, ct);
+        var at = EventTime.Of(e.OccurredAt, clock);
+        await ReturnChanges.ApplyAsync(store, inbox.Transaction, r, () => r.CloseOnDoaInspection(e.Result, e.By, at),
+            problem => logger.LogWarning("Inspection of DOA claim {ClaimId} does not close return {ReturnId}: {Problem}", e.ClaimId, r.ReturnId, problem), ct);
     }
 }

@@ -2,7 +2,6 @@ using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
-using Logistics.SharedKernel;
 
 namespace Logistics.Returns.Events;
 
@@ -25,15 +24,8 @@ public sealed class PartRequestShippedHandler(ReturnStore store, ReturnsSettings
             logger.LogInformation("Replacement of DOA claim {ClaimId} shipped before its approval reached returns; kept for when it does", e.DoaClaimId);
             return;
         }
-        try
-        {
-            if (!r.StartDeadUnitClock(shippedAt, replacementSerial, settings.Policy, clock.GetUtcNow())) return;
-        }
-        catch (DomainException x)
-        {
-            logger.LogWarning("Replacement shipment of DOA claim {ClaimId} does not move return {ReturnId}: {Problem}", e.DoaClaimId, returnId, x.Message);
-            return;
-        }
-        await ReturnChanges.SaveAsync(store, tx, r, ct);
+        var now = clock.GetUtcNow();
+        await ReturnChanges.ApplyAsync(store, tx, r, () => r.StartDeadUnitClock(shippedAt, replacementSerial, settings.Policy, now),
+            problem => logger.LogWarning("Replacement shipment of DOA claim {ClaimId} does not move return {ReturnId}: {Problem}", e.DoaClaimId, returnId, problem), ct);
     }
 }

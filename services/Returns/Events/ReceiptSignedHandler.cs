@@ -2,7 +2,6 @@ using Logistics.Events.V1;
 using Logistics.Hosting.Messaging;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
-using Logistics.SharedKernel;
 
 namespace Logistics.Returns.Events;
 
@@ -14,15 +13,8 @@ public sealed class ReceiptSignedHandler(ReturnStore store, TimeProvider clock, 
         if (e.Kind != ReceiptKinds.EngineerToCentre || string.IsNullOrWhiteSpace(e.Reference)) return;
         var r = await store.FindForUpdateAsync(inbox.Transaction, e.Reference, ct);
         if (r is null) return; // an unused part returned against a request, or another service's reference
-        try
-        {
-            r.Receive(new ReturnReceipt(e.ReceiptId, e.SignedBy, EventTime.Of(e.SignedAt, clock), [.. e.Serials], e.OuterIntact, e.EsdBagSealed));
-        }
-        catch (DomainException x)
-        {
-            logger.LogWarning("Receipt {ReceiptId} does not receive return {ReturnId} and is ignored: {Problem}", e.ReceiptId, r.ReturnId, x.Message);
-            return;
-        }
-        await ReturnChanges.SaveAsync(store, inbox.Transaction, r, ct);
+        var receipt = new ReturnReceipt(e.ReceiptId, e.SignedBy, EventTime.Of(e.SignedAt, clock), [.. e.Serials], e.OuterIntact, e.EsdBagSealed);
+        await ReturnChanges.ApplyAsync(store, inbox.Transaction, r, () => { r.Receive(receipt); return true; },
+            problem => logger.LogWarning("Receipt {ReceiptId} does not receive return {ReturnId} and is ignored: {Problem}", e.ReceiptId, r.ReturnId, problem), ct);
     }
 }

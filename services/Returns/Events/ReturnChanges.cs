@@ -1,6 +1,7 @@
 using Logistics.Hosting.Data;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
+using Logistics.SharedKernel;
 using Npgsql;
 
 namespace Logistics.Returns.Events;
@@ -30,6 +31,26 @@ public static class ReturnChanges
     /// </summary>
     public static Task LockClaimAsync(NpgsqlTransaction tx, string doaClaimId, CancellationToken ct) =>
         tx.LockAsync("doa-claim:" + doaClaimId, ct);
+
+    /// <summary>
+    /// Applies an event's change to <paramref name="r"/> and saves it with its new steps. A change that says nothing
+    /// changed (false), or that the domain refuses (stale or out of order: logged through <paramref name="refused"/>),
+    /// leaves the return as it is; retrying would not mend it.
+    /// </summary>
+    public static async Task ApplyAsync(ReturnStore store, NpgsqlTransaction tx, FaultyReturn r, Func<bool> change,
+        Action<string> refused, CancellationToken ct)
+    {
+        try
+        {
+            if (!change()) return;
+        }
+        catch (DomainException x)
+        {
+            refused(x.Message);
+            return;
+        }
+        await SaveAsync(store, tx, r, ct);
+    }
 
     /// <summary>Writes a changed return and publishes its new steps.</summary>
     public static async Task SaveAsync(ReturnStore store, NpgsqlTransaction tx, FaultyReturn r, CancellationToken ct)
