@@ -25,12 +25,21 @@ public static class IntegrationEvents
     /// <summary>
     /// Subscribes <typeparamref name="THandler"/> to a topic, as <see cref="MapIntegrationEvent{TEvent}"/> does. The handler
     /// is made for each event from the delivery's services (a replayed dead letter's too), its constructor taking what it
-    /// needs, so it need not be registered.
+    /// needs, so it need not be registered; a dependency the service does not register stops it here, at start, instead
+    /// of dead-lettering every event of the topic.
     /// </summary>
     public static RouteHandlerBuilder MapIntegrationEvent<TEvent, THandler>(this IEndpointRouteBuilder app, string topic)
         where TEvent : IMessage<TEvent>, new()
         where THandler : class, IIntegrationEventHandler<TEvent>
     {
+        if (app.ServiceProvider.GetService<IServiceProviderIsService>() is { } registered)
+        {
+            var missing = typeof(THandler).GetConstructors().SelectMany(c => c.GetParameters())
+                .Select(p => p.ParameterType).Where(t => !registered.IsService(t)).Select(t => t.Name).Distinct().ToList();
+            if (missing.Count > 0)
+                throw new InvalidOperationException(
+                    $"{typeof(THandler).Name} (topic {topic}) needs {string.Join(", ", missing)}, which the service does not register");
+        }
         var create = ActivatorUtilities.CreateFactory<THandler>([]);
         return app.MapIntegrationEvent<TEvent>(topic, (e, inbox, ct) => create(inbox.Services, null).HandleAsync(e, inbox, ct));
     }
