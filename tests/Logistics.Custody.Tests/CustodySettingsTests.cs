@@ -1,4 +1,5 @@
 using Logistics.Hosting.Settings;
+using Logistics.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -38,4 +39,8 @@ public sealed class CustodySettingsTests
         var e = Assert.Throws<OptionsValidationException>(() => From(new() { [key] = value }));
         Assert.Contains(key.Split(':')[1], e.Message);
     }
+
+    [Fact]
+    public void The_services_appsettings_holds_every_key_with_its_default() =>
+        ServiceAppSettings.AssertEveryKeyWithItsDefault<CustodySettings>("Custody", CustodySettings.Section);
 }

@@ -1,6 +1,7 @@
 using Logistics.Hosting.Settings;
 using Logistics.Requests.Domain;
 using Logistics.SharedKernel;
+using Logistics.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,4 +38,8 @@ public sealed class RequestSettingsTests
         var e = Assert.Throws<OptionsValidationException>(() => From(new() { ["Requests:OpenRequestQuota"] = "-1" }));
         Assert.Contains("OpenRequestQuota", e.Message);
     }
+
+    [Fact]
+    public void The_services_appsettings_holds_every_key_with_its_default() =>
+        ServiceAppSettings.AssertEveryKeyWithItsDefault<RequestSettings>("Requests", RequestSettings.Section);
 }

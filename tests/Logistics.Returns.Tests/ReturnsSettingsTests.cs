@@ -1,5 +1,6 @@
 using Logistics.Hosting.Settings;
 using Logistics.Returns.Domain;
+using Logistics.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -47,4 +48,8 @@ public sealed class ReturnsSettingsTests
         var e = Assert.Throws<OptionsValidationException>(() => From(new() { [key] = value }));
         Assert.Contains(key.Split(':')[1], e.Message);
     }
+
+    [Fact]
+    public void The_services_appsettings_holds_every_key_with_its_default() =>
+        ServiceAppSettings.AssertEveryKeyWithItsDefault<ReturnsSettings>("Returns", ReturnsSettings.Section);
 }
