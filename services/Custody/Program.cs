@@ -1,12 +1,14 @@
+using Logistics.Custody;
 using Logistics.Custody.Api;
 using Logistics.Custody.Data;
-using Logistics.Custody.Domain;
 using Logistics.Custody.Events;
+using Logistics.Custody.Jobs;
 using Logistics.Hosting;
+using Logistics.Hosting.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("custody");
-builder.Services.AddSingleton(builder.Configuration.GetSection("Custody").Get<CustodyPolicy>() ?? new CustodyPolicy());
+builder.AddServiceSettings<CustodySettings>();
 builder.Services.AddSingleton<CustodyLedger>();
 builder.Services.AddSingleton<AnomaliesTable>();
 builder.Services.AddSingleton<CustodyRecorder>();
@@ -16,5 +18,5 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SwapReturnWatch>()
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<CustodyApi>();
-app.MapCustodyEvents();
+app.MapSubscriptions();
 app.Run();

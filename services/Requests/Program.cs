@@ -1,4 +1,5 @@
 using Logistics.Hosting;
+using Logistics.Hosting.Settings;
 using Logistics.Requests;
 using Logistics.Requests.Api;
 using Logistics.Requests.Data;
@@ -6,7 +7,8 @@ using Logistics.Requests.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("requests");
-builder.Services.AddSingleton(RequestSettings.PolicyFrom(builder.Configuration));
+builder.AddServiceSettings<RequestSettings>();
+builder.Services.AddSingleton(sp => sp.GetRequiredService<RequestSettings>().Policy);
 builder.Services.AddSingleton<RequestablePartsTable>();
 builder.Services.AddSingleton<KnownCentresTable>();
 builder.Services.AddSingleton<PartRequestStore>();
@@ -20,10 +22,5 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGrpcService<PartRequestsApi>();
 app.MapGrpcService<WorkingTimeApi>();
-app.MapCatalogueEvents();
-app.MapStockMovementEvents();
-app.MapReservationEvents();
-app.MapReceiptEvents();
-app.MapReturnEvents();
-app.MapDoaEvents();
+app.MapSubscriptions();
 app.Run();

@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using Logistics.Custody.Api;
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
+using Logistics.Custody.Events;
 using Logistics.Custody.V1;
 using Logistics.Events.V1;
 using Logistics.Hosting.Auth;

@@ -3,6 +3,7 @@ using Logistics.Custody.Api;
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
 using Logistics.Custody.Events;
+using Logistics.Custody.Jobs;
 using Logistics.Events.V1;
 using Logistics.Hosting.Data;
 using Logistics.Testing;
@@ -196,8 +197,8 @@ public sealed class CustodyStoreTests(TestPostgres postgres) : IClassFixture<Tes
     public async Task A_swap_whose_return_is_not_opened_within_the_grace_period_is_flagged_once()
     {
         await using var db = await NewDatabaseAsync();
-        var policy = new CustodyPolicy { ReturnOpenGrace = TimeSpan.FromHours(1) };
-        var watch = new SwapReturnWatch(db, policy, _clock, NullLogger<SwapReturnWatch>.Instance);
+        var settings = new CustodySettings { ReturnOpenGrace = TimeSpan.FromHours(1) };
+        var watch = new SwapReturnWatch(db, settings, _clock, NullLogger<SwapReturnWatch>.Instance);
         await RecordAsync(db, Installed("ce-1", 0, "S1", "F1", request: "PR-1"));
         await RecordAsync(db, Installed("ce-2", 0, "S2", "F2", request: "PR-2"));
         // PR-2's return is opened (its event may come before or after the swap's).

@@ -3,8 +3,11 @@ using Google.Protobuf.WellKnownTypes;
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
 using Logistics.Events.V1;
+using Logistics.Custody.Events;
 using Logistics.Hosting.Data;
+using Logistics.Hosting.Messaging;
 using Logistics.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -28,7 +31,10 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private sealed class CustodyTables(NpgsqlDataSource db) : IReplayTarget
     {
         public NpgsqlDataSource Db => db;
-        public CustodyRecorder Recorder { get; } = new(new FixedClock());
+        public ServiceProvider Services { get; } = new ServiceCollection()
+            .AddSingleton<TimeProvider>(new FixedClock())
+            .AddSingleton<CustodyRecorder>()
+            .BuildServiceProvider();
 
         public async Task<IReadOnlyList<string>> StateAsync()
         {
@@ -48,7 +54,11 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             return rows;
         }
 
-        public ValueTask DisposeAsync() => db.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            await db.DisposeAsync();
+        }
     }
 
     private readonly MigratedTemplate _template = new(postgres, async connectionString =>
@@ -61,45 +71,41 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private async Task<CustodyTables> FreshAsync() =>
         new(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(await _template.FreshAsync()) { SearchPath = "custody" }.ConnectionString));
 
-    /// <summary>What CustodySubscriber does with one event: translate it (arrival time from the clock) and record it.</summary>
-    private static Delivery<CustodyTables> Deliver<TEvent>(string id, string topic, TEvent e, Func<TEvent, EventSource, Translation> translate)
+    /// <summary>As MapIntegrationEvent hands an event to its handler: made from the app's services, with the transaction.</summary>
+    private static Delivery<CustodyTables> Deliver<TEvent>(string id, string topic, TEvent e)
         where TEvent : IMessage<TEvent> =>
-        new(id, topic, $"{id} {topic} {e}", async (tables, tx) =>
-        {
-            var translation = translate(e, new EventSource(id, T0.AddDays(1)));
-            if (ReferenceEquals(translation, Translation.Nothing)) return;
-            await tables.Recorder.RecordAsync(tx, translation, CancellationToken.None);
-        });
+        new(id, topic, $"{id} {topic} {e}", (tables, tx) =>
+            ActivatorUtilities.CreateInstance<CustodyHandler<TEvent>>(tables.Services).HandleAsync(e, new InboxContext(id, tx, tables.Services), CancellationToken.None));
 
     private static Delivery<CustodyTables> GoodsIn(string id, string centre, int minutes, params string[] serials) =>
-        Deliver(id, EventTopics.StockMovementRecorded, new StockMovementRecorded
+        Deliver<StockMovementRecorded>(id, EventTopics.StockMovementRecorded, new StockMovementRecorded
         {
             MovementId = "mv-" + id, CentreId = centre, PartNumber = "P-100", Kind = "goods-in", Bin = "A-01", Serials = { serials },
             Quantity = serials.Length, DeltaOnHand = serials.Length, OccurredAt = At(minutes), Batch = "B-7",
-        }, CustodyTranslation.From);
+        });
 
     private static Delivery<CustodyTables> Shipped(string id, string request, string engineer, int minutes, string serial, string doaClaim = "") =>
-        Deliver(id, EventTopics.PartRequestShipped, new PartRequestShipped
+        Deliver<PartRequestShipped>(id, EventTopics.PartRequestShipped, new PartRequestShipped
         {
             RequestId = request, CentreId = "C1", PartNumber = "P-100", Serials = { serial }, Quantity = 1, Carrier = "DHL", TrackingNo = "TRK-" + request,
             EngineerId = engineer, SiteId = "SITE-" + engineer, ShippedBy = "wh-1", DoaClaimId = doaClaim, ShippedAt = At(minutes),
-        }, CustodyTranslation.From);
+        });
 
     private static Delivery<CustodyTables> Delivered(string id, string kind, string request, string engineer, int minutes, string serial, bool flaggedForDoa = false) =>
-        Deliver(id, EventTopics.ReceiptSigned, new ReceiptSigned
+        Deliver<ReceiptSigned>(id, EventTopics.ReceiptSigned, new ReceiptSigned
         {
             ReceiptId = "RC-" + id, Kind = kind, Reference = request, CentreId = "C1", PartNumber = "P-100", Serials = { serial }, Quantity = 1,
             SignedBy = engineer, HandedOverBy = "wh-1", SiteId = "SITE-" + engineer, SignedAt = At(minutes), OuterIntact = true, EsdBagSealed = true,
             Condition = "ok", FlaggedForDoa = flaggedForDoa, DeclaredSerials = { serial },
-        }, CustodyTranslation.From);
+        });
 
     private static Delivery<CustodyTables> Changed(string id, string returnId, string step, int minutes, string serial, string request) =>
-        Deliver(id, EventTopics.ReturnChanged, new ReturnChanged
+        Deliver<ReturnChanged>(id, EventTopics.ReturnChanged, new ReturnChanged
         {
             ReturnId = returnId, Step = step, State = step, RequestId = request, EngineerId = "eng-1", CentreId = "C1", PartNumber = "P-100",
             Serial = serial, Carrier = step == "shipped" ? "UPS" : "", TrackingNo = step == "shipped" ? "TRK-R1" : "", By = "eng-1",
             OccurredAt = At(minutes), SiteId = "SITE-eng-1", DueAt = At(60 * 24 * 10),
-        }, CustodyTranslation.From);
+        });
 
     /// <summary>
     /// A day at centre C1 and C2: goods-in; a swap (S1 shipped, delivered, installed in place of faulty F1, F1 returned
@@ -114,46 +120,46 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
         Shipped("ev-04", "PR-2", "eng-2", 12, "S2"),
         Delivered("ev-05", "centre-to-engineer", "PR-1", "eng-1", 20, "S1"),
         Delivered("ev-06", "carrier-to-site", "PR-2", "eng-2", 25, "S2", flaggedForDoa: true),
-        Deliver("ev-07", EventTopics.PartInstalled, new PartInstalled
+        Deliver<PartInstalled>("ev-07", EventTopics.PartInstalled, new PartInstalled
         {
             RequestId = "PR-1", CentreId = "C1", PartNumber = "P-100", EngineerId = "eng-1", SiteId = "SITE-eng-1", TicketId = "T-1", EquipmentId = "EQ-5",
             InstalledSerial = "S1", RemovedSerial = "F1", DeliveredAt = At(20), InstalledAt = At(30),
-        }, CustodyTranslation.From),
+        }),
         Changed("ev-08", "RT-1", "opened", 31, "F1", "PR-1"),
-        Deliver("ev-09", EventTopics.DoaClaimApproved, new DoaClaimApproved
+        Deliver<DoaClaimApproved>("ev-09", EventTopics.DoaClaimApproved, new DoaClaimApproved
         {
             ClaimId = "D-1", RequestId = "PR-2", Serial = "S2", CentreId = "C1", PartNumber = "P-100", SiteId = "SITE-eng-2", TicketId = "T-2",
             EngineerId = "eng-2", ApprovedBy = "dm-1", ApprovedAt = At(35), ReplacementRequestId = "doa-D-1",
-        }, CustodyTranslation.From),
+        }),
         Changed("ev-10", "RT-1", "packed", 40, "F1", "PR-1"),
         Shipped("ev-11", "doa-D-1", "eng-2", 45, "S3", doaClaim: "D-1"),
         Changed("ev-12", "RT-1", "shipped", 50, "F1", "PR-1"),
-        Deliver("ev-13", EventTopics.ReceiptSigned, new ReceiptSigned
+        Deliver<ReceiptSigned>("ev-13", EventTopics.ReceiptSigned, new ReceiptSigned
         {
             ReceiptId = "RC-13", Kind = "engineer-to-centre", Reference = "RT-1", CentreId = "C1", PartNumber = "P-100", Serials = { "F1" }, Quantity = 1,
             Faulty = true, SignedBy = "wh-1", HandedOverBy = "eng-1", SignedAt = At(60), OuterIntact = true, EsdBagSealed = false, Condition = "ok",
-        }, CustodyTranslation.From),
-        Deliver("ev-14", EventTopics.ReturnInspected, new ReturnInspected
+        }),
+        Deliver<ReturnInspected>("ev-14", EventTopics.ReturnInspected, new ReturnInspected
         {
             ReturnId = "RT-1", CentreId = "C1", PartNumber = "P-100", Serial = "F1", Result = "confirmed-fault", InspectedAt = At(70), RequestId = "PR-1",
             EngineerId = "eng-1", InspectedBy = "wh-1",
-        }, CustodyTranslation.From),
-        Deliver("ev-15", EventTopics.DoaClaimChanged, new DoaClaimChanged
+        }),
+        Deliver<DoaClaimChanged>("ev-15", EventTopics.DoaClaimChanged, new DoaClaimChanged
         {
             ClaimId = "D-1", Step = "inspected", State = "Inspected", Serial = "S2", RequestId = "PR-2", ReplacementRequestId = "doa-D-1",
             ReplacementSerial = "S3", CentreId = "C1", PartNumber = "P-100", SiteId = "SITE-eng-2", By = "wh-1", Result = "confirmed-doa", OccurredAt = At(80),
-        }, CustodyTranslation.From),
-        Deliver("ev-16", EventTopics.StockMovementRecorded, new StockMovementRecorded
+        }),
+        Deliver<StockMovementRecorded>("ev-16", EventTopics.StockMovementRecorded, new StockMovementRecorded
         {
             MovementId = "mv-16", CentreId = "C2", PartNumber = "P-100", Kind = "adjusted", Bin = "A-01", Serials = { "S4" }, Quantity = 1, DeltaOnHand = -1,
             Reference = "CNT-1", OccurredAt = At(90),
-        }, CustodyTranslation.From),
+        }),
         Changed("ev-17", "RT-9", "escalated", 95, "S5", "PR-9"),
         // Kinds custody does not record: acknowledged without effect in any order.
-        Deliver("ev-18", EventTopics.StockMovementRecorded, new StockMovementRecorded
+        Deliver<StockMovementRecorded>("ev-18", EventTopics.StockMovementRecorded, new StockMovementRecorded
         {
             MovementId = "mv-18", CentreId = "C1", PartNumber = "P-100", Kind = "reserved", Quantity = 1, DeltaReserved = 1, Reference = "PR-1", OccurredAt = At(5),
-        }, CustodyTranslation.From),
+        }),
     ];
 
     [Fact]

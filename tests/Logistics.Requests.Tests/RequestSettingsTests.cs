@@ -1,13 +1,21 @@
+using Logistics.Hosting.Settings;
 using Logistics.Requests.Domain;
 using Logistics.SharedKernel;
+using Logistics.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Logistics.Requests.Tests;
 
 public sealed class RequestSettingsTests
 {
+    /// <summary>Bound and checked as the service does at start.</summary>
     private static RequestPolicy From(Dictionary<string, string?> values) =>
-        RequestSettings.PolicyFrom(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        new ServiceCollection()
+            .AddServiceSettings<RequestSettings>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
+            .BuildServiceProvider()
+            .GetRequiredService<RequestSettings>().Policy;
 
     [Fact]
     public void Without_settings_the_defaults_apply()
@@ -25,8 +33,13 @@ public sealed class RequestSettingsTests
     }
 
     [Fact]
-    public void A_negative_setting_stops_the_start()
+    public void A_negative_setting_stops_the_start_naming_the_key()
     {
-        Assert.Throws<InvalidOperationException>(() => From(new() { ["Requests:OpenRequestQuota"] = "-1" }));
+        var e = Assert.Throws<OptionsValidationException>(() => From(new() { ["Requests:OpenRequestQuota"] = "-1" }));
+        Assert.Contains("OpenRequestQuota", e.Message);
     }
+
+    [Fact]
+    public void The_services_appsettings_holds_every_key_with_its_default() =>
+        ServiceAppSettings.AssertEveryKeyWithItsDefault<RequestSettings>("Requests", RequestSettings.Section);
 }

@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.Returns.Domain;
 using Logistics.SharedKernel;
 using static Logistics.Returns.Tests.ReturnTestKit;
@@ -94,8 +95,8 @@ public sealed class DeadlineTests
         Assert.Equal(shipped.AddDays(30), r.UnreturnedAt);
         Assert.Equal(shipped, r.ClockStartedAt);
         Assert.Equal("SN-REPL", r.ReplacementSerial);
-        Assert.Equal(ReturnSteps.Rescheduled, r.History[^1].Step);
-        Assert.False(ReturnSteps.IsPublished(ReturnSteps.Rescheduled));
+        Assert.Equal(ReturnHistorySteps.Rescheduled, r.History[^1].Step);
+        Assert.False(ReturnHistorySteps.IsPublished(ReturnHistorySteps.Rescheduled));
 
         // The same shipment again changes nothing.
         Assert.False(r.StartDeadUnitClock(shipped, "SN-REPL", Policy, shipped));
@@ -133,7 +134,7 @@ public sealed class DeadlineTests
         var shipped = Approved.AddHours(2); // the replacement shipped before the dead unit was packed
         Assert.True(received.StartDeadUnitClock(shipped, "SN-REPL", Policy, Approved.AddDays(40)));
         Assert.Equal((shipped.AddDays(30), "SN-REPL", ReturnState.Received), (received.DueAt, received.ReplacementSerial, received.State));
-        Assert.Equal([ReturnSteps.Opened, ReturnSteps.Rescheduled], received.History.Take(2).Select(h => h.Step));
+        Assert.Equal([ReturnSteps.Opened, ReturnHistorySteps.Rescheduled], received.History.Take(2).Select(h => h.Step));
         Assert.Equal(ReturnState.Open, received.History[1].State); // the state it had then
         Assert.Equal(steps + 1, received.History.Count);
         Assert.False(received.Overdue); // received: no flag is raised after the fact

@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.Returns.Domain;
 using Logistics.SharedKernel;
 using static Logistics.Returns.Tests.ReturnTestKit;
@@ -20,7 +21,7 @@ public sealed class InspectionTests
         Assert.Equal(result, r.InspectionResult);
         Assert.Equal(("wh-2", "burnt capacitor", "", (DateTimeOffset?)InspectedAt), (r.InspectedBy, r.InspectionNote, r.InspectionBin, r.InspectedAt));
         // Both transitions are in the history: Received → Inspected → Closed.
-        Assert.Equal([(ReturnSteps.Inspected, ReturnState.Inspected), (ReturnSteps.Closed, ReturnState.Closed)],
+        Assert.Equal([(ReturnSteps.Inspected, ReturnState.Inspected), (ReturnHistorySteps.Closed, ReturnState.Closed)],
             r.History.TakeLast(2).Select(s => (s.Step, s.State)));
     }
 

@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Returns.Api;
 using Logistics.Returns.Data;
@@ -58,7 +59,7 @@ public sealed class MappingTests
         Assert.Equal((r.ReturnId, "C1", Part, FaultySerial, "no-fault-found", "A-01", RequestId, "", Engineer, "wh-2", "works on the bench"),
             (e.ReturnId, e.CentreId, e.PartNumber, e.Serial, e.Result, e.Bin, e.RequestId, e.DoaClaimId, e.EngineerId, e.InspectedBy, e.Note));
         Assert.Equal(PackedAt.AddDays(3), e.InspectedAt.ToDateTimeOffset());
-        Assert.False(ReturnSteps.IsPublished(ReturnSteps.Closed));
+        Assert.False(ReturnHistorySteps.IsPublished(ReturnHistorySteps.Closed));
     }
 
     [Fact]

@@ -25,7 +25,13 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     {
         public NpgsqlDataSource Db => db;
         public ReturnStore Store { get; } = new(db);
-        public ReturnSubscriber Subscriber => new(Store, new ReturnsSettings(), new ManualClock(Approved.AddDays(1)), NullLogger<ReturnSubscriber>.Instance);
+        private readonly ManualClock _clock = new(Approved.AddDays(1));
+        private readonly ReturnsSettings _settings = new();
+        public PartInstalledHandler OnPartInstalled => new(Store, _settings, _clock, NullLogger<PartInstalledHandler>.Instance);
+        public DoaClaimApprovedHandler OnDoaClaimApproved => new(Store, _settings, _clock, NullLogger<DoaClaimApprovedHandler>.Instance);
+        public PartRequestShippedHandler OnPartRequestShipped => new(Store, _settings, _clock, NullLogger<PartRequestShippedHandler>.Instance);
+        public ReceiptSignedHandler OnReceiptSigned => new(Store, _clock, NullLogger<ReceiptSignedHandler>.Instance);
+        public DoaClaimChangedHandler OnDoaClaimChanged => new(Store, _clock, NullLogger<DoaClaimChangedHandler>.Instance);
 
         public async Task<IReadOnlyList<string>> StateAsync()
         {
@@ -57,25 +63,25 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private static Timestamp At(DateTimeOffset t) => Timestamp.FromDateTimeOffset(t);
 
     private static Delivery<Tables> Swap(string id, string request, string engineer, string removed) => new(id, EventTopics.PartInstalled, $"{id} {request} installed",
-        (t, tx) => t.Subscriber.OnPartInstalledAsync(new PartInstalled
+        (t, tx) => t.OnPartInstalled.HandleAsync(new PartInstalled
         {
             RequestId = request, CentreId = "C1", PartNumber = Part, EngineerId = engineer, SiteId = "SITE-1", TicketId = "T-" + request, EquipmentId = "EQ-7",
             InstalledSerial = "G-" + request, RemovedSerial = removed, DeliveredAt = At(Delivered), InstalledAt = At(Installed),
-        }, tx, None));
+        }, ReturnsDatabase.Inbox(tx), None));
 
     private static Delivery<Tables> Approval(string id, string claim, string serial) => new(id, EventTopics.DoaClaimApproved, $"{id} {claim} approved",
-        (t, tx) => t.Subscriber.OnDoaClaimApprovedAsync(new DoaClaimApproved
+        (t, tx) => t.OnDoaClaimApproved.HandleAsync(new DoaClaimApproved
         {
             ClaimId = claim, RequestId = "PR-" + claim, Serial = serial, CentreId = "C1", PartNumber = Part, SiteId = "SITE-1", TicketId = "T-" + claim,
             EngineerId = Engineer, ApprovedBy = "dm-1", ApprovedAt = At(Approved), ReplacementRequestId = "doa-" + claim,
-        }, tx, None));
+        }, ReturnsDatabase.Inbox(tx), None));
 
     private static Delivery<Tables> Shipment(string id, string request, string claim, string serial, DateTimeOffset at) => new(id, EventTopics.PartRequestShipped, $"{id} {request} shipped",
-        (t, tx) => t.Subscriber.OnPartRequestShippedAsync(new PartRequestShipped
+        (t, tx) => t.OnPartRequestShipped.HandleAsync(new PartRequestShipped
         {
             RequestId = request, CentreId = "C1", PartNumber = Part, Serials = { serial }, Quantity = 1, Carrier = "DHL", TrackingNo = "TRK-" + request,
             ShippedAt = At(at), EngineerId = Engineer, DoaClaimId = claim,
-        }, tx, None));
+        }, ReturnsDatabase.Inbox(tx), None));
 
     /// <summary>The engineer packs and ships the return (a command, not an event): possible only once the return is open.</summary>
     private static Delivery<Tables> PackAndShip(string id, string returnId, DateTimeOffset at, string openedBy) => new(id, "command", $"{id} {returnId} packed and shipped",
@@ -84,15 +90,15 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             var r = await t.Store.FindForUpdateAsync(tx, returnId, None) ?? throw new InvalidOperationException($"{returnId} is not open yet");
             r.Pack(Engineer, PackingFor(r), at);
             r.Ship(Engineer, "UPS", "TRK-" + returnId, at.AddHours(1));
-            await t.Store.SaveAsync(tx, r, None);
+            await ReturnChanges.SaveAsync(t.Store, tx, r, None);
         }, [openedBy]);
 
     private static Delivery<Tables> Receipt(string id, string returnId, string serial, DateTimeOffset at, string shippedBy, bool esd = true) => new(id, EventTopics.ReceiptSigned, $"{id} {returnId} received",
-        (t, tx) => t.Subscriber.OnReceiptSignedAsync(new ReceiptSigned
+        (t, tx) => t.OnReceiptSigned.HandleAsync(new ReceiptSigned
         {
             ReceiptId = "RC-" + id, Kind = "engineer-to-centre", Reference = returnId, CentreId = "C1", PartNumber = Part, Serials = { serial }, Quantity = 1,
             Faulty = true, SignedBy = "wh-1", SignedAt = At(at), HandedOverBy = Engineer, OuterIntact = true, EsdBagSealed = esd, Condition = "ok",
-        }, tx, None), [shippedBy]);
+        }, ReturnsDatabase.Inbox(tx), None), [shippedBy]);
 
     [Fact]
     public async Task Every_order_and_duplication_of_a_flow_ends_in_the_same_returns()
@@ -113,11 +119,11 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             PackAndShip("cmd-2", deadUnitReturn, Approved.AddDays(1), "ev-03"),
             Receipt("ev-09", deadUnitReturn, "S-DEAD-1", Approved.AddDays(3), "cmd-2"),
             // doa inspects the dead unit once returns told it the unit was received (its own return-changed "received").
-            new("ev-10", EventTopics.DoaClaimChanged, "ev-10 D-1 inspected", (t, tx) => t.Subscriber.OnDoaClaimChangedAsync(new DoaClaimChanged
+            new("ev-10", EventTopics.DoaClaimChanged, "ev-10 D-1 inspected", (t, tx) => t.OnDoaClaimChanged.HandleAsync(new DoaClaimChanged
             {
                 ClaimId = "D-1", Step = "inspected", State = "Inspected", Serial = "S-DEAD-1", CentreId = "C1", PartNumber = Part, By = "wh-2",
                 Result = "confirmed-doa", OccurredAt = At(Approved.AddDays(4)),
-            }, tx, None), ["ev-09"]),
+            }, ReturnsDatabase.Inbox(tx), None), ["ev-09"]),
             Receipt("ev-11", "PR-9", "S9", Approved.AddDays(1), "ev-07"), // a receipt of a request, not a return: not ours
         ];
         var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);

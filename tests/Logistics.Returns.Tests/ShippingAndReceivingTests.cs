@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.Returns.Domain;
 using Logistics.SharedKernel;
 using static Logistics.Returns.Tests.ReturnTestKit;

@@ -17,8 +17,8 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     {
         await using var db = await DatabaseAsync();
         var e = ReturnsDatabase.Installed();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(e, tx, None));
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(e, tx, None)); // republished under another event id
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(e, inbox, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(e, inbox, None)); // republished under another event id
 
         var r = await db.Store.FindAsync(ReturnIds.ForSwap(RequestId), None);
         Assert.NotNull(r);
@@ -34,14 +34,14 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task A_serial_with_a_return_still_open_does_not_get_a_second_one_until_it_is_closed()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed("PR-18"), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed("PR-18"), inbox, None));
         Assert.Null(await db.Store.FindAsync(ReturnIds.ForSwap("PR-18"), None));
 
         var first = ReturnIds.ForSwap(RequestId);
         await db.ChangeAsync(first, r => Received(r));
         await db.ChangeAsync(first, r => r.Inspect("wh-1", "no-fault-found", "A-01", null, PackedAt.AddDays(3)));
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed("PR-18"), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed("PR-18"), inbox, None));
         Assert.NotNull(await db.Store.FindAsync(ReturnIds.ForSwap("PR-18"), None));
     }
 
@@ -49,7 +49,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task A_malformed_swap_is_ignored_not_thrown()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(removed: ""), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(removed: ""), inbox, None));
         Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM returns"));
     }
 
@@ -57,12 +57,12 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task A_dead_units_deadline_moves_to_thirty_days_after_the_replacement_shipped()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnDoaClaimApprovedAsync(ReturnsDatabase.Approved(), tx, None));
+        await db.HandleAsync(inbox => db.OnDoaClaimApproved.HandleAsync(ReturnsDatabase.Approved(), inbox, None));
         var id = ReturnIds.ForDeadUnit(ClaimId);
         Assert.Equal(Approved.AddDays(30), (await db.Store.FindAsync(id, None))!.DueAt);
 
         var shipped = Approved.AddHours(6);
-        await db.HandleAsync(tx => db.Subscriber.OnPartRequestShippedAsync(ReturnsDatabase.ReplacementShipped(shipped), tx, None));
+        await db.HandleAsync(inbox => db.OnPartRequestShipped.HandleAsync(ReturnsDatabase.ReplacementShipped(shipped), inbox, None));
         var r = (await db.Store.FindAsync(id, None))!;
         Assert.Equal((shipped.AddDays(30), "SN-REPL", "F003", ClaimId), (r.DueAt, r.ReplacementSerial, r.ExpectedCategoryCode, r.DoaClaimId));
         Assert.Equal(["opened"], (await db.ChangesAsync()).Select(c => c.Step)); // the reschedule is not a published step
@@ -74,8 +74,8 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     {
         await using var db = await DatabaseAsync();
         var shipped = Approved.AddHours(6);
-        await db.HandleAsync(tx => db.Subscriber.OnPartRequestShippedAsync(ReturnsDatabase.ReplacementShipped(shipped), tx, None));
-        await db.HandleAsync(tx => db.Subscriber.OnDoaClaimApprovedAsync(ReturnsDatabase.Approved(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartRequestShipped.HandleAsync(ReturnsDatabase.ReplacementShipped(shipped), inbox, None));
+        await db.HandleAsync(inbox => db.OnDoaClaimApproved.HandleAsync(ReturnsDatabase.Approved(), inbox, None));
         var r = (await db.Store.FindAsync(ReturnIds.ForDeadUnit(ClaimId), None))!;
         Assert.Equal((shipped.AddDays(30), "SN-REPL"), (r.DueAt, r.ReplacementSerial));
         Assert.Equal(shipped.AddDays(30), (await db.ChangesAsync()).Single().DueAt.ToDateTimeOffset());
@@ -87,7 +87,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
         await using var db = await DatabaseAsync();
         var ordinary = ReturnsDatabase.ReplacementShipped(Approved);
         ordinary.DoaClaimId = "";
-        await db.HandleAsync(tx => db.Subscriber.OnPartRequestShippedAsync(ordinary, tx, None));
+        await db.HandleAsync(inbox => db.OnPartRequestShipped.HandleAsync(ordinary, inbox, None));
         Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM dead_unit_replacements"));
     }
 
@@ -95,11 +95,11 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task The_centres_receipt_receives_a_shipped_return_and_flags_a_broken_esd_bag()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
         var id = ReturnIds.ForSwap(RequestId);
         await db.ChangeAsync(id, r => Shipped(r));
         var receipt = ReturnsDatabase.Receipt(id, esd: false);
-        await db.HandleAsync(tx => db.Subscriber.OnReceiptSignedAsync(receipt, tx, None));
+        await db.HandleAsync(inbox => db.OnReceiptSigned.HandleAsync(receipt, inbox, None));
 
         var received = (await db.Store.FindAsync(id, None))!;
         Assert.Equal((ReturnState.Received, receipt.ReceiptId, true), (received.State, received.ReceiptId, received.EsdNonCompliant));
@@ -111,14 +111,14 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task Receipts_that_do_not_concern_a_shipped_return_are_ignored()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
         var id = ReturnIds.ForSwap(RequestId);
 
-        await db.HandleAsync(tx => db.Subscriber.OnReceiptSignedAsync(ReturnsDatabase.Receipt(id), tx, None)); // still Open
-        await db.HandleAsync(tx => db.Subscriber.OnReceiptSignedAsync(ReturnsDatabase.Receipt("RT-unknown"), tx, None));
+        await db.HandleAsync(inbox => db.OnReceiptSigned.HandleAsync(ReturnsDatabase.Receipt(id), inbox, None)); // still Open
+        await db.HandleAsync(inbox => db.OnReceiptSigned.HandleAsync(ReturnsDatabase.Receipt("RT-unknown"), inbox, None));
         await db.ChangeAsync(id, r => Shipped(r));
-        await db.HandleAsync(tx => db.Subscriber.OnReceiptSignedAsync(ReturnsDatabase.Receipt(id, kind: "centre-to-engineer"), tx, None));
-        await db.HandleAsync(tx => db.Subscriber.OnReceiptSignedAsync(ReturnsDatabase.Receipt(id, serial: "SN-OTHER"), tx, None));
+        await db.HandleAsync(inbox => db.OnReceiptSigned.HandleAsync(ReturnsDatabase.Receipt(id, kind: "centre-to-engineer"), inbox, None));
+        await db.HandleAsync(inbox => db.OnReceiptSigned.HandleAsync(ReturnsDatabase.Receipt(id, serial: "SN-OTHER"), inbox, None));
 
         Assert.Equal(ReturnState.Shipped, (await db.Store.FindAsync(id, None))!.State);
         Assert.Equal(["opened", "packed", "shipped"], (await db.ChangesAsync()).Select(c => c.Step));
@@ -128,7 +128,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task The_inspection_publishes_return_inspected_with_the_step()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
         var id = ReturnIds.ForSwap(RequestId);
         await db.ChangeAsync(id, r => Received(r));
         await db.ChangeAsync(id, r => r.Inspect("wh-2", "confirmed-fault", null, "dead", PackedAt.AddDays(3)));
@@ -144,7 +144,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task The_overdue_job_flags_each_deadline_exactly_once()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
         var job = db.Job();
 
         db.Clock.Now = Delivered.AddDays(10);
@@ -172,7 +172,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     {
         await using var db = await DatabaseAsync();
         for (var i = 0; i < 20; i++)
-            await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed($"PR-{i}", $"SN-{i}"), tx, None));
+            await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed($"PR-{i}", $"SN-{i}"), inbox, None));
         db.Clock.Now = Delivered.AddDays(11);
 
         var changed = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => db.Job().RunOnceAsync(None)));
@@ -189,7 +189,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task The_job_skips_a_return_someone_holds_and_takes_it_on_the_next_scan()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
         db.Clock.Now = Delivered.AddDays(11);
         var id = ReturnIds.ForSwap(RequestId);
 
@@ -206,7 +206,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
     public async Task A_received_return_is_never_flagged()
     {
         await using var db = await DatabaseAsync();
-        await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(ReturnsDatabase.Installed(), tx, None));
+        await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(ReturnsDatabase.Installed(), inbox, None));
         await db.ChangeAsync(ReturnIds.ForSwap(RequestId), r => Received(r));
         db.Clock.Now = Delivered.AddDays(60);
         Assert.Equal(0, await db.Job().RunOnceAsync(None));
@@ -220,7 +220,7 @@ public sealed class StoreAndEventsTests(TestPostgres postgres) : IClassFixture<T
         {
             var e = ReturnsDatabase.Installed($"PR-{i}", $"SN-{i}", i % 2 == 0 ? "eng-1" : "eng-2");
             e.DeliveredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(Delivered.AddDays(-i));
-            await db.HandleAsync(tx => db.Subscriber.OnPartInstalledAsync(e, tx, None));
+            await db.HandleAsync(inbox => db.OnPartInstalled.HandleAsync(e, inbox, None));
         }
         await db.ChangeAsync(ReturnIds.ForSwap("PR-2"), r => Packed(r));
 

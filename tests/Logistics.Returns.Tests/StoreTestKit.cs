@@ -4,7 +4,9 @@ using Logistics.Hosting.Data;
 using Logistics.Hosting.Messaging;
 using Logistics.Returns.Data;
 using Logistics.Returns.Events;
+using Logistics.Returns.Jobs;
 using Logistics.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -18,7 +20,7 @@ internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 }
 
-/// <summary>The returns schema (migrations applied) in a fresh database, with the store, subscriber and job over it.</summary>
+/// <summary>The returns schema (migrations applied) in a fresh database, with the store, handlers and job over it.</summary>
 internal sealed class ReturnsDatabase : IAsyncDisposable
 {
     private ReturnsDatabase(NpgsqlDataSource db, ManualClock clock, ReturnsSettings settings)
@@ -27,14 +29,20 @@ internal sealed class ReturnsDatabase : IAsyncDisposable
         Clock = clock;
         Settings = settings;
         Store = new ReturnStore(db);
-        Subscriber = new ReturnSubscriber(Store, settings, clock, NullLogger<ReturnSubscriber>.Instance);
+        OnPartInstalled = new PartInstalledHandler(Store, settings, clock, NullLogger<PartInstalledHandler>.Instance);
+        OnDoaClaimApproved = new DoaClaimApprovedHandler(Store, settings, clock, NullLogger<DoaClaimApprovedHandler>.Instance);
+        OnPartRequestShipped = new PartRequestShippedHandler(Store, settings, clock, NullLogger<PartRequestShippedHandler>.Instance);
+        OnReceiptSigned = new ReceiptSignedHandler(Store, clock, NullLogger<ReceiptSignedHandler>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
     public ManualClock Clock { get; }
     public ReturnsSettings Settings { get; }
     public ReturnStore Store { get; }
-    public ReturnSubscriber Subscriber { get; }
+    public PartInstalledHandler OnPartInstalled { get; }
+    public DoaClaimApprovedHandler OnDoaClaimApproved { get; }
+    public PartRequestShippedHandler OnPartRequestShipped { get; }
+    public ReceiptSignedHandler OnReceiptSigned { get; }
 
     public OverdueReturnsJob Job() => new(Db, Store, Settings, Clock, NullLogger<OverdueReturnsJob>.Instance);
 
@@ -48,21 +56,27 @@ internal sealed class ReturnsDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs a handler in its own transaction, as the inbox does.</summary>
-    public async Task HandleAsync(Func<NpgsqlTransaction, Task> handle)
+    public async Task HandleAsync(Func<InboxContext, Task> handle)
     {
         await using var conn = await Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await handle(tx);
+        await handle(Inbox(tx));
         await tx.CommitAsync();
     }
 
+    // The handlers take what they need in their constructors; the inbox's services are not asked.
+    private static readonly IServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
+
+    /// <summary>What the inbox hands a handler: the transaction (the event id is not read by the handlers).</summary>
+    public static InboxContext Inbox(NpgsqlTransaction tx) => new(Guid.NewGuid().ToString(), tx, NoServices);
+
     public async Task ChangeAsync(string returnId, Action<Domain.FaultyReturn> command)
     {
-        await HandleAsync(async tx =>
+        await HandleAsync(async inbox =>
         {
-            var r = await Store.FindForUpdateAsync(tx, returnId, CancellationToken.None) ?? throw new InvalidOperationException("no " + returnId);
+            var r = await Store.FindForUpdateAsync(inbox.Transaction, returnId, CancellationToken.None) ?? throw new InvalidOperationException("no " + returnId);
             command(r);
-            await Store.SaveAsync(tx, r, CancellationToken.None);
+            await ReturnChanges.SaveAsync(Store, inbox.Transaction, r, CancellationToken.None);
         });
     }
 

@@ -96,7 +96,9 @@ public sealed class CsvTests
     [Fact]
     public async Task Rows_in_memory_download_as_an_attachment_named_by_the_list_and_the_day()
     {
-        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        // The day is the app's clock's, in UTC: 23:30 in New York on the 1st is the 2nd.
+        var clock = new FixedClock(new DateTimeOffset(2026, 12, 1, 23, 30, 0, TimeSpan.FromHours(-5)));
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(clock).BuildServiceProvider() };
         http.Response.Body = new MemoryStream();
         var rows = Enumerable.Range(1, 1201).Select(i => new Row($"R-{i}", "ok", i));
 
@@ -104,7 +106,7 @@ public sealed class CsvTests
 
         Assert.Equal(200, http.Response.StatusCode);
         Assert.Equal("text/csv; charset=utf-8", http.Response.ContentType);
-        Assert.Equal($"attachment; filename=doa-rate-{DateTime.UtcNow:yyyy-MM-dd}.csv", http.Response.Headers.ContentDisposition.ToString());
+        Assert.Equal("attachment; filename=doa-rate-2026-12-02.csv", http.Response.Headers.ContentDisposition.ToString());
         var lines = Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray()).Split("\r\n");
         Assert.Equal(1201 + 2, lines.Length); // header, rows, and the empty text after the last CRLF
         Assert.Equal("R-1201,ok,1201", lines[^2]);
@@ -188,5 +190,10 @@ public sealed class CsvTests
     {
         await Task.Yield();
         yield return rows;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
     }
 }

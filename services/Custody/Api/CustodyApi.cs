@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
+using Logistics.Custody.Events;
 using Logistics.Custody.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
@@ -79,7 +80,7 @@ public sealed class CustodyApi(CustodyLedger ledger, AnomaliesTable anomalies, C
     public override Task<Anomaly> ResolveAnomaly(ResolveAnomalyRequest request, ServerCallContext context)
     {
         var resolution = Resolution.Create(request.AnomalyId, request.Note, Caller.From(context).UserId, clock.GetUtcNow());
-        return commands.RunAsync(context, request, async tx => ToProto(await AnomaliesTable.ResolveAsync(tx, resolution, context.CancellationToken)));
+        return commands.RunAsync(context, request, async tx => ToProto(await CustodyEvents.AnomalyResolvedAsync(tx, resolution, context.CancellationToken)));
     }
 
     private static int PageSize(int requested) =>

@@ -1,7 +1,4 @@
-using Google.Protobuf.WellKnownTypes;
 using Logistics.Custody.Domain;
-using Logistics.Events.V1;
-using Logistics.Hosting.Messaging;
 using Logistics.SharedKernel;
 using Npgsql;
 
@@ -14,7 +11,7 @@ public sealed record StoredAnomaly(long Seq, string AnomalyId, string Kind, stri
 /// <summary>The list filter on resolution.</summary>
 public enum AnomalyState { Any, Open, Resolved }
 
-/// <summary>The anomalies found, each recorded and published (CustodyAnomalyDetected, through the outbox) once.</summary>
+/// <summary>The anomalies found, each recorded once (and published by Events/CustodyEvents in the same transaction).</summary>
 public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
 {
     /// <summary>Records the anomaly unless it was found before; returns whether it is new.</summary>
@@ -32,21 +29,11 @@ public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
                 new() { Value = anomaly.Detail }, new() { Value = anomaly.Reference }, new() { Value = anomaly.EventId }, new() { Value = detectedAt },
             },
         };
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0) return false;
-        await Outbox.EnqueueAsync(tx, EventTopics.CustodyAnomalyDetected, new CustodyAnomalyDetected
-        {
-            AnomalyId = anomaly.AnomalyId,
-            Kind = anomaly.Kind.WireName(),
-            Serial = anomaly.Serial,
-            Detail = anomaly.Detail,
-            Reference = anomaly.Reference,
-            DetectedAt = Timestamp.FromDateTimeOffset(detectedAt),
-        }, ct);
-        return true;
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 
     /// <summary>
-    /// Records a resolution of a recorded anomaly and publishes CustodyAnomalyResolved, in the caller's transaction. The
+    /// Records a resolution of a recorded anomaly in the caller's transaction, and returns the anomaly resolved. The
     /// anomaly's row is locked first, so two supervisors resolving at once get one resolution and one refusal.
     /// </summary>
     public static async Task<StoredAnomaly> ResolveAsync(NpgsqlTransaction tx, AnomalyResolution resolution, CancellationToken ct)
@@ -67,15 +54,6 @@ public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
         {
             await insert.ExecuteNonQueryAsync(ct);
         }
-        await Outbox.EnqueueAsync(tx, EventTopics.CustodyAnomalyResolved, new CustodyAnomalyResolved
-        {
-            AnomalyId = anomaly.AnomalyId,
-            Kind = anomaly.Kind,
-            Serial = anomaly.Serial,
-            ResolvedBy = resolution.ResolvedBy,
-            Note = resolution.Note,
-            ResolvedAt = Timestamp.FromDateTimeOffset(resolution.ResolvedAt),
-        }, ct);
         return anomaly with { Resolution = resolution };
     }
 
@@ -83,28 +61,22 @@ public sealed class AnomaliesTable(NpgsqlDataSource dataSource)
     public const string Withdrawn = "custody";
 
     /// <summary>
-    /// Resolves, as <see cref="Withdrawn"/>, the serial's open chain breaks (those naming a custody event) that a replay of
-    /// its chain no longer finds: each was found against a state that an event arriving later put right. The anomaly stays
-    /// on record, since it was published; its resolution says why it no longer holds.
+    /// The serial's open chain breaks (those naming a custody event) other than <paramref name="stillFound"/>: those a replay
+    /// of its chain no longer finds.
     /// </summary>
-    public static async Task WithdrawChainBreaksAsync(NpgsqlTransaction tx, string serial, IReadOnlyList<string> stillFound, DateTimeOffset at, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> OpenChainBreaksOtherThanAsync(NpgsqlTransaction tx, string serial, IReadOnlyList<string> stillFound,
+        CancellationToken ct)
     {
         var stale = new List<string>();
-        await using (var cmd = new NpgsqlCommand(
+        await using var cmd = new NpgsqlCommand(
             """
             SELECT a.anomaly_id FROM anomalies a LEFT JOIN anomaly_resolutions r USING (anomaly_id)
             WHERE a.serial = $1 AND a.event_id <> '' AND r.anomaly_id IS NULL AND NOT (a.anomaly_id = ANY($2))
             ORDER BY a.seq
-            """, tx.Connection, tx) { Parameters = { new() { Value = serial }, new() { Value = stillFound.ToArray() } } })
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct)) stale.Add(reader.GetString(0));
-        }
-        foreach (var id in stale)
-        {
-            await ResolveAsync(tx, new AnomalyResolution(id, Withdrawn,
-                $"withdrawn: an event that arrived late put serial {serial}'s chain in business order, and this break is not in it", at), ct);
-        }
+            """, tx.Connection, tx) { Parameters = { new() { Value = serial }, new() { Value = stillFound.ToArray() } } };
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stale.Add(reader.GetString(0));
+        return stale;
     }
 
     private const string Columns =

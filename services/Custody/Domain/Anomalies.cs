@@ -1,8 +1,9 @@
+using Logistics.Events.V1;
 using Logistics.SharedKernel;
 
 namespace Logistics.Custody.Domain;
 
-/// <summary>Kinds of break in a chain of custody. Wire names: <see cref="AnomalyKinds"/>.</summary>
+/// <summary>Kinds of break in a chain of custody. Wire names: <see cref="CustodyAnomalyKinds"/>.</summary>
 public enum AnomalyKind
 {
     /// <summary>An event's "from" is not the party that held the serial at that point (invariant 3).</summary>
@@ -25,11 +26,11 @@ public static class AnomalyKinds
 {
     private static readonly Dictionary<AnomalyKind, string> Names = new()
     {
-        [AnomalyKind.HandoverFromNonHolder] = "handover-from-non-holder",
-        [AnomalyKind.SerialInTwoPlaces] = "serial-in-two-places",
-        [AnomalyKind.FaultyPartOverdue] = "faulty-part-overdue",
-        [AnomalyKind.SwapWithoutReturn] = "swap-without-return",
-        [AnomalyKind.PackagingNonCompliant] = "packaging-non-compliant",
+        [AnomalyKind.HandoverFromNonHolder] = CustodyAnomalyKinds.HandoverFromNonHolder,
+        [AnomalyKind.SerialInTwoPlaces] = CustodyAnomalyKinds.SerialInTwoPlaces,
+        [AnomalyKind.FaultyPartOverdue] = CustodyAnomalyKinds.FaultyPartOverdue,
+        [AnomalyKind.SwapWithoutReturn] = CustodyAnomalyKinds.SwapWithoutReturn,
+        [AnomalyKind.PackagingNonCompliant] = CustodyAnomalyKinds.PackagingNonCompliant,
     };
 
     public static string WireName(this AnomalyKind kind) => Names[kind];

@@ -41,20 +41,34 @@ public static class BusinessTime
 /// </summary>
 public static class CustodyTranslation
 {
+    /// <summary>The translation of any event custody follows; an event of another type is a wiring mistake.</summary>
+    public static Translation Of(Google.Protobuf.IMessage e, EventSource source) => e switch
+    {
+        StockMovementRecorded m => From(m, source),
+        PartRequestShipped m => From(m, source),
+        ReceiptSigned m => From(m, source),
+        PartInstalled m => From(m, source),
+        ReturnChanged m => From(m, source),
+        ReturnInspected m => From(m, source),
+        DoaClaimApproved m => From(m, source),
+        DoaClaimChanged m => From(m, source),
+        _ => throw new ArgumentException($"custody does not follow {e.Descriptor.FullName}", nameof(e)),
+    };
+
     public static Translation From(StockMovementRecorded e, EventSource source)
     {
         var at = source.When(e.OccurredAt);
         var serials = WellFormed(e.Serials);
         switch (e.Kind)
         {
-            case "goods-in":
+            case StockMovementKinds.GoodsIn:
                 return new Translation
                 {
                     Events = serials.Select(serial => Event(source, serial, e.PartNumber, at, BusinessStep.Receiving,
                         Parties.Supplier, "", Parties.Centre(e.CentreId), Locations.Centre(e.CentreId, e.Bin), Disposition.Available, "",
                         References.Movement(e.MovementId))).ToList(),
                 };
-            case "adjusted" when e.Serials.Count > 0:
+            case StockMovementKinds.Adjusted when e.Serials.Count > 0:
                 // The adjust script lists the serials added (found) first, then those removed (missing); the on-hand
                 // delta is added − removed, so the first (count + delta) / 2 were found.
                 var twiceFound = e.Serials.Count + e.DeltaOnHand;
@@ -70,16 +84,16 @@ public static class CustodyTranslation
                             Parties.Centre(e.CentreId), Locations.Centre(e.CentreId), Parties.Unknown, Locations.Unknown, Disposition.NonConformant, "", reference))
                         .ToList(),
                 };
-            case "lost-in-transit":
+            case StockMovementKinds.LostInTransit:
                 // Written off after a lost-in-transit investigation: the carrier had it last; now nobody has it.
                 return new Translation
                 {
                     Events = serials.Select(serial => Event(source, serial, e.PartNumber, at, BusinessStep.LossWriteOff,
                         Parties.Carrier, "", Parties.Lost, Locations.Lost, Disposition.Lost, "", References.Request(e.Reference))).ToList(),
                 };
-            case "sent-to-repair" or "returned-to-supplier" or "written-off" or "repaired-in" or "repaired-to-stock" or "repair-failed":
+            case StockMovementKinds.SentToRepair or StockMovementKinds.ReturnedToSupplier or StockMovementKinds.WrittenOff or StockMovementKinds.RepairedIn or StockMovementKinds.RepairedToStock or StockMovementKinds.RepairFailed:
                 return Disposed(e, source, at, serials);
-            case "transfer-shipped" or "transfer-received":
+            case StockMovementKinds.TransferShipped or StockMovementKinds.TransferReceived:
                 return Transferred(e, source, at, serials);
             default:
                 return Translation.Nothing;
@@ -100,11 +114,11 @@ public static class CustodyTranslation
         var shipped = Locations.InTransit(e.Carrier, e.TrackingNumber);
         (BusinessStep Step, string From, string FromLocation, string To, string ToLocation, Disposition Disposition, string Packaging) step = e.Kind switch
         {
-            "sent-to-repair" => (BusinessStep.Shipping, centre, here, counterparty, shipped, Disposition.InProgress, Packaging.EsdBagSealed),
-            "returned-to-supplier" => (BusinessStep.Shipping, centre, here, counterparty, shipped, Disposition.Returned, Packaging.EsdBagSealed),
-            "written-off" => (BusinessStep.Destroying, centre, here, centre, here, Disposition.Destroyed, ""),
-            "repaired-in" => (BusinessStep.Receiving, counterparty, "", centre, here, Disposition.InProgress, ""),
-            "repaired-to-stock" => (BusinessStep.Repairing, centre, here, centre, Locations.Centre(e.CentreId, e.Bin), Disposition.Available, ""),
+            StockMovementKinds.SentToRepair => (BusinessStep.Shipping, centre, here, counterparty, shipped, Disposition.InProgress, Packaging.EsdBagSealed),
+            StockMovementKinds.ReturnedToSupplier => (BusinessStep.Shipping, centre, here, counterparty, shipped, Disposition.Returned, Packaging.EsdBagSealed),
+            StockMovementKinds.WrittenOff => (BusinessStep.Destroying, centre, here, centre, here, Disposition.Destroyed, ""),
+            StockMovementKinds.RepairedIn => (BusinessStep.Receiving, counterparty, "", centre, here, Disposition.InProgress, ""),
+            StockMovementKinds.RepairedToStock => (BusinessStep.Repairing, centre, here, centre, Locations.Centre(e.CentreId, e.Bin), Disposition.Available, ""),
             _ => (BusinessStep.Inspecting, centre, here, centre, here, Disposition.Damaged, ""),
         };
         return new Translation
@@ -126,7 +140,7 @@ public static class CustodyTranslation
         var reference = References.Transfer(e.Reference);
         return new Translation
         {
-            Events = serials.Select(serial => e.Kind == "transfer-shipped"
+            Events = serials.Select(serial => e.Kind == StockMovementKinds.TransferShipped
                 ? Event(source, serial, e.PartNumber, at, BusinessStep.Shipping, here, Locations.Centre(e.CentreId), other,
                     Locations.InTransit(e.Carrier, e.TrackingNumber), Disposition.InTransit, Packaging.EsdBagSealed, reference)
                 : Event(source, serial, e.PartNumber, at, BusinessStep.Receiving, other, "", here,
@@ -163,13 +177,13 @@ public static class CustodyTranslation
         var anomalies = new List<DetectedAnomaly>();
         switch (e.Kind)
         {
-            case "centre-to-engineer" or "carrier-to-site":
-                from = e.Kind == "carrier-to-site" ? Parties.Carrier : Parties.Centre(e.CentreId);
+            case ReceiptKinds.CentreToEngineer or ReceiptKinds.CarrierToSite:
+                from = e.Kind == ReceiptKinds.CarrierToSite ? Parties.Carrier : Parties.Centre(e.CentreId);
                 to = Parties.Engineer(e.SignedBy);
                 toLocation = Locations.Site(e.SiteId);
                 disposition = e.FlaggedForDoa ? Disposition.Damaged : Disposition.Available;
                 break;
-            case "engineer-to-centre":
+            case ReceiptKinds.EngineerToCentre:
                 from = Parties.Engineer(e.HandedOverBy);
                 to = Parties.Centre(e.CentreId);
                 toLocation = Locations.Centre(e.CentreId);
@@ -234,12 +248,12 @@ public static class CustodyTranslation
         var engineer = Parties.Engineer(e.EngineerId);
         return e.Step switch
         {
-            "opened" => new Translation { ReturnsOpened = [new ReturnOpened(e.Serial, e.RequestId, at)] },
-            "packed" => One(Event(source, e.Serial, e.PartNumber, at, BusinessStep.Packing,
+            ReturnSteps.Opened => new Translation { ReturnsOpened = [new ReturnOpened(e.Serial, e.RequestId, at)] },
+            ReturnSteps.Packed => One(Event(source, e.Serial, e.PartNumber, at, BusinessStep.Packing,
                 engineer, "", engineer, Locations.Site(e.SiteId), null, Packaging.InGoodPartPackagingSealed, reference)),
-            "shipped" => One(Event(source, e.Serial, e.PartNumber, at, BusinessStep.Shipping,
+            ReturnSteps.Shipped => One(Event(source, e.Serial, e.PartNumber, at, BusinessStep.Shipping,
                 engineer, Locations.Site(e.SiteId), Parties.Centre(e.CentreId), Locations.InTransit(e.Carrier, e.TrackingNo), Disposition.Returned, "", reference)),
-            "overdue" or "escalated" or "unreturned" => new Translation
+            ReturnSteps.Overdue or ReturnSteps.Escalated or ReturnSteps.Unreturned => new Translation
             {
                 Anomalies =
                 [
@@ -260,9 +274,9 @@ public static class CustodyTranslation
         if (e.DoaClaimId != "" || !Serials.IsWellFormed(e.Serial)) return Translation.Nothing;
         (Disposition disposition, string location)? outcome = e.Result switch
         {
-            "confirmed-fault" => (Disposition.Damaged, Locations.Centre(e.CentreId)),
-            "no-fault-found" => (Disposition.Available, Locations.Centre(e.CentreId, e.Bin)),
-            "damaged-in-transit" => (Disposition.Destroyed, Locations.Centre(e.CentreId)),
+            ReturnInspectionResults.ConfirmedFault => (Disposition.Damaged, Locations.Centre(e.CentreId)),
+            ReturnInspectionResults.NoFaultFound => (Disposition.Available, Locations.Centre(e.CentreId, e.Bin)),
+            ReturnInspectionResults.DamagedInTransit => (Disposition.Destroyed, Locations.Centre(e.CentreId)),
             _ => null,
         };
         if (outcome is not { } o) return Translation.Nothing;
@@ -284,11 +298,11 @@ public static class CustodyTranslation
 
     public static Translation From(DoaClaimChanged e, EventSource source)
     {
-        if (e.Step != "inspected" || !Serials.IsWellFormed(e.Serial)) return Translation.Nothing;
+        if (e.Step != DoaClaimSteps.Inspected || !Serials.IsWellFormed(e.Serial)) return Translation.Nothing;
         Disposition? disposition = e.Result switch
         {
-            "confirmed-doa" => Disposition.Damaged,
-            "no-fault-found" => Disposition.Available,
+            DoaInspectionResults.ConfirmedDoa => Disposition.Damaged,
+            DoaInspectionResults.NoFaultFound => Disposition.Available,
             _ => null,
         };
         if (disposition is null) return Translation.Nothing;

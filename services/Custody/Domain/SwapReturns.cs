@@ -1,18 +1,8 @@
 namespace Logistics.Custody.Domain;
 
-/// <summary>Settings of custody's own checks (config section <c>Custody</c>).</summary>
-public sealed class CustodyPolicy
-{
-    /// <summary>How long after a swap its faulty part's return may take to be opened before the swap is flagged.</summary>
-    public TimeSpan ReturnOpenGrace { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>How often swaps still waiting for their return are checked.</summary>
-    public TimeSpan ReturnCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
-}
-
 /// <summary>
 /// Invariant 4: every faulty serial a swap removed has a return. Returns opens it on the same part-installed event,
-/// so a swap whose return is still not opened <see cref="CustodyPolicy.ReturnOpenGrace"/> after the swap is a break.
+/// so a swap whose return is still not opened a grace period (setting <c>Custody:ReturnOpenGrace</c>) after the swap is a break.
 /// </summary>
 public static class SwapReturns
 {

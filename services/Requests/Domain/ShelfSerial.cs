@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.SharedKernel;
 
 namespace Logistics.Requests.Domain;
@@ -58,11 +59,11 @@ public static class StockMovementSerials
         ArgumentNullException.ThrowIfNull(serials);
         switch (kind)
         {
-            case "goods-in" or "to-stock":
+            case StockMovementKinds.GoodsIn or StockMovementKinds.ToStock:
                 return serials.Select(s => new SerialPlacement(s, true)).ToList();
-            case "shipped" or "faulty-in" or "quarantined" or "scrapped":
+            case StockMovementKinds.Shipped or StockMovementKinds.FaultyIn or StockMovementKinds.Quarantined or StockMovementKinds.Scrapped:
                 return serials.Select(s => new SerialPlacement(s, false)).ToList();
-            case "adjusted":
+            case StockMovementKinds.Adjusted:
                 var added = serials.Count + deltaOnHand;
                 // A count that does not fit the rule is not a serial adjustment we understand: say nothing rather than guess.
                 if (added < 0 || added % 2 != 0 || added / 2 > serials.Count) return [];

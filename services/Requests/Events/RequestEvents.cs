@@ -72,7 +72,7 @@ public static class RequestEvents
             CentreId = r.CentreId,
             EngineerId = r.EngineerId,
             PartNumber = r.PartNumber,
-            State = r.State == RequestState.Reserved ? "reserved" : "backordered",
+            State = r.State == RequestState.Reserved ? ReservationOutcomes.Reserved : ReservationOutcomes.Backordered,
             ChangedAt = Timestamp.FromDateTimeOffset(LastMoveTo(r, r.State)),
         }, ct);
 

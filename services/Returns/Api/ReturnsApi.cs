@@ -4,6 +4,7 @@ using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
+using Logistics.Returns.Events;
 using Logistics.Returns.V1;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
@@ -88,7 +89,7 @@ public sealed partial class ReturnsApi(Commands commands, ReturnStore store, Ret
             var ct = context.CancellationToken;
             var r = await store.FindForUpdateAsync(tx, returnId, ct) ?? throw NotFound(returnId);
             command(r);
-            await store.SaveAsync(tx, r, ct);
+            await ReturnChanges.SaveAsync(store, tx, r, ct);
             return ToProto(r);
         });
 

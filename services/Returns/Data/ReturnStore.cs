@@ -3,10 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Logistics.Events.V1;
-using Logistics.Hosting.Messaging;
 using Logistics.Returns.Domain;
-using Logistics.Returns.Events;
 using Logistics.SharedKernel;
 using Npgsql;
 using NpgsqlTypes;
@@ -44,7 +41,7 @@ public sealed record ReturnCursor(DateTimeOffset DueAt, string ReturnId)
 /// <summary>
 /// Faulty-part returns in Postgres: one row per return, the domain's snapshot as a jsonb document beside the columns the
 /// lists and the overdue job use. Changing a return is load-for-update, domain command, <see cref="SaveAsync"/> in one
-/// transaction; the save publishes every new step through the outbox in that same transaction.
+/// transaction, in which the caller publishes the new steps too (Events/ReturnEvents).
 /// </summary>
 public sealed class ReturnStore(NpgsqlDataSource dataSource)
 {
@@ -75,7 +72,7 @@ public sealed class ReturnStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Inserts a newly opened return and publishes its "opened" step. Returns false, writing nothing, when the return exists
+    /// Inserts a newly opened return. Returns false, writing nothing, when the return exists
     /// already (a redelivery) or the serial already has a return that is not closed.
     /// </summary>
     public async Task<bool> InsertAsync(NpgsqlTransaction tx, FaultyReturn r, CancellationToken ct)
@@ -96,12 +93,10 @@ public sealed class ReturnStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = r.PartNumber });
         cmd.Parameters.Add(new() { Value = r.Serial });
         AddMutable(cmd, r);
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0) return false;
-        await PublishAsync(tx, r, ct);
-        return true;
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 
-    /// <summary>Writes a changed return and publishes its new steps (ReturnChanged each, ReturnInspected for an inspection).</summary>
+    /// <summary>Writes a changed return.</summary>
     public async Task SaveAsync(NpgsqlTransaction tx, FaultyReturn r, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
@@ -113,7 +108,6 @@ public sealed class ReturnStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = r.ReturnId });
         AddMutable(cmd, r);
         if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"return {r.ReturnId} was not there to save");
-        await PublishAsync(tx, r, ct);
     }
 
     /// <summary>A page of returns, oldest due first (then by id).</summary>
@@ -207,15 +201,5 @@ public sealed class ReturnStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = r.Escalated });
         cmd.Parameters.Add(new() { Value = r.Unreturned });
         cmd.Parameters.Add(new() { Value = Serialize(r), NpgsqlDbType = NpgsqlDbType.Jsonb });
-    }
-
-    private static async Task PublishAsync(NpgsqlTransaction tx, FaultyReturn r, CancellationToken ct)
-    {
-        foreach (var step in r.NewSteps.Where(s => ReturnSteps.IsPublished(s.Step)))
-        {
-            await Outbox.EnqueueAsync(tx, EventTopics.ReturnChanged, ReturnEvents.Changed(r, step), ct);
-            if (step.Step == ReturnSteps.Inspected)
-                await Outbox.EnqueueAsync(tx, EventTopics.ReturnInspected, ReturnEvents.Inspected(r), ct);
-        }
     }
 }

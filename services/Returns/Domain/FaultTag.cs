@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.SharedKernel;
 
 namespace Logistics.Returns.Domain;
@@ -34,9 +35,9 @@ public static class ReturnCodes
 
     private static readonly Dictionary<string, InspectionResult> Results = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["confirmed-fault"] = InspectionResult.ConfirmedFault,
-        ["no-fault-found"] = InspectionResult.NoFaultFound,
-        ["damaged-in-transit"] = InspectionResult.DamagedInTransit,
+        [ReturnInspectionResults.ConfirmedFault] = InspectionResult.ConfirmedFault,
+        [ReturnInspectionResults.NoFaultFound] = InspectionResult.NoFaultFound,
+        [ReturnInspectionResults.DamagedInTransit] = InspectionResult.DamagedInTransit,
     };
 
     /// <summary>The category code a return's tag must carry: F006 for a swap, F003 for a DOA dead unit.</summary>

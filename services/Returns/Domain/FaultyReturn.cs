@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.SharedKernel;
 
 namespace Logistics.Returns.Domain;
@@ -194,7 +195,7 @@ public sealed class FaultyReturn
         // The history is in time order: a late shipment goes before the steps that happened after it.
         var place = _s.History.TakeWhile(h => h.At <= shippedAt).Count();
         var stateThen = place == 0 ? State : _s.History[place - 1].State;
-        var step = new ReturnStep(ReturnSteps.Rescheduled, stateThen, ReturnActors.System, shippedAt, $"replacement shipped; due {due:u}");
+        var step = new ReturnStep(ReturnHistorySteps.Rescheduled, stateThen, ReturnActors.System, shippedAt, $"replacement shipped; due {due:u}");
         if (place < _savedSteps + _insertedAmongSaved) _insertedAmongSaved++;
         _s = _s with { History = [.. _s.History.Take(place), step, .. _s.History.Skip(place)] };
         return true;
@@ -285,7 +286,7 @@ public sealed class FaultyReturn
         };
         Record(ReturnSteps.Inspected, by, at, outcome.Code() + (shelf.Length > 0 ? $" into bin {shelf}" : ""));
         _s = _s with { State = ReturnState.Closed };
-        Record(ReturnSteps.Closed, by, at);
+        Record(ReturnHistorySteps.Closed, by, at);
     }
 
     /// <summary>
@@ -299,15 +300,15 @@ public sealed class FaultyReturn
             throw new RuleViolationException($"return {ReturnId} is {State}; the DOA inspection can close it only once the centre has received it");
         var outcome = claimResult switch
         {
-            "confirmed-doa" => Domain.InspectionResult.ConfirmedFault,
-            "no-fault-found" => Domain.InspectionResult.NoFaultFound,
+            DoaInspectionResults.ConfirmedDoa => Domain.InspectionResult.ConfirmedFault,
+            DoaInspectionResults.NoFaultFound => Domain.InspectionResult.NoFaultFound,
             _ => throw new InvalidFieldException("result", $"'{claimResult}' is not a DOA inspection result (confirmed-doa, no-fault-found)"),
         };
         var by = Require.Text(inspectorId, "inspected_by");
         _s = _s with { InspectionResult = outcome, InspectedBy = by, InspectedAt = at, State = ReturnState.Inspected };
         Record(ReturnSteps.Inspected, by, at, $"{claimResult} on DOA claim {DoaClaimId}");
         _s = _s with { State = ReturnState.Closed };
-        Record(ReturnSteps.Closed, by, at);
+        Record(ReturnHistorySteps.Closed, by, at);
         return true;
     }
 

@@ -48,22 +48,16 @@ public enum InspectionResult
     DamagedInTransit,
 }
 
-/// <summary>The steps of a return as published on ReturnChanged (and kept in <see cref="FaultyReturn.History"/>).</summary>
-public static class ReturnSteps
+/// <summary>
+/// Steps kept in a return's history only (the published ones are <see cref="Logistics.Events.V1.ReturnSteps"/>, on the
+/// wire as ReturnChanged.step).
+/// </summary>
+public static class ReturnHistorySteps
 {
-    public const string Opened = "opened";
-    public const string Packed = "packed";
-    public const string Shipped = "shipped";
-    public const string Received = "received";
-    public const string Overdue = "overdue";
-    public const string Escalated = "escalated";
-    public const string Unreturned = "unreturned";
-    public const string Inspected = "inspected";
-
-    /// <summary>Kept in the history only: the inspection closes the return in the same command (ReturnChanged says "inspected").</summary>
+    /// <summary>The inspection closes the return in the same command (ReturnChanged says "inspected").</summary>
     public const string Closed = "closed";
 
-    /// <summary>A dead unit's deadline restarted from the replacement's shipment (history only).</summary>
+    /// <summary>A dead unit's deadline restarted from the replacement's shipment.</summary>
     public const string Rescheduled = "rescheduled";
 
     /// <summary>Whether a step goes out as a ReturnChanged event.</summary>

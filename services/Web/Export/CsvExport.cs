@@ -29,7 +29,7 @@ public sealed class CsvExport<T>(string name, IReadOnlyList<CsvColumn<T>> column
             catch (Exception e) when (e is OperationCanceledException or RpcException && ct.IsCancellationRequested) { return; }
 
             http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = CsvExports.FileName(name) }.ToString();
+            http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = CsvExports.FileName(name, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()) }.ToString();
             http.Response.Headers.CacheControl = "no-store";
             long read = 0; // rows read from the service so far
             async IAsyncEnumerable<IReadOnlyList<T>> Counted(IAsyncEnumerable<IReadOnlyList<T>> source)
@@ -86,8 +86,8 @@ public static class CsvExports
     public static IResult Rows<T>(string name, IReadOnlyList<CsvColumn<T>> columns, IEnumerable<T> rows) =>
         new CsvExport<T>(name, columns, _ => Pages(rows));
 
-    /// <summary>"{list}-{yyyy-MM-dd}.csv", the day in UTC.</summary>
-    public static string FileName(string name) => $"{name}-{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
+    /// <summary>"{list}-{yyyy-MM-dd}.csv", the day of <paramref name="now"/> in UTC.</summary>
+    public static string FileName(string name, DateTimeOffset now) => $"{name}-{now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
 
     /// <summary>A refused first read, as the HTTP answer the service's REST route would give, with its message.</summary>
     public static IResult Refused(RpcException e)

@@ -34,10 +34,10 @@ public static partial class ExportLists
     }
 
     public static void MapCsvExports(this WebApplication app) =>
-        app.MapGet(Route, (HttpContext http, string list, GrpcChannel channel) =>
+        app.MapGet(Route, (HttpContext http, string list, GrpcChannel channel, TimeProvider clock) =>
         {
             if (Session.From(http.User) is not { } session) return Results.Unauthorized();
-            var calls = new ExportCalls(channel, session.Token);
+            var calls = new ExportCalls(channel, session.Token, clock);
             var filters = new ExportFilters(http.Request.Query);
             try
             {
@@ -264,7 +264,7 @@ public sealed class ExportFilters(IQueryCollection query)
 }
 
 /// <summary>The list calls of one export, with the user's token; a call the gateway's rate limit refuses waits and is sent again.</summary>
-public sealed class ExportCalls(GrpcChannel channel, string token)
+public sealed class ExportCalls(GrpcChannel channel, string token, TimeProvider clock)
 {
     public GrpcChannel Channel => channel;
 
@@ -291,7 +291,7 @@ public sealed class ExportCalls(GrpcChannel channel, string token)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var options = new CallOptions(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(30), ct);
+            var options = new CallOptions(new Metadata { { "authorization", "Bearer " + token } }, clock.GetUtcNow().UtcDateTime.AddSeconds(30), ct);
             try { return await call(options); }
             catch (RpcException e) when (!ct.IsCancellationRequested && WorthAnotherTry(e.StatusCode, attempt))
             {

@@ -16,11 +16,11 @@ public static class EvidenceFiles
         $"/doa-claims/{Uri.EscapeDataString(claimId)}/evidence/{Uri.EscapeDataString(evidenceId)}" + (download ? "?download=true" : "");
 
     public static void MapEvidenceFiles(this WebApplication app) =>
-        app.MapGet("/doa-claims/{claimId}/evidence/{evidenceId}", async (HttpContext http, string claimId, string evidenceId, bool? download, GrpcChannel channel) =>
+        app.MapGet("/doa-claims/{claimId}/evidence/{evidenceId}", async (HttpContext http, string claimId, string evidenceId, bool? download, GrpcChannel channel, TimeProvider clock) =>
         {
             if (Session.From(http.User) is not { } session) return Results.Unauthorized();
             var client = new DoaClaimsService.DoaClaimsServiceClient(channel);
-            var options = new CallOptions(new Metadata { { "authorization", "Bearer " + session.Token } }, DateTime.UtcNow.AddSeconds(30),
+            var options = new CallOptions(new Metadata { { "authorization", "Bearer " + session.Token } }, clock.GetUtcNow().UtcDateTime.AddSeconds(30),
                 http.RequestAborted);
             try
             {

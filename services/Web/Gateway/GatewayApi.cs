@@ -17,7 +17,7 @@ namespace Logistics.Web.Gateway;
 /// The services, reached through the gateway's gRPC port with the signed-in user's token. One channel for the app;
 /// the clients are generated from the same protos the services serve, so a changed API breaks the build, not a screen.
 /// </summary>
-public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider auth)
+public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider auth, TimeProvider clock)
 {
     private Session? _session;
 
@@ -52,7 +52,7 @@ public sealed class GatewayApi(GrpcChannel channel, AuthenticationStateProvider 
 
     /// <summary>Options for a read: the user's token.</summary>
     public async Task<CallOptions> ReadAsync() =>
-        new(new Metadata { { "authorization", "Bearer " + (await SessionAsync()).Token } }, deadline: DateTime.UtcNow.AddSeconds(15));
+        new(new Metadata { { "authorization", "Bearer " + (await SessionAsync()).Token } }, deadline: clock.GetUtcNow().UtcDateTime.AddSeconds(15));
 
     /// <summary>Options for a command: the token and a new idempotency key (one per press of the button).</summary>
     public async Task<CallOptions> WriteAsync()

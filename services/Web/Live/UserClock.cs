@@ -2,9 +2,12 @@ using System.Globalization;
 
 namespace Logistics.Web.Live;
 
-/// <summary>The user's time zone (from the browser, once the circuit starts) and how the console writes times.</summary>
-public sealed class UserClock
+/// <summary>The user's time zone (from the browser, once the circuit starts), now, and how the console writes times.</summary>
+public sealed class UserClock(TimeProvider clock)
 {
+    /// <summary>Now, on the app's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
 
     public void Use(string? ianaId)

@@ -1,8 +1,10 @@
 using Logistics.Hosting.Jobs;
-using Npgsql;
+using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
+using Logistics.Returns.Events;
+using Npgsql;
 
-namespace Logistics.Returns.Data;
+namespace Logistics.Returns.Jobs;
 
 /// <summary>
 /// Every <see cref="ReturnsSettings.OverdueScanInterval"/>, raises the deadline flags of returns not yet received
@@ -38,7 +40,7 @@ public sealed class OverdueReturnsJob(
             if (r is null) continue; // another replica or a command holds it: the next scan looks again
             var steps = r.MarkDeadlinesPassed(now);
             if (steps.Count == 0) continue;
-            await store.SaveAsync(tx, r, ct);
+            await ReturnChanges.SaveAsync(store, tx, r, ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Return {ReturnId} of engineer {EngineerId} (due {DueAt:u}): {Steps}", r.ReturnId, r.EngineerId, r.DueAt, string.Join(", ", steps));
             changed++;

@@ -11,24 +11,20 @@ namespace Logistics.Requests.Events;
 /// transaction. An answer for a request that is not ours (a manual reservation), for another centre, or that no
 /// longer applies (late, repeated, after a cancel) changes nothing, so the order answers arrive in does not matter.
 /// </summary>
-public static class ReservationSubscriber
+public sealed class StockReservationChangedHandler(PartRequestStore requests, TimeProvider clock) : IIntegrationEventHandler<StockReservationChanged>
 {
-    public static void MapReservationEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<StockReservationChanged>(EventTopics.StockReservationChanged, OnStockReservationChangedAsync);
-
-    public static async Task OnStockReservationChangedAsync(StockReservationChanged e, InboxContext inbox, CancellationToken ct)
+    public async Task HandleAsync(StockReservationChanged e, InboxContext inbox, CancellationToken ct)
     {
         ReservationOutcome? outcome = e.State switch
         {
-            "reserved" => ReservationOutcome.Reserved,
-            "backordered" => ReservationOutcome.Backordered,
+            ReservationOutcomes.Reserved => ReservationOutcome.Reserved,
+            ReservationOutcomes.Backordered => ReservationOutcome.Backordered,
             _ => null, // a release answers a cancel the request already recorded
         };
         if (outcome is null || string.IsNullOrEmpty(e.Reference)) return;
-        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
         var request = await requests.FindForUpdateAsync(inbox.Transaction, e.Reference, ct);
         if (request is null || request.CentreId != e.CentreId || !request.AwaitsReservation(outcome.Value)) return;
-        request.RecordReservation(outcome.Value, EventTime.Of(e.OccurredAt, inbox));
+        request.RecordReservation(outcome.Value, EventTime.Of(e.OccurredAt, clock));
         await requests.UpdateAsync(inbox.Transaction, request, ct);
         await RequestEvents.ReservationChangedAsync(inbox.Transaction, request, ct);
     }

@@ -12,15 +12,12 @@ namespace Logistics.Requests.Events;
 /// request. A claim that already has its replacement is ignored. The request the dead unit came with is recorded as
 /// one a DOA claim concerns, which delivery managers may read.
 /// </summary>
-public static class DoaSubscriber
+public sealed class DoaClaimApprovedHandler(PartRequestStore requests, RequestPolicy policy, TimeProvider clock)
+    : IIntegrationEventHandler<DoaClaimApproved>
 {
-    public static void MapDoaEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<DoaClaimApproved>(EventTopics.DoaClaimApproved, OnDoaClaimApprovedAsync);
-
-    public static async Task OnDoaClaimApprovedAsync(DoaClaimApproved e, InboxContext inbox, CancellationToken ct)
+    public async Task HandleAsync(DoaClaimApproved e, InboxContext inbox, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(e.ClaimId)) return;
-        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
         var tx = inbox.Transaction;
         var requestId = string.IsNullOrEmpty(e.ReplacementRequestId) ? "doa-" + e.ClaimId : e.ReplacementRequestId;
         await tx.LockAsync("doa-claim:" + e.ClaimId, ct);
@@ -34,7 +31,7 @@ public static class DoaSubscriber
             requestId, e.ClaimId,
             Or(e.TicketId, original?.TicketId), Or(e.SiteId, original?.SiteId), Or(e.CentreId, original?.CentreId),
             Or(e.PartNumber, original?.PartNumber), Or(e.EngineerId, original?.EngineerId), e.Serial,
-            e.ApprovedBy, EventTime.Of(e.ApprovedAt, inbox), inbox.Services.GetRequiredService<RequestPolicy>());
+            e.ApprovedBy, EventTime.Of(e.ApprovedAt, clock), policy);
         await requests.InsertAsync(tx, replacement, ct);
         await RequestEvents.ApprovedAsync(tx, replacement, ct);
     }

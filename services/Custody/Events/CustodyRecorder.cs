@@ -1,14 +1,15 @@
+using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
 using Npgsql;
 
-namespace Logistics.Custody.Data;
+namespace Logistics.Custody.Events;
 
 /// <summary>
 /// Writes what an integration event means for custody, inside the inbox transaction that handles it:
 /// each serial is locked (in serial order, so two events never deadlock), each new custody event gets the serial's
 /// next sequence and is appended, and the serial's state moves on. An event that comes last in business order is
 /// applied to the stored state; one that arrives late (earlier than the latest), a correction, or an event a stored
-/// correction already names makes the serial's chain replay from its events. Anomalies are recorded once each.
+/// correction already names makes the serial's chain replay from its events. Anomalies are recorded and published once each.
 /// </summary>
 public sealed class CustodyRecorder(TimeProvider clock)
 {
@@ -28,11 +29,11 @@ public sealed class CustodyRecorder(TimeProvider clock)
             foreach (var claim in translation.PresenceClaims.Where(p => p.Serial == serial))
             {
                 if (SerialChain.CheckPresence(row?.State, claim.Serial, claim.Party, claim.Location, claim.Reference) is { } anomaly)
-                    await AnomaliesTable.RecordAsync(tx, anomaly, now, ct);
+                    await CustodyEvents.AnomalyDetectedAsync(tx, anomaly, now, ct);
             }
         }
 
-        foreach (var anomaly in translation.Anomalies) await AnomaliesTable.RecordAsync(tx, anomaly, now, ct);
+        foreach (var anomaly in translation.Anomalies) await CustodyEvents.AnomalyDetectedAsync(tx, anomaly, now, ct);
         foreach (var pair in translation.Pairs) await CustodyLinks.AddPairAsync(tx, pair, ct);
         foreach (var unit in translation.DoaDeadUnits) await CustodyLinks.AddDoaUnitAsync(tx, unit, dead: true, ct);
         foreach (var unit in translation.DoaReplacements) await CustodyLinks.AddDoaUnitAsync(tx, unit, dead: false, ct);
@@ -65,13 +66,13 @@ public sealed class CustodyRecorder(TimeProvider clock)
             anomalies = chain.Anomalies; // those found before are recognised by their id
             // A break found while an earlier event was still missing may be gone now that the chain is in business
             // order: it is withdrawn, so the open anomalies are the same whatever order the events came in.
-            await AnomaliesTable.WithdrawChainBreaksAsync(tx, e.Serial, anomalies.Select(a => a.AnomalyId).ToList(), now, ct);
+            await CustodyEvents.ChainBreaksWithdrawnAsync(tx, e.Serial, anomalies.Select(a => a.AnomalyId).ToList(), now, ct);
         }
 
         var next = new SerialRow(state, stored.Sequence + 1,
             row is null || stored.OccurredAt > row.LastEventAt ? stored.OccurredAt : row.LastEventAt, (row?.Events ?? 0) + 1);
         await CustodyLedger.SaveSerialAsync(tx, next, ct);
-        foreach (var anomaly in anomalies) await AnomaliesTable.RecordAsync(tx, anomaly, now, ct);
+        foreach (var anomaly in anomalies) await CustodyEvents.AnomalyDetectedAsync(tx, anomaly, now, ct);
         return next;
     }
 }

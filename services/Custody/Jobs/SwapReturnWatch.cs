@@ -1,21 +1,22 @@
-using Logistics.Hosting.Jobs;
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
+using Logistics.Custody.Events;
+using Logistics.Hosting.Jobs;
 using Npgsql;
 
-namespace Logistics.Custody.Events;
+namespace Logistics.Custody.Jobs;
 
 /// <summary>
-/// Flags swaps whose faulty part's return was not opened within <see cref="CustodyPolicy.ReturnOpenGrace"/>
-/// (swap-without-return), every <see cref="CustodyPolicy.ReturnCheckInterval"/>. Replicas share the work
+/// Flags swaps whose faulty part's return was not opened within <see cref="CustodySettings.ReturnOpenGrace"/>
+/// (swap-without-return), every <see cref="CustodySettings.ReturnCheckInterval"/>. Replicas share the work
 /// (SKIP LOCKED); each swap is flagged once.
 /// </summary>
-public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodyPolicy policy, TimeProvider clock, ILogger<SwapReturnWatch> logger)
+public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodySettings settings, TimeProvider clock, ILogger<SwapReturnWatch> logger)
     : PeriodicJob(clock, logger)
 {
     public const int BatchSize = 500;
 
-    protected override TimeSpan Interval => policy.ReturnCheckInterval;
+    protected override TimeSpan Interval => settings.ReturnCheckInterval;
 
     protected override string Name => "Swap return check";
 
@@ -34,10 +35,10 @@ public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodyPolicy p
             var now = Clock.GetUtcNow();
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
-            var waiting = await CustodyLinks.TakeWaitingAsync(tx, now - policy.ReturnOpenGrace, BatchSize, ct);
-            foreach (var swap in waiting.Where(s => SwapReturns.IsMissing(s, null, now, policy.ReturnOpenGrace)))
+            var waiting = await CustodyLinks.TakeWaitingAsync(tx, now - settings.ReturnOpenGrace, BatchSize, ct);
+            foreach (var swap in waiting.Where(s => SwapReturns.IsMissing(s, null, now, settings.ReturnOpenGrace)))
             {
-                await AnomaliesTable.RecordAsync(tx, SwapReturns.Anomaly(swap, policy.ReturnOpenGrace), now, ct);
+                await CustodyEvents.AnomalyDetectedAsync(tx, SwapReturns.Anomaly(swap, settings.ReturnOpenGrace), now, ct);
                 await CustodyLinks.MarkFlaggedAsync(tx, swap, now, ct);
             }
             await tx.CommitAsync(ct);

@@ -9,16 +9,12 @@ namespace Logistics.Requests.Events;
 /// Follows inventory's stock movements for the serials on the shelf of each centre (what the warehouse may ship). A
 /// movement that arrives after a newer one for the same serial is ignored.
 /// </summary>
-public static class StockMovementSubscriber
+public sealed class StockMovementRecordedHandler(ShelfSerialsTable shelf) : IIntegrationEventHandler<StockMovementRecorded>
 {
-    public static void MapStockMovementEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<StockMovementRecorded>(EventTopics.StockMovementRecorded, UpdateShelfAsync);
-
-    public static async Task UpdateShelfAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
+    public async Task HandleAsync(StockMovementRecorded e, InboxContext inbox, CancellationToken ct)
     {
         var placements = StockMovementSerials.Placements(e.Kind, e.Serials, e.DeltaOnHand);
         if (placements.Count == 0 || string.IsNullOrEmpty(e.CentreId) || string.IsNullOrEmpty(e.PartNumber)) return;
-        var shelf = inbox.Services.GetRequiredService<ShelfSerialsTable>();
         var tx = inbox.Transaction;
         await ShelfSerialsTable.LockAsync(tx, e.CentreId, e.PartNumber, ct);
         var known = await shelf.FindAsync(tx, e.CentreId, e.PartNumber, placements.Select(p => p.Serial).ToList(), ct);
@@ -30,11 +26,4 @@ public static class StockMovementSubscriber
             if (next is not null) await shelf.SaveAsync(tx, next, ct);
         }
     }
-}
-
-/// <summary>The time an event says something happened; a publisher that left it out gets the arrival time.</summary>
-internal static class EventTime
-{
-    public static DateTimeOffset Of(Google.Protobuf.WellKnownTypes.Timestamp? time, InboxContext inbox) =>
-        time?.ToDateTimeOffset() ?? inbox.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 }

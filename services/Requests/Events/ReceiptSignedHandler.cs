@@ -11,24 +11,20 @@ namespace Logistics.Requests.Events;
 /// accounted for the request is Delivered (PartRequestDelivered). Only serials still outstanding are applied, so a
 /// redelivered receipt or a correction naming serials already accounted for changes nothing instead of failing.
 /// </summary>
-public static class ReceiptSubscriber
+public sealed class ReceiptSignedHandler(PartRequestStore requests, TimeProvider clock, ILogger<ReceiptSignedHandler> logger)
+    : IIntegrationEventHandler<ReceiptSigned>
 {
-    public static void MapReceiptEvents(this IEndpointRouteBuilder app) =>
-        app.MapIntegrationEvent<ReceiptSigned>(EventTopics.ReceiptSigned, OnReceiptSignedAsync);
-
-    public static async Task OnReceiptSignedAsync(ReceiptSigned e, InboxContext inbox, CancellationToken ct)
+    public async Task HandleAsync(ReceiptSigned e, InboxContext inbox, CancellationToken ct)
     {
-        if (e.Kind is not ("centre-to-engineer" or "carrier-to-site") || string.IsNullOrEmpty(e.Reference)) return;
-        var requests = inbox.Services.GetRequiredService<PartRequestStore>();
+        if (!ReceiptKinds.IsDelivery(e.Kind) || string.IsNullOrEmpty(e.Reference)) return;
         var tx = inbox.Transaction;
         var request = await requests.FindForUpdateAsync(tx, e.Reference, ct);
         if (request is null || request.State != RequestState.Shipped) return;
         if (e.SignedBy != request.EngineerId)
         {
             // Receipts lets only the addressed engineer sign; anything else is not a delivery to them.
-            inbox.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReceiptSubscriber))
-                .LogWarning("Receipt {ReceiptId} on request {RequestId} is signed by {Signer}, not by {Engineer}; ignored",
-                    e.ReceiptId, request.RequestId, e.SignedBy, request.EngineerId);
+            logger.LogWarning("Receipt {ReceiptId} on request {RequestId} is signed by {Signer}, not by {Engineer}; ignored",
+                e.ReceiptId, request.RequestId, e.SignedBy, request.EngineerId);
             return;
         }
 
@@ -37,7 +33,7 @@ public static class ReceiptSubscriber
         var missing = e.MissingSerials.Where(s => outstanding.Contains(s) && !signed.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
         if (signed.Count == 0 && missing.Count == 0) return;
 
-        var at = EventTime.Of(e.SignedAt, inbox);
+        var at = EventTime.Of(e.SignedAt, clock);
         var delivered = false;
         if (signed.Count > 0) delivered = request.RecordDelivery(signed, e.SignedBy, at);
         if (missing.Count > 0) delivered = request.RecordDiscrepancy(missing, $"reported missing on receipt {e.ReceiptId}", e.SignedBy, at);
