@@ -215,13 +215,13 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
         var id = "DOA-" + serial;
         // The request is the one its receipt named: the first serial of that receipt.
         var request = await RequestOfAsync(serial);
-        await InTxAsync(tx => _store.FileAsync(tx, id, new DoaFiling(request, serial, "unboxing", null, null, "dead", [], intactPackaging, null),
+        await InTxAsync(tx => _store.FileAndPublishAsync(tx, id, new DoaFiling(request, serial, "unboxing", null, null, "dead", [], intactPackaging, null),
             new Filer("dm-1", true), DoaPolicy.Default, at, Ct));
         if (reject)
             await InTxAsync(async tx =>
             {
                 var claim = (await _store.FindForUpdateAsync(tx, id, Ct))!;
-                await _store.SaveAsync(tx, claim, claim.Reject("dm-2", "not dead", at, DoaPolicy.Default), Ct);
+                await _store.SaveAndPublishAsync(tx, claim, claim.Reject("dm-2", "not dead", at, DoaPolicy.Default), Ct);
             });
     }
 

@@ -55,7 +55,8 @@ public sealed class ClaimFacts(ClaimStore claims, DeliveriesTable deliveries, Re
             return;
         }
         var transitions = claim.RecordReplacementReceived(e.ReceiptId, e.Serials[0], e.SignedBy, signedAt);
-        await claims.SaveAsync(tx, claim, transitions, ct);
+        await claims.SaveAsync(tx, claim, ct);
+        await DoaEvents.PublishAsync(tx, claim, transitions, ct);
     }
 
     /// <summary>part-request-shipped: keeps the request's ticket; for a claim's replacement, the replacement was shipped.</summary>
@@ -70,7 +71,8 @@ public sealed class ClaimFacts(ClaimStore claims, DeliveriesTable deliveries, Re
             return;
         }
         var transitions = claim.RecordReplacementShipped(e.Serials.FirstOrDefault(), e.ShippedBy, e.ShippedAt?.ToDateTimeOffset() ?? clock.GetUtcNow());
-        await claims.SaveAsync(tx, claim, transitions, ct);
+        await claims.SaveAsync(tx, claim, ct);
+        await DoaEvents.PublishAsync(tx, claim, transitions, ct);
     }
 
     /// <summary>
@@ -93,6 +95,7 @@ public sealed class ClaimFacts(ClaimStore claims, DeliveriesTable deliveries, Re
             return;
         }
         var transitions = claim.RecordUnitReturned(e.ReturnId, e.By, e.OccurredAt?.ToDateTimeOffset() ?? clock.GetUtcNow());
-        await claims.SaveAsync(tx, claim, transitions, ct);
+        await claims.SaveAsync(tx, claim, ct);
+        await DoaEvents.PublishAsync(tx, claim, transitions, ct);
     }
 }
