@@ -23,6 +23,19 @@ public static class IntegrationEvents
     private static readonly IResult Success = Results.Json(new { status = "SUCCESS" });
 
     /// <summary>
+    /// Subscribes <typeparamref name="THandler"/> to a topic, as <see cref="MapIntegrationEvent{TEvent}"/> does. The handler
+    /// is made for each event from the delivery's services (a replayed dead letter's too), its constructor taking what it
+    /// needs, so it need not be registered.
+    /// </summary>
+    public static RouteHandlerBuilder MapIntegrationEvent<TEvent, THandler>(this IEndpointRouteBuilder app, string topic)
+        where TEvent : IMessage<TEvent>, new()
+        where THandler : class, IIntegrationEventHandler<TEvent>
+    {
+        var create = ActivatorUtilities.CreateFactory<THandler>([]);
+        return app.MapIntegrationEvent<TEvent>(topic, (e, inbox, ct) => create(inbox.Services, null).HandleAsync(e, inbox, ct));
+    }
+
+    /// <summary>
     /// Subscribes to a topic on the Dapr pub/sub (through `/dapr/subscribe`) and applies each event once:
     /// its CloudEvent id goes into the inbox in the same transaction as the handler's effect, so a
     /// redelivered event changes nothing. A handler that throws rolls back and answers 500, which the
@@ -85,8 +98,9 @@ public static class IntegrationEvents
                     metrics.Refused(topic, "failed");
                     return Refusal(null, $"{e.GetType().Name}: {e.Message}", StatusCodes.Status500InternalServerError);
                 }
-                // Lag on the wall clock, as the sidecar stamped `time` (a service's business clock may be moved in tests).
-                metrics.Applied(topic, PublishedAt(http.Request), DateTimeOffset.UtcNow);
+                // Lag on the system clock, as the sidecar stamped `time`, not on the service's TimeProvider (a service's
+                // business clock may be moved in tests).
+                metrics.Applied(topic, PublishedAt(http.Request), TimeProvider.System.GetUtcNow());
                 logger.LogInformation("Handled {EventType} {EventId} from {Topic}", typeof(TEvent).Name, eventId, topic);
                 return Success;
             })
