@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Logistics.Events.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Receipts.Data;
@@ -37,7 +38,7 @@ public sealed partial class ReceiptsApi(
             var ct = context.CancellationToken;
             var signed = await book.SignAsync(tx, receiptId, kind, reference, new Signer(caller.UserId, caller.IsIn(Roles.Warehouse), caller.ActsForEveryCentre ? null : caller.Centres), content, Now(), ct);
             await ReceiptEvents.PublishSignedAsync(tx, signed.Receipt, signed.Shipment, ct);
-            if (signed.Found is { } found) await ReceiptEvents.PublishInvestigationChangedAsync(tx, found, "found", caller.UserId, ct);
+            if (signed.Found is { } found) await ReceiptEvents.PublishInvestigationChangedAsync(tx, found, TransitInvestigationSteps.Found, caller.UserId, ct);
             return ToProto(signed.Receipt, signed.Shipment);
         });
     }

@@ -64,9 +64,9 @@ public static class ReceiptEvents
         By = by,
         OccurredAt = Timestamp.FromDateTimeOffset(step switch
         {
-            "found" => i.ClosedAt!.Value,
-            "loss-proposed" => i.ProposedAt!.Value,
-            "written-off" => i.ApprovedAt!.Value,
+            TransitInvestigationSteps.Found => i.ClosedAt!.Value,
+            TransitInvestigationSteps.LossProposed => i.ProposedAt!.Value,
+            TransitInvestigationSteps.WrittenOff => i.ApprovedAt!.Value,
             _ => i.OpenedAt,
         }),
         DeliverBy = Timestamp.FromDateTimeOffset(i.DeliverBy),

@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.Hosting.Jobs;
 using Logistics.Receipts.Data;
 using Logistics.Receipts.Domain;
@@ -40,7 +41,7 @@ public sealed class TransitWatch(
             await using var tx = await conn.BeginTransactionAsync(ct);
             var investigation = await book.OpenAsync(tx, reference, now, ct);
             if (investigation is null) continue;
-            await ReceiptEvents.PublishInvestigationChangedAsync(tx, investigation, "opened", "", ct);
+            await ReceiptEvents.PublishInvestigationChangedAsync(tx, investigation, TransitInvestigationSteps.Opened, "", ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Shipment {Reference} to {Engineer} (deliver by {DeliverBy:u}) not signed for: investigation {Id} opened",
                 reference, investigation.Shipment.AddressedTo.Party, investigation.DeliverBy, investigation.InvestigationId);
