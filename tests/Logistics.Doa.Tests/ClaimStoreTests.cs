@@ -24,7 +24,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
 
     private NpgsqlDataSource _db = null!;
     private ClaimStore _store = null!;
-    private ClaimFacts _facts = null!;
+    private Handlers _facts = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +32,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         var deliveries = new DeliveriesTable();
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
-        _facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        _facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

@@ -47,7 +47,7 @@ public sealed class EvidenceTests(TestPostgres postgres) : IClassFixture<TestPos
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
         _evidence = new EvidenceStore(_db);
-        var facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        var facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
         await InTxAsync(async tx => { await facts.OnReceiptSignedAsync(tx, new ReceiptSigned
         {
             ReceiptId = "RC-1", Kind = "centre-to-engineer", Reference = "PR-1", CentreId = "C-1", PartNumber = "P-100", Serials = { "S1" },

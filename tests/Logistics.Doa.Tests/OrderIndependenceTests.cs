@@ -36,12 +36,12 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             var deliveries = new DeliveriesTable();
             var tickets = new RequestTicketsTable();
             Claims = new ClaimStore(db, deliveries, tickets);
-            Facts = new ClaimFacts(Claims, deliveries, tickets, new FixedClock(), NullLogger<ClaimFacts>.Instance);
+            Facts = new Handlers(Claims, deliveries, tickets, new FixedClock());
         }
 
         public NpgsqlDataSource Db { get; }
         public ClaimStore Claims { get; }
-        public ClaimFacts Facts { get; }
+        public Handlers Facts { get; }
 
         public async Task<IReadOnlyList<string>> StateAsync()
         {
@@ -97,13 +97,13 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
         new(id, "command", $"{id} {what}", run, after);
 
     private static Delivery<Tables> Catalogued(string id, long version, string supplier) =>
-        new(id, EventTopics.PartCatalogued, $"{id} P-100 v{version}", (_, tx) => ReportFacts.OnPartCataloguedAsync(tx, new PartCatalogued
+        new(id, EventTopics.PartCatalogued, $"{id} P-100 v{version}", (_, tx) => Handlers.OnPartCataloguedAsync(tx, new PartCatalogued
         {
             PartNumber = "P-100", Description = "Line card", Serialized = true, Unit = "pcs", Version = version, OccurredAt = At(-100 + version), Supplier = supplier,
         }, None));
 
     private static Delivery<Tables> GoodsIn(string id, double hours, string batch, params string[] serials) =>
-        new(id, EventTopics.StockMovementRecorded, $"{id} goods-in {batch}", (_, tx) => ReportFacts.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
+        new(id, EventTopics.StockMovementRecorded, $"{id} goods-in {batch}", (_, tx) => Handlers.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
         {
             MovementId = "mv-" + id, CentreId = "C-1", PartNumber = "P-100", Kind = "goods-in", Bin = "A-01", Serials = { serials }, Quantity = serials.Length,
             DeltaOnHand = serials.Length, OccurredAt = At(hours), Batch = batch,

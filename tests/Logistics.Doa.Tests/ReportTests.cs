@@ -25,7 +25,7 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
 
     private NpgsqlDataSource _db = null!;
     private ClaimStore _store = null!;
-    private ClaimFacts _facts = null!;
+    private Handlers _facts = null!;
     private ReportFactsTable _report = null!;
 
     public async Task InitializeAsync()
@@ -34,7 +34,7 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
         var deliveries = new DeliveriesTable();
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
-        _facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        _facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
         _report = new ReportFactsTable(_db);
     }
 
@@ -196,14 +196,14 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
         }, Ct));
 
     private Task CatalogueAsync(string part, string supplier, long version) =>
-        InTxAsync(tx => ReportFacts.OnPartCataloguedAsync(tx, new PartCatalogued
+        InTxAsync(tx => Handlers.OnPartCataloguedAsync(tx, new PartCatalogued
         {
             PartNumber = part, Description = "x", Serialized = true, Unit = "pcs", Supplier = supplier, Version = version,
             OccurredAt = Timestamp.FromDateTimeOffset(W45),
         }, Ct));
 
     private Task GoodsInAsync(string part, string batch, DateTimeOffset at, string[] serials) =>
-        InTxAsync(tx => ReportFacts.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
+        InTxAsync(tx => Handlers.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
         {
             MovementId = Guid.NewGuid().ToString(), CentreId = "C-1", PartNumber = part, Kind = "goods-in", Serials = { serials },
             Quantity = serials.Length, Batch = batch, OccurredAt = Timestamp.FromDateTimeOffset(at),
