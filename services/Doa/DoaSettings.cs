@@ -14,7 +14,7 @@ public sealed class DoaSettings : IServiceSettings, IValidatableObject
 
     public TimeSpan Window { get; set; } = DoaPolicy.Default.Window;
 
-    public DoaPolicy Policy => (DoaPolicy.Default with { Window = Window }).Validated();
+    public DoaPolicy Policy => DoaPolicy.Default with { Window = Window };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
