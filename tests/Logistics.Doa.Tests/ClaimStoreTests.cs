@@ -24,7 +24,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
 
     private NpgsqlDataSource _db = null!;
     private ClaimStore _store = null!;
-    private ClaimFacts _facts = null!;
+    private Handlers _facts = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +32,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         var deliveries = new DeliveriesTable();
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
-        _facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        _facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -59,7 +59,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         new(requestId, serial, "unboxing", null, null, "no power", ["PHOTO-1"], true, null);
 
     private Task<DoaClaim> FileAsync(string claimId, DoaFiling? filing = null, Filer? filer = null) =>
-        InTxAsync(tx => _store.FileAsync(tx, claimId, filing ?? Unboxing(), filer ?? new Filer("dm-1", true), Policy, DateTimeOffset.UtcNow, Ct));
+        InTxAsync(tx => _store.FileAndPublishAsync(tx, claimId, filing ?? Unboxing(), filer ?? new Filer("dm-1", true), Policy, DateTimeOffset.UtcNow, Ct));
 
     private async Task<List<(string Topic, string Step, string State)>> OutboxAsync()
     {
@@ -156,7 +156,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         await InTxAsync(async tx =>
         {
             var claim = (await _store.FindForUpdateAsync(tx, "DOA-1", Ct))!;
-            await _store.SaveAsync(tx, claim, claim.Reject("dm-2", "photos show a working unit", DateTimeOffset.UtcNow, Policy), Ct);
+            await _store.SaveAndPublishAsync(tx, claim, claim.Reject("dm-2", "photos show a working unit", DateTimeOffset.UtcNow, Policy), Ct);
         });
         Assert.Equal(DoaClaimState.Filed, (await FileAsync("DOA-2")).State);
     }
@@ -170,7 +170,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         await InTxAsync(async tx =>
         {
             var claim = (await _store.FindForUpdateAsync(tx, "DOA-1", Ct))!;
-            await _store.SaveAsync(tx, claim, claim.Approve("dm-2", DateTimeOffset.UtcNow), Ct);
+            await _store.SaveAndPublishAsync(tx, claim, claim.Approve("dm-2", DateTimeOffset.UtcNow), Ct);
         });
 
         // The dead unit reaches the centre before the replacement is even shipped.
@@ -199,7 +199,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         await InTxAsync(async tx =>
         {
             var claim = (await _store.FindForUpdateAsync(tx, "DOA-1", Ct))!;
-            await _store.SaveAsync(tx, claim, claim.Inspect("confirmed-doa", "", "wh-3", DateTimeOffset.UtcNow, Policy), Ct);
+            await _store.SaveAndPublishAsync(tx, claim, claim.Inspect("confirmed-doa", "", "wh-3", DateTimeOffset.UtcNow, Policy), Ct);
         });
 
         Assert.Equal(
@@ -236,7 +236,7 @@ public sealed class ClaimStoreTests(TestPostgres postgres) : IClassFixture<TestP
         await InTxAsync(async tx =>
         {
             var claim = (await _store.FindForUpdateAsync(tx, "DOA-3", Ct))!;
-            await _store.SaveAsync(tx, claim, claim.Approve("dm-2", DateTimeOffset.UtcNow), Ct);
+            await _store.SaveAndPublishAsync(tx, claim, claim.Approve("dm-2", DateTimeOffset.UtcNow), Ct);
         });
 
         var first = await _store.ListAsync(null, null, null, 2, Ct);

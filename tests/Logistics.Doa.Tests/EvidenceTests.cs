@@ -47,13 +47,13 @@ public sealed class EvidenceTests(TestPostgres postgres) : IClassFixture<TestPos
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
         _evidence = new EvidenceStore(_db);
-        var facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        var facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
         await InTxAsync(async tx => { await facts.OnReceiptSignedAsync(tx, new ReceiptSigned
         {
             ReceiptId = "RC-1", Kind = "centre-to-engineer", Reference = "PR-1", CentreId = "C-1", PartNumber = "P-100", Serials = { "S1" },
             Quantity = 1, SignedBy = "eng-1", SignedAt = Timestamp.FromDateTimeOffset(Now.AddHours(-2)), SiteId = "SITE-9",
         }, Ct); return 0; });
-        await InTxAsync(tx => _store.FileAsync(tx, "DOA-1", new DoaFiling("PR-1", "S1", "unboxing", null, null, "no power", [], true, null),
+        await InTxAsync(tx => _store.FileAndPublishAsync(tx, "DOA-1", new DoaFiling("PR-1", "S1", "unboxing", null, null, "no power", [], true, null),
             new Filer("eng-1", false), Policy, Now, Ct));
     }
 
@@ -163,7 +163,7 @@ public sealed class EvidenceTests(TestPostgres postgres) : IClassFixture<TestPos
         await InTxAsync(async tx =>
         {
             var claim = (await _store.FindForUpdateAsync(tx, "DOA-1", Ct))!;
-            await _store.SaveAsync(tx, claim, claim.Reject("dm-2", "photo shows a scratch only", Now, Policy), Ct);
+            await _store.SaveAndPublishAsync(tx, claim, claim.Reject("dm-2", "photo shows a scratch only", Now, Policy), Ct);
             return 0;
         });
         var late = await Assert.ThrowsAsync<RuleViolationException>(() => UploadAsync("late.png", Png(), id: "EV-2"));

@@ -36,12 +36,12 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             var deliveries = new DeliveriesTable();
             var tickets = new RequestTicketsTable();
             Claims = new ClaimStore(db, deliveries, tickets);
-            Facts = new ClaimFacts(Claims, deliveries, tickets, new FixedClock(), NullLogger<ClaimFacts>.Instance);
+            Facts = new Handlers(Claims, deliveries, tickets, new FixedClock());
         }
 
         public NpgsqlDataSource Db { get; }
         public ClaimStore Claims { get; }
-        public ClaimFacts Facts { get; }
+        public Handlers Facts { get; }
 
         public async Task<IReadOnlyList<string>> StateAsync()
         {
@@ -97,13 +97,13 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
         new(id, "command", $"{id} {what}", run, after);
 
     private static Delivery<Tables> Catalogued(string id, long version, string supplier) =>
-        new(id, EventTopics.PartCatalogued, $"{id} P-100 v{version}", (_, tx) => ReportFacts.OnPartCataloguedAsync(tx, new PartCatalogued
+        new(id, EventTopics.PartCatalogued, $"{id} P-100 v{version}", (_, tx) => Handlers.OnPartCataloguedAsync(tx, new PartCatalogued
         {
             PartNumber = "P-100", Description = "Line card", Serialized = true, Unit = "pcs", Version = version, OccurredAt = At(-100 + version), Supplier = supplier,
         }, None));
 
     private static Delivery<Tables> GoodsIn(string id, double hours, string batch, params string[] serials) =>
-        new(id, EventTopics.StockMovementRecorded, $"{id} goods-in {batch}", (_, tx) => ReportFacts.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
+        new(id, EventTopics.StockMovementRecorded, $"{id} goods-in {batch}", (_, tx) => Handlers.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
         {
             MovementId = "mv-" + id, CentreId = "C-1", PartNumber = "P-100", Kind = "goods-in", Bin = "A-01", Serials = { serials }, Quantity = serials.Length,
             DeltaOnHand = serials.Length, OccurredAt = At(hours), Batch = batch,
@@ -126,13 +126,13 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             Receipt("ev-09", "RC-4", "centre-to-engineer", "PR-3", "eng-2", 1.5, ["S5"], supersedes: "RC-3", withdrawn: ["S4"]),
             Receipt("ev-10", "RC-0", "centre-to-engineer", "PR-0", "eng-2", -48, ["S4"]), // an older delivery of S4
             Receipt("ev-11", "RC-9", "engineer-to-centre", "RT-1", "wh-1", 2, ["S2"]), // not a delivery
-            Command("cmd-1", "file D-1 on S1", (t, tx) => t.Claims.FileAsync(tx, "D-1",
+            Command("cmd-1", "file D-1 on S1", (t, tx) => t.Claims.FileAndPublishAsync(tx, "D-1",
                 new DoaFiling("PR-1", "S1", "unboxing", null, null, "no power", ["PHOTO-1"], true, null),
                 new Filer("dm-1", true), Policy, T0.AddHours(1), None), "ev-06", "ev-05"),
             Command("cmd-2", "approve D-1", async (t, tx) =>
             {
                 var claim = await t.Claims.FindForUpdateAsync(tx, "D-1", None) ?? throw new InvalidOperationException("D-1 is not filed yet");
-                await t.Claims.SaveAsync(tx, claim, claim.Approve("dm-2", T0.AddHours(2)), None);
+                await t.Claims.SaveAndPublishAsync(tx, claim, claim.Approve("dm-2", T0.AddHours(2)), None);
             }, "cmd-1"),
             Shipped("ev-12", "doa-D-1", 3, "R1", claim: "D-1", after: ["cmd-2"]),
             Receipt("ev-13", "RC-5", "centre-to-engineer", "doa-D-1", "eng-1", 4, ["R1"], after: ["cmd-2"]),
@@ -144,7 +144,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             Command("cmd-3", "inspect D-1", async (t, tx) =>
             {
                 var claim = await t.Claims.FindForUpdateAsync(tx, "D-1", None) ?? throw new InvalidOperationException("no D-1");
-                await t.Claims.SaveAsync(tx, claim, claim.Inspect("confirmed-doa", "dead PSU", "wh-2", T0.AddHours(31), Policy), None);
+                await t.Claims.SaveAndPublishAsync(tx, claim, claim.Inspect("confirmed-doa", "dead PSU", "wh-2", T0.AddHours(31), Policy), None);
             }, "ev-12", "ev-13", "ev-14"),
         ];
         var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);

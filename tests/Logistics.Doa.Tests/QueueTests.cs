@@ -20,7 +20,7 @@ public sealed class QueueTests(TestPostgres postgres) : IClassFixture<TestPostgr
 
     private NpgsqlDataSource _db = null!;
     private ClaimStore _store = null!;
-    private ClaimFacts _facts = null!;
+    private Handlers _facts = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,7 +28,7 @@ public sealed class QueueTests(TestPostgres postgres) : IClassFixture<TestPostgr
         var deliveries = new DeliveriesTable();
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
-        _facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        _facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -49,13 +49,13 @@ public sealed class QueueTests(TestPostgres postgres) : IClassFixture<TestPostgr
         }, Ct));
 
     private Task FileAsync(string id, string serial, string request, DateTimeOffset filedAt) =>
-        InTxAsync(tx => _store.FileAsync(tx, id, new DoaFiling(request, serial, "unboxing", null, null, "dead", [], true, null),
+        InTxAsync(tx => _store.FileAndPublishAsync(tx, id, new DoaFiling(request, serial, "unboxing", null, null, "dead", [], true, null),
             new Filer("dm-1", true), Policy, filedAt, Ct));
 
     private Task DecideAsync(string id, bool approve) => InTxAsync(async tx =>
     {
         var claim = (await _store.FindForUpdateAsync(tx, id, Ct))!;
-        await _store.SaveAsync(tx, claim, approve ? claim.Approve("dm-2", Now) : claim.Reject("dm-2", "no", Now, Policy), Ct);
+        await _store.SaveAndPublishAsync(tx, claim, approve ? claim.Approve("dm-2", Now) : claim.Reject("dm-2", "no", Now, Policy), Ct);
     });
 
     private async Task<List<string>> AllAsync(ClaimFilter filter, int pageSize = 2, IReadOnlyCollection<string>? centres = null)

@@ -25,7 +25,7 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
 
     private NpgsqlDataSource _db = null!;
     private ClaimStore _store = null!;
-    private ClaimFacts _facts = null!;
+    private Handlers _facts = null!;
     private ReportFactsTable _report = null!;
 
     public async Task InitializeAsync()
@@ -34,7 +34,7 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
         var deliveries = new DeliveriesTable();
         var tickets = new RequestTicketsTable();
         _store = new ClaimStore(_db, deliveries, tickets);
-        _facts = new ClaimFacts(_store, deliveries, tickets, TimeProvider.System, NullLogger<ClaimFacts>.Instance);
+        _facts = new Handlers(_store, deliveries, tickets, TimeProvider.System);
         _report = new ReportFactsTable(_db);
     }
 
@@ -196,14 +196,14 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
         }, Ct));
 
     private Task CatalogueAsync(string part, string supplier, long version) =>
-        InTxAsync(tx => ReportFacts.OnPartCataloguedAsync(tx, new PartCatalogued
+        InTxAsync(tx => Handlers.OnPartCataloguedAsync(tx, new PartCatalogued
         {
             PartNumber = part, Description = "x", Serialized = true, Unit = "pcs", Supplier = supplier, Version = version,
             OccurredAt = Timestamp.FromDateTimeOffset(W45),
         }, Ct));
 
     private Task GoodsInAsync(string part, string batch, DateTimeOffset at, string[] serials) =>
-        InTxAsync(tx => ReportFacts.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
+        InTxAsync(tx => Handlers.OnStockMovementRecordedAsync(tx, new StockMovementRecorded
         {
             MovementId = Guid.NewGuid().ToString(), CentreId = "C-1", PartNumber = part, Kind = "goods-in", Serials = { serials },
             Quantity = serials.Length, Batch = batch, OccurredAt = Timestamp.FromDateTimeOffset(at),
@@ -215,13 +215,13 @@ public sealed class ReportTests(TestPostgres postgres) : IClassFixture<TestPostg
         var id = "DOA-" + serial;
         // The request is the one its receipt named: the first serial of that receipt.
         var request = await RequestOfAsync(serial);
-        await InTxAsync(tx => _store.FileAsync(tx, id, new DoaFiling(request, serial, "unboxing", null, null, "dead", [], intactPackaging, null),
+        await InTxAsync(tx => _store.FileAndPublishAsync(tx, id, new DoaFiling(request, serial, "unboxing", null, null, "dead", [], intactPackaging, null),
             new Filer("dm-1", true), DoaPolicy.Default, at, Ct));
         if (reject)
             await InTxAsync(async tx =>
             {
                 var claim = (await _store.FindForUpdateAsync(tx, id, Ct))!;
-                await _store.SaveAsync(tx, claim, claim.Reject("dm-2", "not dead", at, DoaPolicy.Default), Ct);
+                await _store.SaveAndPublishAsync(tx, claim, claim.Reject("dm-2", "not dead", at, DoaPolicy.Default), Ct);
             });
     }
 

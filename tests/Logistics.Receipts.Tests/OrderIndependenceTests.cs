@@ -1,10 +1,12 @@
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
 using Logistics.Hosting.Data;
+using Logistics.Hosting.Messaging;
 using Logistics.Receipts.Data;
 using Logistics.Receipts.Domain;
 using Logistics.Receipts.Events;
 using Logistics.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -48,6 +50,11 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
 
     private static readonly FixedClock Clock = new();
 
+    /// <summary>As MapIntegrationEvent hands an event to its handler: in the inbox's transaction (these handlers take their tables in the constructor).</summary>
+    private static InboxContext Inbox(string eventId, NpgsqlTransaction tx) => new(eventId, tx, EmptyServices);
+
+    private static readonly IServiceProvider EmptyServices = new ServiceCollection().BuildServiceProvider();
+
     private static Delivery<Tables> Shipped(string id, string request, string engineer, int minutes, string doaClaim = "", params string[] serials)
     {
         var e = new PartRequestShipped
@@ -57,7 +64,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             DoaClaimId = doaClaim, ShippedAt = At(minutes),
         };
         return new(id, EventTopics.PartRequestShipped, $"{id} {request} shipped",
-            (t, tx) => ShipmentSubscriber.OnPartRequestShippedAsync(e, tx, t.Shipments, Clock, CancellationToken.None));
+            (t, tx) => new PartRequestShippedHandler(t.Shipments, Clock).HandleAsync(e, Inbox(id, tx), CancellationToken.None));
     }
 
     private static Delivery<Tables> Return(string id, string returnId, string step, int minutes, string serial, string doaClaim = "")
@@ -65,11 +72,11 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
         var e = new ReturnChanged
         {
             ReturnId = returnId, Step = step, State = step, RequestId = "PR-1", DoaClaimId = doaClaim, EngineerId = "eng-1", CentreId = "C1",
-            PartNumber = "P-100", Serial = serial, Carrier = step == "shipped" ? "UPS" : "", TrackingNo = step == "shipped" ? "TRK-" + returnId : "",
+            PartNumber = "P-100", Serial = serial, Carrier = step == ReturnSteps.Shipped ? "UPS" : "", TrackingNo = step == ReturnSteps.Shipped ? "TRK-" + returnId : "",
             By = "eng-1", OccurredAt = At(minutes), SiteId = "SITE-eng-1", DueAt = At(60 * 24 * 10),
         };
         return new(id, EventTopics.ReturnChanged, $"{id} {returnId} {step}",
-            (t, tx) => ShipmentSubscriber.OnReturnChangedAsync(e, tx, t.Shipments, Clock, CancellationToken.None));
+            (t, tx) => new ReturnChangedHandler(t.Shipments, Clock).HandleAsync(e, Inbox(id, tx), CancellationToken.None));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Logistics.Hosting.Data;
 using Logistics.Receipts.Data;
 using Logistics.Receipts.Domain;
+using Logistics.Receipts.Events;
 using Logistics.Receipts.Jobs;
 using Logistics.SharedKernel;
 using Logistics.Testing;
@@ -116,7 +117,12 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
 
         await Assert.ThrowsAsync<InvalidFieldException>(() => InTransactionAsync(store, tx =>
             store.Transit.ProposeLossAsync(tx, "TI-PR-1", _ => "sup-1", "", "", now, CancellationToken.None)));
-        await InTransactionAsync(store, tx => store.Transit.ProposeLossAsync(tx, "TI-PR-1", _ => "sup-1", "CLM-9", "", now, CancellationToken.None));
+        await InTransactionAsync(store, async tx =>
+        {
+            var proposed = await store.Transit.ProposeLossAsync(tx, "TI-PR-1", _ => "sup-1", "CLM-9", "", now, CancellationToken.None);
+            await ReceiptEvents.PublishInvestigationChangedAsync(tx, proposed, "loss-proposed", "sup-1", CancellationToken.None);
+            return proposed;
+        });
         await Assert.ThrowsAsync<NotAllowedException>(() => InTransactionAsync(store, tx =>
             store.Transit.ApproveWriteOffAsync(tx, "TI-PR-1", _ => "sup-1", now, CancellationToken.None)));
         await Assert.ThrowsAsync<NotFoundException>(() => InTransactionAsync(store, tx =>
@@ -124,7 +130,12 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
         Assert.Equal(InvestigationState.LossProposed, (await store.Investigations.FindAsync("TI-PR-1", CancellationToken.None))!.State);
         Assert.Equal(2, await EventsAsync(store)); // opened, loss-proposed: nothing from the refusals
 
-        await InTransactionAsync(store, tx => store.Transit.ApproveWriteOffAsync(tx, "TI-PR-1", _ => "sup-2", now.AddHours(1), CancellationToken.None));
+        await InTransactionAsync(store, async tx =>
+        {
+            var approved = await store.Transit.ApproveWriteOffAsync(tx, "TI-PR-1", _ => "sup-2", now.AddHours(1), CancellationToken.None);
+            await ReceiptEvents.PublishInvestigationChangedAsync(tx, approved, "written-off", "sup-2", CancellationToken.None);
+            return approved;
+        });
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() => InTransactionAsync(store, tx =>
             store.Book.SignAsync(tx, "RC-1", ReceiptKind.CentreToEngineer, "PR-1", new Signer("eng-1"), Content(["S1"]), now.AddHours(2), CancellationToken.None)));
         Assert.Contains("written off as lost", refused.Message);

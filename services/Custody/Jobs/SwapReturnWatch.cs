@@ -1,6 +1,7 @@
 using Logistics.Custody.Data;
 using Logistics.Custody.Domain;
 using Logistics.Custody.Events;
+using Logistics.Hosting.Data;
 using Logistics.Hosting.Jobs;
 using Npgsql;
 
@@ -41,7 +42,7 @@ public sealed class SwapReturnWatch(NpgsqlDataSource dataSource, CustodySettings
                 await CustodyEvents.AnomalyDetectedAsync(tx, SwapReturns.Anomaly(swap, settings.ReturnOpenGrace), now, ct);
                 await CustodyLinks.MarkFlaggedAsync(tx, swap, now, ct);
             }
-            await tx.CommitAsync(ct);
+            await CommitSignal.CommitAsync(tx, ct);
             total += waiting.Count;
             if (waiting.Count < BatchSize) return total;
         }

@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Logistics.Doa.Data;
 using Logistics.Doa.Domain;
+using Logistics.Doa.Events;
 using Logistics.Doa.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
@@ -45,7 +46,11 @@ public sealed class DoaClaimsApi(
         // With an idempotency key the id comes from it, so a retry names the same claim (Commands answers it again).
         var claimId = "DOA-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Fingerprint.Hex(caller.UserId, key)[..16]);
         return commands.RunAsync(context, request, async tx =>
-            ToProto(await claims.FileAsync(tx, claimId, filing, filer, policy, clock.GetUtcNow(), context.CancellationToken)));
+        {
+            var claim = await claims.FileAsync(tx, claimId, filing, filer, policy, clock.GetUtcNow(), context.CancellationToken);
+            await DoaEvents.PublishAsync(tx, claim, claim.History, context.CancellationToken);
+            return ToProto(claim);
+        });
     }
 
     /// <summary>
@@ -188,7 +193,8 @@ public sealed class DoaClaimsApi(
             var ct = context.CancellationToken;
             var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
             var transitions = claim.Approve(caller.UserId, clock.GetUtcNow());
-            await claims.SaveAsync(tx, claim, transitions, ct);
+            await claims.SaveAsync(tx, claim, ct);
+            await DoaEvents.PublishAsync(tx, claim, transitions, ct);
             return ToProto(claim);
         });
     }
@@ -204,7 +210,8 @@ public sealed class DoaClaimsApi(
             var ct = context.CancellationToken;
             var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
             var transitions = claim.Reject(caller.UserId, request.Reason, clock.GetUtcNow(), policy);
-            await claims.SaveAsync(tx, claim, transitions, ct);
+            await claims.SaveAsync(tx, claim, ct);
+            await DoaEvents.PublishAsync(tx, claim, transitions, ct);
             return ToProto(claim);
         });
     }
@@ -221,7 +228,8 @@ public sealed class DoaClaimsApi(
             var claim = await claims.FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
             caller.RequireCentre(claim.CentreId); // the dead unit comes back to the centre that shipped it
             var transitions = claim.Inspect(request.Result, request.Note, caller.UserId, clock.GetUtcNow(), policy);
-            await claims.SaveAsync(tx, claim, transitions, ct);
+            await claims.SaveAsync(tx, claim, ct);
+            await DoaEvents.PublishAsync(tx, claim, transitions, ct);
             return ToProto(claim);
         });
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Logistics.Doa.Domain;
-using Logistics.Doa.Events;
 using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
 using Npgsql;
@@ -19,8 +18,8 @@ public sealed record ClaimPage(IReadOnlyList<DoaClaim> Claims, string NextPageTo
 
 /// <summary>
 /// Claims in Postgres: one row each, the whole claim in a jsonb document and the columns queries need beside it.
-/// Changes happen inside the caller's transaction (a command's or an event's), each publishing its transitions through
-/// the outbox in that same transaction; a claim is read FOR UPDATE before it is changed.
+/// Changes happen inside the caller's transaction (a command's or an event's), which publishes the transitions through
+/// <c>Events/DoaEvents</c> in that same transaction; a claim is read FOR UPDATE before it is changed.
 /// </summary>
 public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deliveries, RequestTicketsTable tickets)
 {
@@ -29,7 +28,7 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
     /// <summary>
     /// Files a claim: under a lock on the serial (so two claims for one unit run one after the other and the second sees the
     /// first), reads the unit's delivery on that request, the claims filed before for it and the request's ticket, lets the
-    /// domain decide, stores the claim and publishes "filed".
+    /// domain decide and stores the claim (its history holds the "filed" transition for the caller to publish).
     /// </summary>
     public async Task<DoaClaim> FileAsync(
         NpgsqlTransaction tx, string claimId, DoaFiling filing, Filer filer, DoaPolicy policy, DateTimeOffset now, CancellationToken ct)
@@ -45,7 +44,6 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
             AddRow(cmd, claim);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await DoaEvents.PublishAsync(tx, claim, claim.History, ct);
         return claim;
     }
 
@@ -69,12 +67,12 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
         var claim = await FindForUpdateAsync(tx, claimId, ct) ?? throw new NotFoundException($"claim {claimId} does not exist");
         claim.AddEvidence(file, uploader, policy);
         await EvidenceStore.AddAsync(tx, claimId, file, content, ct);
-        await SaveAsync(tx, claim, [], ct);
+        await SaveAsync(tx, claim, ct);
         return file;
     }
 
-    /// <summary>Stores a changed claim and publishes the transitions it made (none for a fact kept early or ignored).</summary>
-    public async Task SaveAsync(NpgsqlTransaction tx, DoaClaim claim, IReadOnlyList<DoaTransition> transitions, CancellationToken ct)
+    /// <summary>Stores a changed claim; the caller publishes the transitions it made.</summary>
+    public async Task SaveAsync(NpgsqlTransaction tx, DoaClaim claim, CancellationToken ct)
     {
         await using (var cmd = new NpgsqlCommand(
             """
@@ -86,7 +84,6 @@ public sealed class ClaimStore(NpgsqlDataSource dataSource, DeliveriesTable deli
             AddRow(cmd, claim);
             if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"claim {claim.ClaimId} is not stored");
         }
-        await DoaEvents.PublishAsync(tx, claim, transitions, ct);
     }
 
     public async Task<DoaClaim?> FindAsync(string claimId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.SharedKernel;
 
 namespace Logistics.Doa.Domain;
@@ -43,8 +44,8 @@ public static class DoaCodes
 
     private static readonly Dictionary<string, InspectionResult> Results = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["confirmed-doa"] = InspectionResult.ConfirmedDoa,
-        ["no-fault-found"] = InspectionResult.NoFaultFound,
+        [DoaInspectionResults.ConfirmedDoa] = InspectionResult.ConfirmedDoa,
+        [DoaInspectionResults.NoFaultFound] = InspectionResult.NoFaultFound,
     };
 
     public static DetectionPoint ParseDetection(string? code) =>
@@ -72,13 +73,13 @@ public static class DoaCodes
     /// <summary>The step that leads into a state, as DoaClaimChanged names it (filed, approved, ..., closed).</summary>
     public static string StepInto(DoaClaimState state) => state switch
     {
-        DoaClaimState.Filed => "filed",
-        DoaClaimState.Approved => "approved",
-        DoaClaimState.Rejected => "rejected",
-        DoaClaimState.ReplacementShipped => "replacement-shipped",
-        DoaClaimState.ReplacementReceived => "replacement-received",
-        DoaClaimState.UnitReturned => "unit-returned",
-        DoaClaimState.Inspected => "inspected",
-        _ => "closed",
+        DoaClaimState.Filed => DoaClaimSteps.Filed,
+        DoaClaimState.Approved => DoaClaimSteps.Approved,
+        DoaClaimState.Rejected => DoaClaimSteps.Rejected,
+        DoaClaimState.ReplacementShipped => DoaClaimSteps.ReplacementShipped,
+        DoaClaimState.ReplacementReceived => DoaClaimSteps.ReplacementReceived,
+        DoaClaimState.UnitReturned => DoaClaimSteps.UnitReturned,
+        DoaClaimState.Inspected => DoaClaimSteps.Inspected,
+        _ => DoaClaimSteps.Closed,
     };
 }

@@ -9,6 +9,7 @@ using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain;
 using Logistics.Inventory.Domain.Dispositions;
 using Logistics.Inventory.Domain.Stock;
+using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
@@ -79,7 +80,7 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
                 throw new RuleViolationException($"serial {proposal.Serial} of part {part.PartNumber} is not quarantined at centre {centre.CentreId}" +
                     (held is null ? "" : $" (it is {StockJson.PlaceName(held.Place)})"));
             await DispositionStore.InsertAsync(tx, proposal, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.DispositionChanged, Changed(proposal, proposal.State, caller.UserId, proposal.ProposedAt), ct);
+            await InventoryEvents.PublishDispositionChangedAsync(tx, proposal, proposal.State, caller.UserId, proposal.ProposedAt, ct);
             return ToProto(proposal, await DispositionStore.RepairCountAsync(tx, proposal.PartNumber, proposal.Serial, ct));
         });
     }
@@ -182,7 +183,7 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
                     after.Shipment?.Carrier ?? "", after.Shipment?.TrackingNumber ?? "");
             }
             await DispositionStore.UpdateAsync(tx, after, at, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.DispositionChanged, Changed(after, before.State, caller.UserId, at), ct);
+            await InventoryEvents.PublishDispositionChangedAsync(tx, after, before.State, caller.UserId, at, ct);
             return ToProto(after, await DispositionStore.RepairCountAsync(tx, after.PartNumber, after.Serial, ct));
         });
     }
@@ -194,13 +195,6 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
         var id = Require.Code(centreId, "centre_id");
         return await catalogue.CentreAsync(id, ct) ?? throw new NotFoundException($"centre {id} does not exist");
     }
-
-    private static Logistics.Events.V1.DispositionChanged Changed(Domain.Dispositions.Disposition d, DispositionState previous, string by, DateTimeOffset at) => new()
-    {
-        DispositionId = d.DispositionId, CentreId = d.CentreId, PartNumber = d.PartNumber, Serial = d.Serial,
-        Kind = d.Kind.WireName(), State = d.State.ToString(), PreviousState = previous.ToString(), ProposedBy = d.ProposedBy,
-        By = by, ChangedAt = Timestamp.FromDateTimeOffset(at),
-    };
 
     public static DispositionProto ToProto(Domain.Dispositions.Disposition d, int repairCount) => new()
     {

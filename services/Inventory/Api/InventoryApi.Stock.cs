@@ -146,6 +146,7 @@ public sealed partial class InventoryApi
     public override async Task<ReconcileResponse> Reconcile(ReconcileRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        await drain.DrainAsync(centre.CentreId, context.CancellationToken); // nothing in flight shows as a difference
         return ToProto(await reconciler.ReconcileAsync(centre.CentreId, context.CancellationToken));
     }
 
@@ -153,6 +154,7 @@ public sealed partial class InventoryApi
     public override async Task<ReconcileResponse> Rebuild(RebuildRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
+        await drain.DrainAsync(centre.CentreId, context.CancellationToken); // whatever Redis still holds belongs in the ledger first
         await rebuilder.RebuildAsync(centre.CentreId, context.CancellationToken);
         return ToProto(await reconciler.ReconcileAsync(centre.CentreId, context.CancellationToken));
     }

@@ -17,7 +17,7 @@ namespace Logistics.Inventory.Api;
 [Authorize]
 public sealed partial class InventoryApi(
     Commands commands, PartsTable parts, CentresTable centres, CatalogueCache catalogue, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
-    StockRebuilder rebuilder, SerialClaims claims, StockReportQuery stockReport, ReplenishmentStore replenishment, Npgsql.NpgsqlDataSource dataSource,
+    StockRebuilder rebuilder, MovementDrain drain, SerialClaims claims, StockReportQuery stockReport, ReplenishmentStore replenishment, Npgsql.NpgsqlDataSource dataSource,
     TimeProvider clock)
     : InventoryService.InventoryServiceBase
 {
@@ -32,7 +32,7 @@ public sealed partial class InventoryApi(
             var next = CataloguePart.Apply(current, definition, clock.GetUtcNow());
             if (next is null) return ToProto(current!);
             await parts.SaveAsync(tx, next, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.PartCatalogued, CatalogueEvents.PartCatalogued(next), ct);
+            await InventoryEvents.PublishPartCataloguedAsync(tx, next, ct);
             return ToProto(next);
         });
         catalogue.ForgetPart(definition.PartNumber); // committed: the stock calls read the new definition from now on
@@ -70,7 +70,7 @@ public sealed partial class InventoryApi(
             var next = SparePartCentre.Apply(current, definition, clock.GetUtcNow());
             if (next is null) return ToProto(current!);
             await centres.SaveAsync(tx, next, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.CentreDefined, CatalogueEvents.CentreDefined(next), ct);
+            await InventoryEvents.PublishCentreDefinedAsync(tx, next, ct);
             return ToProto(next);
         });
         catalogue.ForgetCentre(definition.CentreId); // committed: the stock calls see the new bins from now on

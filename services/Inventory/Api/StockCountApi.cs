@@ -16,7 +16,7 @@ namespace Logistics.Inventory.Api;
 /// <summary>Stock counts: thin over the domain's <see cref="Domain.Counts.StockCount"/> and the <see cref="CountStore"/>.</summary>
 [Authorize]
 public sealed class StockCountApi(
-    CountStore counts, CountSnapshots snapshots, CentresTable centres, PartsTable parts, CountAdjustmentPoster poster, MovementRelay relay, CountLists lists, TimeProvider clock)
+    CountStore counts, CountSnapshots snapshots, CentresTable centres, PartsTable parts, CountAdjustmentPoster poster, MovementDrain drain, CountLists lists, TimeProvider clock)
     : StockCountService.StockCountServiceBase
 {
     public const int DefaultPageSize = 500;
@@ -45,8 +45,9 @@ public sealed class StockCountApi(
         }
         var now = clock.GetUtcNow();
         var count = Domain.Counts.StockCount.Open(countId, scope, request.HasBlind ? request.Blind : null, caller.UserId, CountStore.Policy, now);
-        await relay.DrainAsync(scope.CentreId, ct); // movements from before the count must not mark it stale
-        await counts.OpenAsync(count, () => snapshots.ExpectedAsync(scope, ct), now, ct);
+        await drain.DrainAsync(scope.CentreId, ct); // movements from before the count must not mark it stale
+        await using (var opened = await counts.OpenAsync(count, () => snapshots.ExpectedAsync(scope, ct), now, ct))
+            await CommitAsync(opened, ct);
         return ToProto(count, Viewer(caller), 0, 0);
     }
 
@@ -86,7 +87,7 @@ public sealed class StockCountApi(
                 await session.ResnapshotAsync(await snapshots.ExpectedAsync(session.Count.Scope, key, ct), ct);
         }
         await session.SubmitAsync(lines, caller.UserId, clock.GetUtcNow(), ct);
-        await session.CommitAsync(ct);
+        await CommitAsync(session, ct);
         return ToProto(session.Count, Viewer(caller), 0, 0);
     }
 
@@ -98,7 +99,7 @@ public sealed class StockCountApi(
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
         caller.RequireCentre(session.Count.CentreId);
         await session.CloseAsync(clock.GetUtcNow(), ct);
-        await session.CommitAsync(ct);
+        await CommitAsync(session, ct);
         return ToProto(session.Count, Viewer(caller), 0, DefaultPageSize);
     }
 
@@ -123,7 +124,7 @@ public sealed class StockCountApi(
             caller.RequireCentre(session.Count.CentreId);
             var now = clock.GetUtcNow();
             adjustments = await session.ApproveAsync(caller.UserId, reasons, now, ct);
-            await session.CommitAsync(ct);
+            await CommitAsync(session, ct);
             count = session.Count;
         }
 
@@ -149,8 +150,15 @@ public sealed class StockCountApi(
         await using var session = await counts.BeginAsync(Require.Code(request.CountId, "count_id", 64), ct);
         caller.RequireCentre(session.Count.CentreId);
         await session.CancelAsync(caller.UserId, clock.GetUtcNow(), ct);
-        await session.CommitAsync(ct);
+        await CommitAsync(session, ct);
         return ToProto(session.Count, Viewer(caller), 0, 0);
+    }
+
+    /// <summary>Publishes the steps the session took, in its transaction, then commits.</summary>
+    private static async Task CommitAsync(CountStore.Session session, CancellationToken ct)
+    {
+        await InventoryEvents.PublishCountStepsAsync(session, ct);
+        await session.CommitAsync(ct);
     }
 
     private static CountViewer Viewer(Caller caller) =>

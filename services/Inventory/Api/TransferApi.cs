@@ -9,6 +9,7 @@ using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain;
 using Logistics.Inventory.Domain.Stock;
 using Logistics.Inventory.Domain.Transfers;
+using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
@@ -48,7 +49,7 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         return await commands.RunAsync(context, request, async tx =>
         {
             await TransferStore.InsertAsync(tx, transfer, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.TransferChanged, Changed(transfer, transfer.State, caller.UserId, transfer.RequestedAt), ct);
+            await InventoryEvents.PublishTransferChangedAsync(tx, transfer, transfer.State, caller.UserId, transfer.RequestedAt, ct);
             return ToProto(transfer);
         });
     }
@@ -169,7 +170,7 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
             var at = clock.GetUtcNow();
             var after = await step(before, caller.UserId, at, tx);
             await TransferStore.UpdateAsync(tx, after, at, ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.TransferChanged, Changed(after, before.State, caller.UserId, at), ct);
+            await InventoryEvents.PublishTransferChangedAsync(tx, after, before.State, caller.UserId, at, ct);
             return ToProto(after);
         });
     }
@@ -190,13 +191,6 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         var id = Require.Code(centreId, field);
         return await catalogue.CentreAsync(id, ct) ?? throw new NotFoundException($"centre {id} does not exist");
     }
-
-    private static TransferChanged Changed(Domain.Transfers.Transfer t, TransferState previous, string by, DateTimeOffset at) => new()
-    {
-        TransferId = t.TransferId, FromCentreId = t.FromCentreId, ToCentreId = t.ToCentreId, PartNumber = t.PartNumber, Quantity = t.Quantity,
-        State = t.State.ToString(), PreviousState = previous.ToString(), By = by, ChangedAt = Timestamp.FromDateTimeOffset(at),
-        ReceivedSerials = { t.ReceivedSerials }, MissingSerials = { t.MissingSerials }, UnexpectedSerials = { t.UnexpectedSerials },
-    };
 
     public static TransferProto ToProto(Domain.Transfers.Transfer t) => new()
     {

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Google.Protobuf.WellKnownTypes;
-using Logistics.Events.V1;
 using Logistics.Hosting.Data;
-using Logistics.Hosting.Messaging;
 using Logistics.Inventory.Domain.Counts;
 using Logistics.SharedKernel;
 using Npgsql;
@@ -11,11 +8,15 @@ using NpgsqlTypes;
 
 namespace Logistics.Inventory.Data;
 
+/// <summary>A step a count took that the service publishes (stock-count-changed): its name, who, how many lines, the state after it.</summary>
+public sealed record CountStep(string Step, string? By, int Lines, DateTimeOffset At, CountState State);
+
 /// <summary>
 /// Keeps each stock count as the log of the commands it accepted and rebuilds it by replaying them through the
 /// domain model. A count in use is kept in memory with the log position it reflects, so a batch of lines costs
 /// one batch, not a replay of 100,000 lines; any other writer (another replica, the movement relay marking lines
 /// stale) moves the position and the next use replays. Work on one count is serialised by a transaction lock.
+/// The steps a session took (<see cref="Session.Steps"/>) are published by the caller in the session's transaction.
 /// </summary>
 public sealed class CountStore(NpgsqlDataSource dataSource)
 {
@@ -39,6 +40,10 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         public StockCount Count { get; } = count;
         public NpgsqlTransaction Transaction { get; } = tx;
         private int _seq = seq;
+        private readonly List<CountStep> _steps = [];
+
+        /// <summary>The steps taken in this session, for the caller to publish before it commits.</summary>
+        public IReadOnlyList<CountStep> Steps => _steps;
 
         public Task SubmitAsync(IReadOnlyList<LineCount> lines, string by, DateTimeOffset at, CancellationToken ct)
         {
@@ -77,17 +82,15 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         public Task MarkAdjustmentsPostedAsync(CancellationToken ct) =>
             store.ExecuteAsync(Transaction, "UPDATE counts SET adjustments_posted = true WHERE count_id = $1", ct, Count.CountId);
 
-        private StockCountChanged Step(string step, string? by, int lines, DateTimeOffset at) => CountEvent(Count, step, by, lines, at);
+        private CountStep Step(string step, string? by, int lines, DateTimeOffset at) => new(step, by, lines, at, Count.State);
 
-        internal async Task AppendAsync(object command, CancellationToken ct, StockCountChanged? published = null)
+        internal void Took(CountStep step) => _steps.Add(step);
+
+        internal async Task AppendAsync(object command, CancellationToken ct, CountStep? step = null)
         {
             _seq++;
             await AppendCommandAsync(Transaction, Count.CountId, _seq, command, ct);
-            if (published is not null)
-            {
-                published.State = Count.State.ToString();
-                await Outbox.EnqueueAsync(Transaction, EventTopics.StockCountChanged, published, ct);
-            }
+            if (step is not null) Took(step);
             await store.ExecuteAsync(Transaction, "UPDATE counts SET state = $2 WHERE count_id = $1", ct, Count.CountId, Count.State.ToString());
         }
 
@@ -106,13 +109,31 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Opens and starts a count in one transaction, refusing overlap with the centre's other open counts. The caller
-    /// drains the centre's movement stream first, so movements from before the count do not mark its lines stale.
+    /// Opens and starts a count in one transaction, refusing overlap with the centre's other open counts; the caller
+    /// publishes the "opened" step and commits the session it answers. The caller drains the centre's movement stream
+    /// first, so movements from before the count do not mark its lines stale.
     /// </summary>
-    public async Task<StockCount> OpenAsync(StockCount count, Func<Task<IReadOnlyList<ExpectedLine>>> snapshot, DateTimeOffset at, CancellationToken ct)
+    public async Task<Session> OpenAsync(StockCount count, Func<Task<IReadOnlyList<ExpectedLine>>> snapshot, DateTimeOffset at, CancellationToken ct)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        var conn = await dataSource.OpenConnectionAsync(ct);
+        var tx = await conn.BeginTransactionAsync(ct);
+        var session = new Session(this, tx, count, 2);
+        try
+        {
+            var lines = await StartAsync(tx, count, snapshot, at, ct);
+            session.Took(new CountStep("opened", count.RequestedBy, lines, at, count.State));
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the count and its first two commands; answers how many lines its snapshot holds.</summary>
+    private async Task<int> StartAsync(NpgsqlTransaction tx, StockCount count, Func<Task<IReadOnlyList<ExpectedLine>>> snapshot, DateTimeOffset at, CancellationToken ct)
+    {
         await tx.LockAsync("counts-of-centre:" + count.CentreId, ct);
         var others = new List<StockCount>();
         foreach (var id in await OpenCountIdsAsync(tx, count.CentreId, ct)) others.Add((await LoadAsync(tx, id, ct)).Count);
@@ -128,10 +149,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
             count.CountId, count.CentreId, count.Scope.Bins.ToArray(), count.Scope.PartNumbers.ToArray(), count.State.ToString(), at, count.RequestedBy);
         await AppendCommandAsync(tx, count.CountId, 1, new Opened(count.CountId, count.CentreId, [.. count.Scope.Bins], [.. count.Scope.PartNumbers], count.Blind, count.RequestedBy, count.RequestedAt), ct);
         await AppendCommandAsync(tx, count.CountId, 2, new Started([.. lines], at), ct);
-        await Outbox.EnqueueAsync(tx, EventTopics.StockCountChanged, CountEvent(count, "opened", count.RequestedBy, lines.Count, at), ct);
-        await CommitSignal.CommitAsync(tx, ct);
-        _cache[count.CountId] = (count, 2);
-        return count;
+        return lines.Count;
     }
 
     /// <summary>Loads a count for changing it; the caller commits the session or disposes it to roll back.</summary>
@@ -152,6 +170,16 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
             await conn.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The approved counts whose adjustments are not all posted yet, oldest id first.</summary>
+    public async Task<IReadOnlyList<string>> UnpostedCountIdsAsync(CancellationToken ct)
+    {
+        var ids = new List<string>();
+        await using var cmd = dataSource.CreateCommand("SELECT count_id FROM counts WHERE state = 'Completed' AND NOT adjustments_posted ORDER BY count_id");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
     }
 
     /// <summary>A count for reading.</summary>
@@ -220,11 +248,13 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Marks the lines a stock movement touched stale in every open count of the centre that could count them
-    /// (inside the movement relay's transaction). Returns how many counts took the mark.
+    /// (inside the movement drain's transaction, at <paramref name="at"/>). Returns each count that took the mark with its
+    /// "lines-stale" step, for the caller to publish in that transaction.
     /// </summary>
-    public async Task<int> MarkStaleAsync(NpgsqlTransaction tx, string centreId, string partNumber, IReadOnlyList<string> bins, CancellationToken ct)
+    public async Task<IReadOnlyList<(StockCount Count, CountStep Step)>> MarkStaleAsync(
+        NpgsqlTransaction tx, string centreId, string partNumber, IReadOnlyList<string> bins, DateTimeOffset at, CancellationToken ct)
     {
-        var marked = 0;
+        var marked = new List<(StockCount, CountStep)>();
         foreach (var countId in await OpenCountIdsAsync(tx, centreId, ct, partNumber, bins))
         {
             await tx.LockAsync("count:" + countId, ct);
@@ -235,8 +265,7 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
             foreach (var bin in places) touched += count.MarkStale(bin, partNumber);
             if (touched == 0) continue;
             foreach (var bin in places) await AppendCommandAsync(tx, countId, ++seq, new MarkedStale(bin, partNumber), ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.StockCountChanged, CountEvent(count, "lines-stale", null, touched, DateTimeOffset.UtcNow), ct);
-            marked++;
+            marked.Add((count, new CountStep("lines-stale", null, touched, at, count.State)));
         }
         return marked;
     }
@@ -283,12 +312,6 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         }
         return (count ?? throw new NotFoundException($"count {countId} does not exist"), seq);
     }
-
-    private static StockCountChanged CountEvent(StockCount count, string step, string? by, int lines, DateTimeOffset at) => new()
-    {
-        CountId = count.CountId, CentreId = count.CentreId, Step = step, State = count.State.ToString(), By = by ?? "", Lines = lines,
-        OccurredAt = Timestamp.FromDateTimeOffset(at),
-    };
 
     private static T Read<T>(string body) => JsonSerializer.Deserialize<T>(body, Json)!;
 

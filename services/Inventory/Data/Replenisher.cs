@@ -1,3 +1,4 @@
+using Logistics.Hosting.Data;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain.Replenishment;
 using Npgsql;
@@ -43,7 +44,7 @@ public sealed class Replenisher(NpgsqlDataSource dataSource, ReplenishmentStore 
             await tx.RollbackAsync(ct);
             return await store.ReadProposalAsync(proposalId, ct);
         }
-        await tx.CommitAsync(ct);
+        await CommitSignal.CommitAsync(tx, ct);
         return proposal;
     }
 }

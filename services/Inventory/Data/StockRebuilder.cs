@@ -1,7 +1,6 @@
 using Logistics.SharedKernel;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain.Stock;
-using Logistics.Inventory.Events;
 using StackExchange.Redis;
 
 namespace Logistics.Inventory.Data;
@@ -9,19 +8,18 @@ namespace Logistics.Inventory.Data;
 /// <summary>
 /// Restores a centre's stock in Redis from the Postgres ledger, e.g. after Redis lost its data: levels, parts,
 /// tracking and serials from <see cref="StockReplay"/>, reservations from the reservation movements. It is a
-/// maintenance operation for a quiet centre: it replaces the centre's keys in one MULTI/EXEC.
+/// maintenance operation for a quiet centre: it replaces the centre's keys in one MULTI/EXEC. The caller drains the
+/// centre's movement stream into the ledger first (whatever Redis still holds belongs there).
 /// Movements carry no service level, so backorders come back in arrival order at the slowest level
 /// (their relative priority by service level is not in the ledger). Claims of serials the ledger does not hold, older
 /// than the lease, are cleared.
 /// </summary>
-public sealed class StockRebuilder(IConnectionMultiplexer redis, MovementLedger ledger, MovementRelay relay, SerialClaims claims, ILogger<StockRebuilder> logger)
+public sealed class StockRebuilder(IConnectionMultiplexer redis, MovementLedger ledger, SerialClaims claims, ILogger<StockRebuilder> logger)
 {
     private sealed record RestoredReservation(string Part, int Quantity, string Reference, string State, DateTimeOffset At);
 
     public async Task RebuildAsync(string centreId, CancellationToken ct)
     {
-        await relay.DrainAsync(centreId, ct); // whatever Redis still holds belongs in the ledger first
-
         var replay = new StockReplay(centreId);
         var reservations = new Dictionary<string, RestoredReservation>(StringComparer.Ordinal);
         var backorderOrder = new List<string>();

@@ -1,21 +1,19 @@
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Domain.Stock;
-using Logistics.Inventory.Events;
 
 namespace Logistics.Inventory.Data;
 
 /// <summary>
-/// Proves Redis and the ledger tell the same story: drains the centre's stream into the ledger first (so
-/// nothing in flight shows as a difference), replays the ledger from zero and compares every part's
-/// level and serials with Redis.
+/// Proves Redis and the ledger tell the same story: replays the ledger from zero and compares every part's level and
+/// serials with Redis. The caller drains the centre's stream into the ledger first, so nothing in flight shows as a
+/// difference.
 /// </summary>
-public sealed class StockReconciler(MovementLedger ledger, MovementRelay relay, StockStore stock)
+public sealed class StockReconciler(MovementLedger ledger, StockStore stock)
 {
     public sealed record Result(string CentreId, IReadOnlyList<StockDifference> Differences, long MovementsReplayed, StockReplay Replay);
 
     public async Task<Result> ReconcileAsync(string centreId, CancellationToken ct)
     {
-        await relay.DrainAsync(centreId, ct);
         var replay = new StockReplay(centreId);
         long replayed = 0;
         await foreach (var movement in ledger.ReadAllAsync(centreId, ct))

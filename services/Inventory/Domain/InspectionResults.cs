@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.Inventory.Domain.Stock;
 using Logistics.SharedKernel;
 
@@ -8,9 +9,9 @@ public static class InspectionResults
 {
     public static InspectionOutcome ToOutcome(string? result) => result switch
     {
-        "confirmed-fault" => InspectionOutcome.Quarantine,
-        "no-fault-found" => InspectionOutcome.ToStock,
-        "damaged-in-transit" => InspectionOutcome.Scrap,
+        ReturnInspectionResults.ConfirmedFault => InspectionOutcome.Quarantine,
+        ReturnInspectionResults.NoFaultFound => InspectionOutcome.ToStock,
+        ReturnInspectionResults.DamagedInTransit => InspectionOutcome.Scrap,
         _ => throw new InvalidFieldException("result", $"'{result}' is not an inspection result (confirmed-fault, no-fault-found, damaged-in-transit)"),
     };
 }

@@ -1,7 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Logistics.Events.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Receipts.Domain;
+using Logistics.Receipts.Events;
 using Logistics.Receipts.V1;
 using Logistics.SharedKernel;
 using Microsoft.AspNetCore.Authorization;
@@ -55,6 +57,7 @@ public sealed partial class ReceiptsApi
                 caller.RequireCentre(i.Shipment.CentreId, Roles.DeliveryManager);
                 return caller.UserId;
             }, request.CarrierClaimReference, request.Note, Now(), context.CancellationToken);
+            await ReceiptEvents.PublishInvestigationChangedAsync(tx, changed, TransitInvestigationSteps.LossProposed, caller.UserId, context.CancellationToken);
             return ToProto(changed);
         });
     }
@@ -72,6 +75,7 @@ public sealed partial class ReceiptsApi
                 caller.RequireCentre(i.Shipment.CentreId);
                 return caller.UserId;
             }, Now(), context.CancellationToken);
+            await ReceiptEvents.PublishInvestigationChangedAsync(tx, changed, TransitInvestigationSteps.WrittenOff, caller.UserId, context.CancellationToken);
             return ToProto(changed);
         });
     }

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Logistics.Events.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
-using Logistics.Hosting.Messaging;
 using Logistics.Receipts.Data;
 using Logistics.Receipts.Domain;
 using Logistics.Receipts.Events;
@@ -38,9 +37,8 @@ public sealed partial class ReceiptsApi(
         {
             var ct = context.CancellationToken;
             var signed = await book.SignAsync(tx, receiptId, kind, reference, new Signer(caller.UserId, caller.IsIn(Roles.Warehouse), caller.ActsForEveryCentre ? null : caller.Centres), content, Now(), ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, ReceiptEvents.Signed(signed.Receipt, signed.Shipment), ct);
-            if (signed.Found is { } found)
-                await Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged, ReceiptEvents.InvestigationChanged(found, "found", caller.UserId), ct);
+            await ReceiptEvents.PublishSignedAsync(tx, signed.Receipt, signed.Shipment, ct);
+            if (signed.Found is { } found) await ReceiptEvents.PublishInvestigationChangedAsync(tx, found, TransitInvestigationSteps.Found, caller.UserId, ct);
             return ToProto(signed.Receipt, signed.Shipment);
         });
     }
@@ -100,7 +98,7 @@ public sealed partial class ReceiptsApi(
         {
             var ct = context.CancellationToken;
             var corrected = await book.CorrectAsync(tx, receiptId, newReceiptId, caller.UserId, shipment => CorrectsAsSupervisor(caller, shipment), content, Now(), ct);
-            await Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, ReceiptEvents.Signed(corrected.Receipt, corrected.Shipment), ct);
+            await ReceiptEvents.PublishSignedAsync(tx, corrected.Receipt, corrected.Shipment, ct);
             return ToProto(corrected.Receipt, corrected.Shipment);
         });
     }

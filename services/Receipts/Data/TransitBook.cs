@@ -1,16 +1,14 @@
-using Logistics.Events.V1;
 using Logistics.Hosting.Data;
-using Logistics.Hosting.Messaging;
 using Logistics.Receipts.Domain;
-using Logistics.Receipts.Events;
 using Logistics.SharedKernel;
 using Npgsql;
 
 namespace Logistics.Receipts.Data;
 
 /// <summary>
-/// The changes of a lost-in-transit investigation, each in one transaction with its event (outbox). Each locks the
-/// shipment's reference first, as signing does, so a late receipt and a write-off of the same shipment never both pass.
+/// The changes of a lost-in-transit investigation, in the caller's transaction (which publishes the step through
+/// <c>Events/ReceiptEvents</c>). Each locks the shipment's reference first, as signing does, so a late receipt and a
+/// write-off of the same shipment never both pass.
 /// </summary>
 public sealed class TransitBook(ShipmentsTable shipments, ReceiptsTable receipts, TransitInvestigationsTable investigations, TransitPolicy policy)
 {
@@ -24,41 +22,29 @@ public sealed class TransitBook(ShipmentsTable shipments, ReceiptsTable receipts
         if (!TransitInvestigation.IsOverdue(shipment, signed, now, policy)) return null;
         var investigation = TransitInvestigation.Open(shipment, signed, now, policy);
         await investigations.InsertAsync(tx, investigation, ct);
-        await Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged, ReceiptEvents.InvestigationChanged(investigation, "opened", ""), ct);
         return investigation;
     }
 
     public Task<TransitInvestigation> ProposeLossAsync(
         NpgsqlTransaction tx, string investigationId, Func<TransitInvestigation, string> proposer, string? claim, string? note, DateTimeOffset now,
         CancellationToken ct) =>
-        ChangeAsync(tx, investigationId, i =>
-        {
-            var by = proposer(i);
-            i.ProposeLoss(by, claim, note, now, policy);
-            return ("loss-proposed", by);
-        }, ct);
+        ChangeAsync(tx, investigationId, i => i.ProposeLoss(proposer(i), claim, note, now, policy), ct);
 
     public Task<TransitInvestigation> ApproveWriteOffAsync(
         NpgsqlTransaction tx, string investigationId, Func<TransitInvestigation, string> approver, DateTimeOffset now, CancellationToken ct) =>
-        ChangeAsync(tx, investigationId, i =>
-        {
-            var by = approver(i);
-            i.ApproveWriteOff(by, now);
-            return ("written-off", by);
-        }, ct);
+        ChangeAsync(tx, investigationId, i => i.ApproveWriteOff(approver(i), now), ct);
 
-    /// <summary>Reads under the reference's lock, lets the domain decide (it throws before anything is written), stores, publishes.</summary>
+    /// <summary>Reads under the reference's lock, lets the domain decide (it throws before anything is written), stores.</summary>
     private async Task<TransitInvestigation> ChangeAsync(
-        NpgsqlTransaction tx, string investigationId, Func<TransitInvestigation, (string Step, string By)> change, CancellationToken ct)
+        NpgsqlTransaction tx, string investigationId, Action<TransitInvestigation> change, CancellationToken ct)
     {
         var reference = await investigations.ReferenceOfAsync(investigationId, ct)
             ?? throw new NotFoundException($"investigation {investigationId} does not exist");
         await tx.LockAsync("reference:" + reference, ct);
         var investigation = await investigations.FindByReferenceAsync(tx, reference, ct)
             ?? throw new InvalidOperationException($"investigation {investigationId} vanished");
-        var (step, by) = change(investigation);
+        change(investigation);
         await investigations.UpdateAsync(tx, investigation, ct);
-        await Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged, ReceiptEvents.InvestigationChanged(investigation, step, by), ct);
         return investigation;
     }
 }

@@ -1,3 +1,4 @@
+using Logistics.Events.V1;
 using Logistics.SharedKernel;
 
 namespace Logistics.Receipts.Domain;
@@ -29,18 +30,18 @@ public static class ReceiptCodes
 {
     private static readonly Dictionary<string, ReceiptKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["centre-to-engineer"] = ReceiptKind.CentreToEngineer,
-        ["engineer-to-centre"] = ReceiptKind.EngineerToCentre,
-        ["carrier-to-site"] = ReceiptKind.CarrierToSite,
-        ["supplier-to-centre"] = ReceiptKind.SupplierToCentre,
+        [ReceiptKinds.CentreToEngineer] = ReceiptKind.CentreToEngineer,
+        [ReceiptKinds.EngineerToCentre] = ReceiptKind.EngineerToCentre,
+        [ReceiptKinds.CarrierToSite] = ReceiptKind.CarrierToSite,
+        [ReceiptKinds.SupplierToCentre] = ReceiptKind.SupplierToCentre,
     };
 
     private static readonly Dictionary<string, GoodsCondition> Conditions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["ok"] = GoodsCondition.Ok,
-        ["damaged"] = GoodsCondition.Damaged,
-        ["wrong-part"] = GoodsCondition.WrongPart,
-        ["missing"] = GoodsCondition.Missing,
+        [GoodsConditions.Ok] = GoodsCondition.Ok,
+        [GoodsConditions.Damaged] = GoodsCondition.Damaged,
+        [GoodsConditions.WrongPart] = GoodsCondition.WrongPart,
+        [GoodsConditions.Missing] = GoodsCondition.Missing,
     };
 
     public static ReceiptKind ParseKind(string? code) =>

@@ -1,12 +1,22 @@
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
+using Logistics.Hosting.Messaging;
 using Logistics.Receipts.Domain;
+using Npgsql;
 
 namespace Logistics.Receipts.Events;
 
 /// <summary>The integration events receipts publishes (through the outbox, in the transaction that signs).</summary>
 public static class ReceiptEvents
 {
+    /// <summary>Publishes <see cref="Signed"/> in the transaction that signed or corrected.</summary>
+    public static Task PublishSignedAsync(NpgsqlTransaction tx, Receipt r, Shipment s, CancellationToken ct) =>
+        Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, Signed(r, s), ct);
+
+    /// <summary>Publishes <see cref="InvestigationChanged"/> in the transaction that changed the investigation.</summary>
+    public static Task PublishInvestigationChangedAsync(NpgsqlTransaction tx, TransitInvestigation i, string step, string by, CancellationToken ct) =>
+        Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged, InvestigationChanged(i, step, by), ct);
+
     /// <summary>
     /// Every new receipt, corrections included. <c>serials</c>/<c>quantity</c> carry only what this receipt newly signs
     /// for, so a subscriber books stock once however often a receipt is corrected; <c>signed_by</c> is the receiving
@@ -54,9 +64,9 @@ public static class ReceiptEvents
         By = by,
         OccurredAt = Timestamp.FromDateTimeOffset(step switch
         {
-            "found" => i.ClosedAt!.Value,
-            "loss-proposed" => i.ProposedAt!.Value,
-            "written-off" => i.ApprovedAt!.Value,
+            TransitInvestigationSteps.Found => i.ClosedAt!.Value,
+            TransitInvestigationSteps.LossProposed => i.ProposedAt!.Value,
+            TransitInvestigationSteps.WrittenOff => i.ApprovedAt!.Value,
             _ => i.OpenedAt,
         }),
         DeliverBy = Timestamp.FromDateTimeOffset(i.DeliverBy),

@@ -1,6 +1,9 @@
+using Logistics.Events.V1;
+using Logistics.Hosting.Data;
 using Logistics.Hosting.Jobs;
 using Logistics.Receipts.Data;
 using Logistics.Receipts.Domain;
+using Logistics.Receipts.Events;
 using Npgsql;
 
 namespace Logistics.Receipts.Jobs;
@@ -39,7 +42,8 @@ public sealed class TransitWatch(
             await using var tx = await conn.BeginTransactionAsync(ct);
             var investigation = await book.OpenAsync(tx, reference, now, ct);
             if (investigation is null) continue;
-            await tx.CommitAsync(ct);
+            await ReceiptEvents.PublishInvestigationChangedAsync(tx, investigation, TransitInvestigationSteps.Opened, "", ct);
+            await CommitSignal.CommitAsync(tx, ct);
             logger.LogInformation("Shipment {Reference} to {Engineer} (deliver by {DeliverBy:u}) not signed for: investigation {Id} opened",
                 reference, investigation.Shipment.AddressedTo.Party, investigation.DeliverBy, investigation.InvestigationId);
             opened++;

@@ -1,3 +1,4 @@
+using Logistics.Hosting.Data;
 using Logistics.Hosting.Jobs;
 using Logistics.Returns.Data;
 using Logistics.Returns.Domain;
@@ -41,7 +42,7 @@ public sealed class OverdueReturnsJob(
             var steps = r.MarkDeadlinesPassed(now);
             if (steps.Count == 0) continue;
             await ReturnChanges.SaveAsync(store, tx, r, ct);
-            await tx.CommitAsync(ct);
+            await CommitSignal.CommitAsync(tx, ct);
             logger.LogInformation("Return {ReturnId} of engineer {EngineerId} (due {DueAt:u}): {Steps}", r.ReturnId, r.EngineerId, r.DueAt, string.Join(", ", steps));
             changed++;
         }

@@ -50,7 +50,8 @@ public sealed class CountListTests(TestPostgres postgres) : IClassFixture<TestPo
     {
         var id = $"CNT-{centre}-{bin}";
         var count = StockCount.Open(id, CountScope.Define(centre, [bin], null, CountStore.Policy), null, by, CountStore.Policy, T0.AddMinutes(minutes));
-        await _counts.OpenAsync(count, () => Task.FromResult<IReadOnlyList<ExpectedLine>>([]), T0.AddMinutes(minutes), CancellationToken.None);
+        await using var opened = await _counts.OpenAsync(count, () => Task.FromResult<IReadOnlyList<ExpectedLine>>([]), T0.AddMinutes(minutes), CancellationToken.None);
+        await opened.CommitAsync(CancellationToken.None);
         return id;
     }
 

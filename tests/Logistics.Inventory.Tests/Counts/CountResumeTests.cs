@@ -1,4 +1,4 @@
-using Logistics.Inventory.Data;
+using Logistics.Inventory.Jobs;
 using Logistics.Inventory.Domain.Counts;
 using Logistics.SharedKernel;
 using Microsoft.Extensions.Logging;
@@ -17,7 +17,7 @@ public sealed class CountResumeTests
         var log = new ListLogger();
 
         var counted = long.MaxValue;
-        var failed = await CountAdjustmentPoster.ResumeEachAsync(["C-1", "C-2", "C-3"], (countId, ct) =>
+        var failed = await CountPostingResume.ResumeEachAsync(["C-1", "C-2", "C-3"], (countId, ct) =>
         {
             // What the old posting of a count with a line of 2^63 - 1 did: fail in arithmetic, on every retry.
             if (countId == "C-2") posted.Add(checked((int)counted).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -37,7 +37,7 @@ public sealed class CountResumeTests
         using var stopping = new CancellationTokenSource();
         var posted = new List<string>();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CountAdjustmentPoster.ResumeEachAsync(["C-1", "C-2"], (countId, ct) =>
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CountPostingResume.ResumeEachAsync(["C-1", "C-2"], (countId, ct) =>
         {
             posted.Add(countId);
             stopping.Cancel();

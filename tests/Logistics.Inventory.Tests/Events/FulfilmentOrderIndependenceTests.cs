@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Logistics.Events.V1;
 using Logistics.Hosting.Data;
@@ -43,6 +44,7 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
         public ServiceProvider Services { get; } = new ServiceCollection()
             .AddSingleton(stock)
             .AddSingleton(new SerialClaims(db, stock, TimeProvider.System))
+            .AddSingleton(TimeProvider.System)
             .BuildServiceProvider();
 
         public async Task<IReadOnlyList<string>> StateAsync()
@@ -90,42 +92,44 @@ public sealed class FulfilmentOrderIndependenceTests(TestPostgres postgres, Test
 
     private static Timestamp At(double hours) => Timestamp.FromDateTimeOffset(T0.AddHours(hours));
 
-    /// <summary>As MapIntegrationEvent hands an event to a handler, in the run's own centre.</summary>
-    private static Delivery<Centre> Event<TEvent>(string id, string topic, string what, Func<string, TEvent> make,
-        Func<TEvent, InboxContext, CancellationToken, Task> handle) =>
-        new(id, topic, $"{id} {what}", (c, tx) => handle(make(c.Id), new InboxContext(id, tx, c.Services), CancellationToken.None));
+    /// <summary>As MapIntegrationEvent hands an event to its handler (made from the services), in the run's own centre.</summary>
+    private static Delivery<Centre> Event<TEvent, THandler>(string id, string topic, string what, Func<string, TEvent> make)
+        where TEvent : IMessage<TEvent>
+        where THandler : IIntegrationEventHandler<TEvent> =>
+        new(id, topic, $"{id} {what}", (c, tx) =>
+            ActivatorUtilities.CreateInstance<THandler>(c.Services).HandleAsync(make(c.Id), new InboxContext(id, tx, c.Services), CancellationToken.None));
 
     private static Delivery<Centre> Shipped(string id, string request, string part, int quantity, params string[] serials) =>
-        Event(id, EventTopics.PartRequestShipped, $"{request} shipped", centre => new PartRequestShipped
+        Event<PartRequestShipped, PartRequestShippedHandler>(id, EventTopics.PartRequestShipped, $"{request} shipped", centre => new PartRequestShipped
         {
             RequestId = request, CentreId = centre, PartNumber = part, Serials = { serials }, Quantity = quantity, Carrier = "DHL", TrackingNo = "TRK-" + request,
             ShippedAt = At(1), EngineerId = "eng-1", SiteId = "SITE-1", ShippedBy = "wh-1",
-        }, FulfilmentSubscriber.OnPartRequestShippedAsync);
+        });
 
     private static Delivery<Centre> Signed(string id, string receiptId, string kind, string reference, string part, int quantity, bool faulty = false,
         string doaClaim = "", params string[] serials) =>
-        Event(id, EventTopics.ReceiptSigned, $"{receiptId} {kind} {reference}", centre => new ReceiptSigned
+        Event<ReceiptSigned, ReceiptSignedHandler>(id, EventTopics.ReceiptSigned, $"{receiptId} {kind} {reference}", centre => new ReceiptSigned
         {
             ReceiptId = receiptId, Kind = kind, Reference = reference, CentreId = centre, PartNumber = part, Serials = { serials }, Quantity = quantity,
             Faulty = faulty, SignedBy = kind == "engineer-to-centre" ? "wh-1" : "eng-1", SignedAt = At(5), HandedOverBy = "eng-1", SiteId = "SITE-1",
             OuterIntact = true, EsdBagSealed = true, Condition = "ok", DoaClaimId = doaClaim,
-        }, FulfilmentSubscriber.OnReceiptSignedAsync);
+        });
 
     private static Delivery<Centre> Inspected(string id, string returnId, string serial, string result, string bin = "", string doaClaim = "") =>
-        Event(id, EventTopics.ReturnInspected, $"{returnId} {result}", centre => new ReturnInspected
+        Event<ReturnInspected, ReturnInspectedHandler>(id, EventTopics.ReturnInspected, $"{returnId} {result}", centre => new ReturnInspected
         {
             ReturnId = returnId, CentreId = centre, PartNumber = "P-100", Serial = serial, Result = result, Bin = bin, InspectedAt = At(48),
             RequestId = "PR-9", DoaClaimId = doaClaim, EngineerId = "eng-1", InspectedBy = "wh-2",
-        }, FulfilmentSubscriber.OnReturnInspectedAsync);
+        });
 
     /// <summary>A step of receipts' lost-in-transit investigation of a request's shipment; only written-off moves stock.</summary>
     private static Delivery<Centre> Investigation(string id, string request, string step, params string[] serials) =>
-        Event(id, EventTopics.TransitInvestigationChanged, $"{request} {step}", centre => new TransitInvestigationChanged
+        Event<TransitInvestigationChanged, TransitInvestigationChangedHandler>(id, EventTopics.TransitInvestigationChanged, $"{request} {step}", centre => new TransitInvestigationChanged
         {
             InvestigationId = "TI-" + request, Step = step, Reference = request, CentreId = centre, PartNumber = "P-100", Serials = { serials },
             Quantity = serials.Length, EngineerId = "eng-1", CarrierClaimReference = step == "opened" ? "" : "CLM-1", By = "sup-2", OccurredAt = At(100),
             DeliverBy = At(24),
-        }, FulfilmentSubscriber.OnTransitInvestigationChangedAsync);
+        });
 
     [Fact]
     public async Task Every_order_and_duplication_of_a_flow_ends_in_the_same_stock()

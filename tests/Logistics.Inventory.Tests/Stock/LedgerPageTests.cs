@@ -5,7 +5,6 @@ using Logistics.Inventory.Domain.Stock;
 using Logistics.Inventory.Events;
 using Logistics.SharedKernel;
 using Logistics.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -23,7 +22,7 @@ public sealed class LedgerPageTests(TestPostgres postgres, TestRedis redis) : IC
     private ConnectionMultiplexer _redis = null!;
     private StockStore _stock = null!;
     private MovementLedger _ledger = null!;
-    private MovementRelay _relay = null!;
+    private MovementDrain _drain = null!;
     private readonly string _centre = "LG-" + Guid.NewGuid().ToString("N")[..8];
 
     public async Task InitializeAsync()
@@ -32,7 +31,7 @@ public sealed class LedgerPageTests(TestPostgres postgres, TestRedis redis) : IC
         _redis = await redis.ConnectAsync();
         _stock = new StockStore(_redis);
         _ledger = new MovementLedger(_db);
-        _relay = new MovementRelay(_redis, _db, new CentresTable(_db), new CountStore(_db), NullLogger<MovementRelay>.Instance);
+        _drain = new MovementDrain(_redis, _db, new CentresTable(_db), new CountStore(_db), TimeProvider.System);
     }
 
     public async Task DisposeAsync()
@@ -50,7 +49,7 @@ public sealed class LedgerPageTests(TestPostgres postgres, TestRedis redis) : IC
         await _stock.GoodsInAsync(Command(), "P-2", serialized: false, "A-01", [], 5, "PO-2");
         await _stock.ReserveAsync(Command(), "P-2", 2, "REQ-1", "R1", ServiceLevel.NextBusinessDay, T0, backorderIfShort: false);
         await _stock.GoodsInAsync(Command(), "P-1", serialized: true, "A-02", ["S3"], 0, "PO-3");
-        Assert.Equal(4, await _relay.DrainAsync(_centre, CancellationToken.None));
+        Assert.Equal(4, await _drain.DrainAsync(_centre, CancellationToken.None));
 
         var all = await _ledger.PageAsync(_centre, "", "", newestFirst: false, 0, 100, CancellationToken.None);
         Assert.Equal(["goods-in", "goods-in", "reserved", "goods-in"], all.Select(m => m.Movement.Kind.WireName()));

@@ -2,6 +2,7 @@ using Logistics.Hosting.Data;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Data.Stock;
 using Logistics.Inventory.Events;
+using Logistics.Inventory.Jobs;
 using Logistics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -36,8 +37,9 @@ public sealed class MovementRelayTests(TestPostgres postgres, TestRedis redis) :
         await _db.DisposeAsync();
     }
 
-    private MovementRelay Relay(TimeSpan sweepEvery) =>
-        new(_redis, _db, new CentresTable(_db), new CountStore(_db), NullLogger<MovementRelay>.Instance, sweepEvery);
+    private MovementDrain Drain() => new(_redis, _db, new CentresTable(_db), new CountStore(_db), TimeProvider.System);
+
+    private MovementRelay Relay(TimeSpan sweepEvery) => new(_redis, Drain(), NullLogger<MovementRelay>.Instance, sweepEvery);
 
     private Task GoodsInAsync(string reference) =>
         _stock.GoodsInAsync(new StockCommand(_centre, "k-" + Guid.NewGuid().ToString("N"), Guid.NewGuid(), T0), "P-1", serialized: false, "A-01", [], 3, reference);
@@ -124,12 +126,12 @@ public sealed class MovementRelayTests(TestPostgres postgres, TestRedis redis) :
     public async Task A_sweep_drains_only_centres_with_entries_past_their_cursor()
     {
         await RegisterCentreAsync();
-        var relay = Relay(sweepEvery: Never);
+        var drain = Drain();
         await GoodsInAsync("PO-1");
-        Assert.Equal(1, await relay.SweepAsync(CancellationToken.None));
-        Assert.Equal(0, await relay.SweepAsync(CancellationToken.None)); // drained: the stream's last entry is the cursor
+        Assert.Equal(1, await drain.SweepAsync(CancellationToken.None));
+        Assert.Equal(0, await drain.SweepAsync(CancellationToken.None)); // drained: the stream's last entry is the cursor
         await GoodsInAsync("PO-2");
-        Assert.Equal(1, await relay.SweepAsync(CancellationToken.None));
+        Assert.Equal(1, await drain.SweepAsync(CancellationToken.None));
         Assert.Equal(2, await LedgerCountAsync());
     }
 

@@ -87,7 +87,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         var list = StockFields.Serials(serials);
         quantity = list.Count > 0 ? CountOfSerials(quantity, list.Count) : Quantities.Check(quantity);
         return await RunAsync(StockScript.Receive, command,
-            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference), "received"));
+            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference), MovementKind.Received.WireName()));
     }
 
     /// <summary>
@@ -99,7 +99,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
         var list = StockFields.Serials(serials);
         quantity = list.Count > 0 ? CountOfSerials(quantity, list.Count) : Quantities.Check(quantity);
         return await RunAsync(StockScript.Receive, command,
-            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference), "lost-in-transit"));
+            new ReceiveArgs(StockFields.PartNumber(partNumber), list, quantity, StockFields.Reference(reference), MovementKind.LostInTransit.WireName()));
     }
 
     /// <summary>A faulty part arrives for inspection: one serial, or a quantity of a part tracked by quantity.</summary>

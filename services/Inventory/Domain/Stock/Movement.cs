@@ -1,3 +1,5 @@
+using Logistics.Events.V1;
+
 namespace Logistics.Inventory.Domain.Stock;
 
 /// <summary>What happened to the stock. The wire names (<see cref="MovementKinds"/>) are what the stream and the ledger hold.</summary>
@@ -30,27 +32,27 @@ public static class MovementKinds
 {
     private static readonly Dictionary<MovementKind, string> Names = new()
     {
-        [MovementKind.GoodsIn] = "goods-in",
-        [MovementKind.Reserved] = "reserved",
-        [MovementKind.Backordered] = "backordered",
-        [MovementKind.Released] = "released",
-        [MovementKind.Shipped] = "shipped",
-        [MovementKind.Received] = "received",
-        [MovementKind.FaultyIn] = "faulty-in",
-        [MovementKind.Quarantined] = "quarantined",
-        [MovementKind.ToStock] = "to-stock",
-        [MovementKind.Scrapped] = "scrapped",
-        [MovementKind.Adjusted] = "adjusted",
-        [MovementKind.SentToRepair] = "sent-to-repair",
-        [MovementKind.RepairedIn] = "repaired-in",
-        [MovementKind.RepairedToStock] = "repaired-to-stock",
-        [MovementKind.RepairFailed] = "repair-failed",
-        [MovementKind.ReturnedToSupplier] = "returned-to-supplier",
-        [MovementKind.WrittenOff] = "written-off",
-        [MovementKind.TransferShipped] = "transfer-shipped",
-        [MovementKind.TransferDelivered] = "transfer-delivered",
-        [MovementKind.TransferReceived] = "transfer-received",
-        [MovementKind.LostInTransit] = "lost-in-transit",
+        [MovementKind.GoodsIn] = StockMovementKinds.GoodsIn,
+        [MovementKind.Reserved] = ReservationOutcomes.Reserved,
+        [MovementKind.Backordered] = ReservationOutcomes.Backordered,
+        [MovementKind.Released] = ReservationOutcomes.Released,
+        [MovementKind.Shipped] = StockMovementKinds.Shipped,
+        [MovementKind.Received] = StockMovementKinds.Received,
+        [MovementKind.FaultyIn] = StockMovementKinds.FaultyIn,
+        [MovementKind.Quarantined] = StockMovementKinds.Quarantined,
+        [MovementKind.ToStock] = StockMovementKinds.ToStock,
+        [MovementKind.Scrapped] = StockMovementKinds.Scrapped,
+        [MovementKind.Adjusted] = StockMovementKinds.Adjusted,
+        [MovementKind.SentToRepair] = StockMovementKinds.SentToRepair,
+        [MovementKind.RepairedIn] = StockMovementKinds.RepairedIn,
+        [MovementKind.RepairedToStock] = StockMovementKinds.RepairedToStock,
+        [MovementKind.RepairFailed] = StockMovementKinds.RepairFailed,
+        [MovementKind.ReturnedToSupplier] = StockMovementKinds.ReturnedToSupplier,
+        [MovementKind.WrittenOff] = StockMovementKinds.WrittenOff,
+        [MovementKind.TransferShipped] = StockMovementKinds.TransferShipped,
+        [MovementKind.TransferDelivered] = StockMovementKinds.TransferDelivered,
+        [MovementKind.TransferReceived] = StockMovementKinds.TransferReceived,
+        [MovementKind.LostInTransit] = StockMovementKinds.LostInTransit,
     };
 
     public static string WireName(this MovementKind kind) => Names[kind];

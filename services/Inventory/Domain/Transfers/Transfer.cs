@@ -167,10 +167,6 @@ public static class TransferMoves
 
     public static string Key(string transferId, string step) => $"transfer-{transferId}-{step}";
 
-    public const string ShippedKind = "transfer-shipped";
-    public const string DeliveredKind = "transfer-delivered";
-    public const string ReceivedKind = "transfer-received";
-
     /// <summary>How a centre is named as the other party on a movement (as custody names it).</summary>
     public static string Party(string centreId) => "centre:" + centreId;
 }
