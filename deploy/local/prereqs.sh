@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need and a fresh Debian 12 machine lacks:
 # the PostgreSQL server, Redis, the time-zone database, and Chromium with CJK fonts for the browser tests of the web
-# console, and Prometheus (its promtool checks the alert rules; `up.sh --with-monitoring` runs it) (Debian packages). The .NET 10 SDK must already be there.
+# console, Prometheus (its promtool checks the alert rules; `up.sh --with-monitoring` runs it) and kubectl (renders the
+# Kubernetes manifests for their tests) (Debian packages). The .NET 10 SDK must already be there.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -20,6 +21,8 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk) # Chinese on the console's screens
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# kubectl renders deploy/k8s (`kubectl kustomize`, offline) for KubernetesManifestTests; Debian's is 1.20.
+command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"

@@ -26,6 +26,14 @@ public sealed class MigrationRunnerTests(TestPostgres postgres) : IClassFixture<
     }
 
     [Fact]
+    public void The_shared_tables_keep_the_migration_ids_they_were_applied_under_before_the_hosting_library_was_split()
+    {
+        // Databases migrated before the split recorded "Logistics.Hosting/…": another id would apply them twice.
+        Assert.Equal(["Logistics.Hosting/0001_messaging.sql", "Logistics.Hosting/0002_dead_letters.sql"],
+            MigrationRunner.Discover(typeof(MigrationRunner).Assembly).Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task Migrations_go_into_the_service_schema_once_even_when_replicas_start_together()
     {
         await using var db = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());

@@ -95,7 +95,7 @@ public sealed partial class DeployFilesTests(SidecarEnvironment env) : IClassFix
                 subscribed = TopicReference().Matches(File.ReadAllText(Path.Combine(folder, "Live", "ConsoleEvents.cs")))
                     .Select(m => topics[m.Groups["name"].Value]).ToHashSet();
             else
-                subscribed.Add($"dead-letter.{app.AppId}"); // every service keeps its dead letters (Logistics.Hosting's MapDeadLetters)
+                subscribed.Add($"dead-letter.{app.AppId}"); // every service keeps its dead letters (Logistics.Hosting.Messaging's MapDeadLetters)
             Assert.True(subscribed.Count > 0, $"{app.AppId}: no subscription found in its code");
             Assert.Equal(published.Order(), publishing.GetValueOrDefault(app.AppId, []).Order());
             Assert.Equal(subscribed.Order(), subscribing.GetValueOrDefault(app.AppId, []).Order());

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -9,6 +11,8 @@ namespace Logistics.Sidecar.Tests;
 /// <summary>
 /// deploy/k8s copies the app ids, ports and pub/sub name of deploy/stack.json, the gateway's cluster names and the
 /// local Dapr components into Kubernetes manifests (YAML cannot read stack.json). These tests fail when they drift.
+/// They read what the cluster would get: the kustomization rendered by `kubectl kustomize` (the services' base with
+/// each overlay's patches applied), not the source files.
 /// </summary>
 public sealed partial class KubernetesManifestTests
 {
@@ -19,7 +23,10 @@ public sealed partial class KubernetesManifestTests
     private const string Gateway = "gateway";
 
     private static readonly StackLayout Stack = StackLayout.Load();
-    private static readonly IReadOnlyList<Manifest> Manifests = LoadManifests();
+    private static readonly IReadOnlyList<Manifest> Manifests = Render();
+
+    /// <summary>The secrets template: never rendered (the kustomization leaves it out), read as a file.</summary>
+    private static readonly IReadOnlyList<Manifest> SecretsTemplateDocs = LoadYaml($"{Folder}/{SecretsTemplate}").Select(root => new Manifest(root)).ToList();
 
     [Fact]
     public void Every_app_of_the_stack_has_a_deployment_with_its_dapr_annotations_ports_and_settings()
@@ -31,7 +38,6 @@ public sealed partial class KubernetesManifestTests
         foreach (var app in Stack.Apps)
         {
             var deployment = Single("Deployment", app.AppId);
-            Assert.Equal($"{app.AppId}.yaml", deployment.File);
             Assert.True(int.Parse(deployment.Root.Map("spec").Str("replicas")) >= 2, $"{app.AppId}: fewer than 2 replicas");
             var template = deployment.Root.Map("spec").Map("template");
             AssertSelectorMatches(deployment.Root.Map("spec").Map("selector").Map("matchLabels"), template.Map("metadata").Map("labels"), app.AppId);
@@ -85,7 +91,6 @@ public sealed partial class KubernetesManifestTests
     public void The_console_runs_beside_its_own_sidecar_with_its_own_tokens_reaches_only_the_gateway_and_is_reached_only_by_it()
     {
         var deployment = Single("Deployment", WebConsole.AppId);
-        Assert.Equal("web.yaml", deployment.File);
         var template = deployment.Root.Map("spec").Map("template");
         var annotations = template.Map("metadata").Map("annotations");
         Assert.Equal("true", annotations.Str("dapr.io/enabled"));
@@ -119,7 +124,6 @@ public sealed partial class KubernetesManifestTests
     public void The_gateway_runs_without_a_sidecar_on_the_stack_ports()
     {
         var deployment = Single("Deployment", Gateway);
-        Assert.Equal($"{Gateway}.yaml", deployment.File);
         var template = deployment.Root.Map("spec").Map("template");
         AssertSelectorMatches(deployment.Root.Map("spec").Map("selector").Map("matchLabels"), template.Map("metadata").Map("labels"), Gateway);
         var annotations = template.Map("metadata").Get("annotations") as YamlMappingNode;
@@ -178,7 +182,6 @@ public sealed partial class KubernetesManifestTests
     public void The_pubsub_component_is_the_stack_pubsub_on_redis_with_the_local_settings()
     {
         var component = Assert.Single(Of("Component"));
-        Assert.Equal("dapr/pubsub.yaml", component.File);
         Assert.Equal(Stack.PubsubName, component.Name);
         Assert.Equal("pubsub.redis", component.Root.Map("spec").Str("type"));
         Assert.Equal("kubernetes", component.Root.Map("auth").Str("secretStore"));
@@ -228,29 +231,30 @@ public sealed partial class KubernetesManifestTests
         using var settings = JsonDocument.Parse(File.ReadAllText(RepoLayout.PathOf("gateway/Logistics.Gateway/appsettings.json")));
         Assert.False(settings.RootElement.GetProperty("Auth").GetProperty("DevTokens").GetProperty("Enabled").GetBoolean());
 
-        var scalars = Manifests.SelectMany(m => m.Root.AllNodes.OfType<YamlScalarNode>().Select(s => (m.File, s.Value ?? ""))).ToList();
+        var scalars = Manifests.Concat(SecretsTemplateDocs).SelectMany(m => m.Root.AllNodes.OfType<YamlScalarNode>().Select(s => (m.Id, s.Value ?? ""))).ToList();
         Assert.NotEmpty(scalars);
         Assert.All(scalars, s => Assert.False(
             s.Item2.Replace("_", "", StringComparison.Ordinal).Contains("DevTokens", StringComparison.OrdinalIgnoreCase),
-            $"{s.File}: '{s.Item2}'"));
+            $"{s.Id}: '{s.Item2}'"));
     }
 
     [Fact]
     public void Every_secret_reference_names_a_key_of_the_example_secrets()
     {
-        var secrets = Of("Secret").ToList();
+        // The real secrets are created apart from the kustomization: it renders none.
+        Assert.Empty(Of("Secret"));
+        var secrets = SecretsTemplateDocs.Where(m => m.Kind == "Secret").ToList();
         Assert.NotEmpty(secrets);
-        Assert.All(secrets, s => Assert.Equal(SecretsTemplate, s.File));
         var keys = secrets.ToDictionary(s => s.Name, s => SecretData(s).Keys.ToHashSet());
 
-        var references = Manifests.Where(m => m.File != SecretsTemplate).SelectMany(m => m.Root.AllNodes.OfType<YamlMappingNode>()
+        var references = Manifests.SelectMany(m => m.Root.AllNodes.OfType<YamlMappingNode>()
             .SelectMany(node => new[] { node.Get("secretKeyRef"), node.Get("secretRef") }.OfType<YamlMappingNode>())
-            .Select(r => (m.File, Name: r.Str("name"), Key: (r.Get("key") as YamlScalarNode)?.Value))).ToList();
+            .Select(r => (m.Id, Name: r.Str("name"), Key: (r.Get("key") as YamlScalarNode)?.Value))).ToList();
         Assert.NotEmpty(references);
-        foreach (var (file, name, key) in references)
+        foreach (var (id, name, key) in references)
         {
-            Assert.True(keys.ContainsKey(name), $"{file}: secret {name} is not in {SecretsTemplate}");
-            if (key is not null) Assert.True(keys[name].Contains(key), $"{file}: secret {name} has no key {key} in {SecretsTemplate}");
+            Assert.True(keys.ContainsKey(name), $"{id}: secret {name} is not in {SecretsTemplate}");
+            if (key is not null) Assert.True(keys[name].Contains(key), $"{id}: secret {name} has no key {key} in {SecretsTemplate}");
         }
         // And the template holds nothing stale: every key is used somewhere (envFrom uses a whole secret).
         foreach (var (name, secretKeys) in keys)
@@ -264,24 +268,57 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_kustomization_lists_every_manifest_of_the_folder_but_the_secrets_template()
+    public void The_kustomization_renders_every_file_of_the_folder_but_the_secrets_template()
     {
         var folder = RepoLayout.PathOf(Folder);
         var files = Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
-            .Where(f => f is not Kustomization and not SecretsTemplate)
+            .Where(f => f is not SecretsTemplate)
             .Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
 
         var kustomization = LoadYaml($"{Folder}/{Kustomization}").Single();
         Assert.Equal("Kustomization", kustomization.Str("kind"));
         Assert.Equal(Namespace, kustomization.Str("namespace"));
-        var resources = kustomization.Strings("resources");
-        Assert.Equal(resources.Distinct().Count(), resources.Count);
-        Assert.Equal(files, resources.Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(SecretsTemplate, resources);
         Assert.True(File.Exists(Path.Combine(folder, SecretsTemplate)), $"{SecretsTemplate} is missing");
+
+        // Every kustomization reached from the top one, and every file it names: a file outside would never be applied.
+        var reached = new SortedSet<string>(StringComparer.Ordinal);
+        void Visit(string dir)
+        {
+            var file = Path.Combine(dir, Kustomization);
+            Assert.True(File.Exists(file), $"{Path.GetRelativePath(folder, dir)}: no {Kustomization}");
+            if (!reached.Add(Path.GetRelativePath(folder, file).Replace('\\', '/'))) return; // a base, shared by the overlays
+            var k = LoadYaml(Path.GetRelativePath(RepoLayout.Root, file)).Single();
+            var named = k.Strings("resources").Concat(k.Strings("bases")).Concat(k.Strings("patchesStrategicMerge"))
+                .Concat(k.Seq("patchesJson6902").Concat(k.Seq("patches")).Select(p => p.Str("path")));
+            foreach (var entry in named)
+            {
+                var path = Path.GetFullPath(Path.Combine(dir, entry));
+                if (Directory.Exists(path)) Visit(path);
+                else Assert.True(reached.Add(Path.GetRelativePath(folder, path).Replace('\\', '/')), $"{entry} is named twice");
+            }
+        }
+        Visit(folder);
+        Assert.DoesNotContain(SecretsTemplate, reached);
+        Assert.Equal(files, reached.ToList());
+    }
+
+    [Fact]
+    public void Every_service_gets_a_disruption_budget_and_no_placeholder_of_the_base_is_left()
+    {
+        Assert.Equal(Stack.Apps.Select(a => a.AppId).Append(Gateway).Order(StringComparer.Ordinal),
+            Of("PodDisruptionBudget").Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var app in Stack.Apps)
+            AssertSelectorMatches(Single("PodDisruptionBudget", app.AppId).Root.Map("spec").Map("selector").Map("matchLabels"),
+                Single("Deployment", app.AppId).Root.Map("spec").Map("template").Map("metadata").Map("labels"), $"PodDisruptionBudget {app.AppId}");
+
+        // base/service names everything "service" and every port 0 until an overlay sets them.
+        var scalars = Manifests.SelectMany(m => m.Root.AllNodes.OfType<YamlScalarNode>().Select(s => (m.Id, Value: s.Value ?? ""))).ToList();
+        Assert.All(scalars, s => Assert.False(
+            s.Value is "service" or "0" || s.Value.StartsWith("service-", StringComparison.Ordinal) || s.Value.EndsWith("/service:latest", StringComparison.Ordinal),
+            $"{s.Id}: '{s.Value}' is a placeholder of base/service"));
     }
 
     [Fact]
@@ -289,10 +326,10 @@ public sealed partial class KubernetesManifestTests
     {
         Assert.NotEmpty(Manifests);
         var ns = Assert.Single(Of("Namespace"));
-        Assert.Equal(("namespace.yaml", Namespace), (ns.File, ns.Name));
+        Assert.Equal(Namespace, ns.Name);
         foreach (var manifest in Manifests.Where(m => m.Kind != "Namespace"))
         {
-            Assert.False(string.IsNullOrEmpty(manifest.Root.Str("apiVersion")), $"{manifest.File}: no apiVersion");
+            Assert.False(string.IsNullOrEmpty(manifest.Root.Str("apiVersion")), $"{manifest.Id}: no apiVersion");
             Assert.Equal(Namespace, manifest.Root.Map("metadata").Str("namespace"));
         }
     }
@@ -314,7 +351,7 @@ public sealed partial class KubernetesManifestTests
         // daprd gets the tokens from the annotations; the service from the same secrets (APP_API_TOKEN to check what
         // daprd sends, DAPR_API_TOKEN for its Dapr client). One pair of secrets per app: one app's token opens nothing of
         // another's.
-        var secrets = Of("Secret").ToDictionary(s => s.Name, SecretData);
+        var secrets = SecretsTemplateDocs.Where(m => m.Kind == "Secret").ToDictionary(s => s.Name, SecretData);
         foreach (var app in Stack.Apps)
         {
             var template = Single("Deployment", app.AppId).Root.Map("spec").Map("template");
@@ -339,7 +376,6 @@ public sealed partial class KubernetesManifestTests
     public void Network_policies_let_only_the_gateway_reach_the_services_and_the_console_only_sidecars_daprds_internal_port_and_only_prometheus_the_metrics_ports()
     {
         var policies = Of("NetworkPolicy").ToList();
-        Assert.All(policies, p => Assert.Equal("network-policies.yaml", p.File));
         // Everything not allowed below is denied: an empty pod selector and no ingress rule.
         Assert.Contains(policies, p => p.Root.Map("spec").Map("podSelector").Children.Count == 0
             && p.Root.Map("spec").Strings("policyTypes").Contains("Ingress") && p.Root.Map("spec").Get("ingress") is null);
@@ -443,21 +479,40 @@ public sealed partial class KubernetesManifestTests
 
     // ---- helpers ----
 
-    private sealed record Manifest(string File, YamlMappingNode Root)
+    private sealed record Manifest(YamlMappingNode Root)
     {
         public string Kind => Root.Str("kind");
         public string Name => Root.Map("metadata").Str("name");
+
+        /// <summary>For messages: "Deployment requests".</summary>
+        public string Id => $"{Kind} {Name}";
     }
 
-    private static List<Manifest> LoadManifests()
+    /// <summary>What `kubectl apply -k deploy/k8s` sends: the kustomization rendered by `kubectl kustomize` (offline).</summary>
+    private static List<Manifest> Render()
     {
-        var folder = RepoLayout.PathOf(Folder);
-        return Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
-            .Where(f => f != Kustomization)
-            .Order(StringComparer.Ordinal)
-            .SelectMany(f => LoadYaml($"{Folder}/{f}").Select(root => new Manifest(f, root)))
-            .ToList();
+        var info = new ProcessStartInfo("kubectl") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("kustomize");
+        info.ArgumentList.Add(RepoLayout.PathOf(Folder));
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException("kubectl is not installed; deploy/local/prereqs.sh installs it (Debian's kubernetes-client)", e);
+        }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException($"kubectl kustomize {Folder} failed:\n{stderr.Result}");
+            var yaml = new YamlStream();
+            yaml.Load(new StringReader(stdout.Result));
+            return yaml.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().Select(root => new Manifest(root)).ToList();
+        }
     }
 
     /// <summary>Every non-empty document of a (multi-document) YAML file.</summary>
@@ -473,7 +528,7 @@ public sealed partial class KubernetesManifestTests
     private static Manifest Single(string kind, string name)
     {
         var found = Of(kind).Where(m => m.Name == name).ToList();
-        Assert.True(found.Count == 1, $"{found.Count} {kind} named {name} in {Folder}");
+        Assert.True(found.Count == 1, $"{found.Count} {kind} named {name} in {Folder} rendered");
         return found[0];
     }
 
@@ -573,7 +628,6 @@ public sealed partial class KubernetesManifestTests
     private static void AssertService(string name, string type, int httpPort, int grpcPort)
     {
         var service = Single("Service", name);
-        Assert.Equal($"{name}.yaml", service.File);
         Assert.Equal(type, (service.Root.Map("spec").Get("type") as YamlScalarNode)?.Value ?? "ClusterIP");
         var template = Single("Deployment", name).Root.Map("spec").Map("template");
         AssertSelectorMatches(service.Root.Map("spec").Map("selector"), template.Map("metadata").Map("labels"), $"Service {name}");

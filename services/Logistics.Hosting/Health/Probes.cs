@@ -19,16 +19,6 @@ public static class Probes
     /// <summary>How long an HTTP dependency may take to answer before readiness counts it down.</summary>
     public static readonly TimeSpan HttpCheckTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Ready only while the app's Dapr sidecar answers (see <see cref="SidecarHealthCheck"/>); registers the Dapr client.</summary>
-    public static IServiceCollection AddSidecarReadiness(this IServiceCollection services)
-    {
-        // Finds the sidecar through DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT (or DAPR_*_PORT) and sends DAPR_API_TOKEN (when set) as dapr-api-token.
-        services.AddDaprClient();
-        services.AddHealthChecks().Add(new HealthCheckRegistration("dapr-sidecar",
-            sp => new SidecarHealthCheck(sp.GetRequiredService<Dapr.Client.DaprClient>()), HealthStatus.Unhealthy, [HealthTags.Ready]));
-        return services;
-    }
-
     /// <summary>Ready only while <paramref name="url"/> answers 2xx (see <see cref="HttpDependencyHealthCheck"/>).</summary>
     public static IServiceCollection AddHttpReadiness(this IServiceCollection services, string name, Uri url)
     {

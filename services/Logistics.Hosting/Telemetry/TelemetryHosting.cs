@@ -1,10 +1,8 @@
-using Logistics.Hosting.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -18,27 +16,21 @@ public static class TelemetryHosting
     public const string ScrapePath = "/metrics";
 
     /// <summary>
-    /// OpenTelemetry traces and metrics (ASP.NET Core, gRPC, HttpClient, Npgsql, the outbox relay, the subscribers'
-    /// events and the service's gauges), W3C trace context. Metrics are served for Prometheus at <see cref="ScrapePath"/>
-    /// (see <see cref="MapMetrics"/>); everything is also exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and
-    /// spans are only recorded then.
+    /// OpenTelemetry traces and metrics (ASP.NET Core, gRPC, HttpClient), W3C trace context; the data and messaging
+    /// libraries add their own (Npgsql, the gauges, the outbox relay, the subscribers' events) where they register what
+    /// emits them. Metrics are served for Prometheus at <see cref="ScrapePath"/> (see <see cref="MapMetrics"/>);
+    /// everything is also exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and spans are only recorded then.
     /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions());
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t => t
-                .AddSource(OutboxRelay.Activities.Name)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbeOrScrape(http.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
+                .AddHttpClientInstrumentation())
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddMeter("Npgsql")
-                .AddMeter(EventMetrics.MeterName)
-                .AddMeter(GaugeSampler.MeterName)
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.UseOtlpExporter();
@@ -48,9 +40,6 @@ public static class TelemetryHosting
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOffSampler()));
         return builder;
     }
-
-    /// <summary>A gauge read from the service's database every `Metrics:SampleInterval` (see <see cref="GaugeQuery"/>).</summary>
-    public static IServiceCollection AddGauge(this IServiceCollection services, GaugeQuery query) => services.AddSingleton(query);
 
     /// <summary>
     /// The Prometheus scrape endpoint, without a token (Prometheus sends none): it must only be reachable where the

@@ -18,8 +18,14 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ServiceSchema s
         assemblies.SelectMany(assembly => assembly.GetManifestResourceNames()
                 .Where(name => name.Contains(".Migrations.", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
-                .Select(name => new Migration($"{assembly.GetName().Name}/{name[(name.IndexOf(".Migrations.", StringComparison.Ordinal) + 12)..]}", Read(assembly, name))))
+                .Select(name => new Migration($"{HistoryName(assembly)}/{name[(name.IndexOf(".Migrations.", StringComparison.Ordinal) + 12)..]}", Read(assembly, name))))
             .ToList();
+
+    /// <summary>The prefix of an assembly's migrations in schema_migrations: its name, except for this library's own
+    /// migrations, applied as "Logistics.Hosting/…" before the hosting library was split by concern; databases keep that
+    /// history, so they are not applied twice.</summary>
+    private static string HistoryName(Assembly assembly) =>
+        assembly == typeof(MigrationRunner).Assembly ? "Logistics.Hosting" : assembly.GetName().Name!;
 
     private static string Read(Assembly assembly, string name)
     {

@@ -16,10 +16,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Logistics.Hosting;
 
-/// <summary>What every service has: one call in Program.cs before Build, one after.</summary>
+/// <summary>
+/// What every service has: one call in Program.cs before Build, one after. It wires the three hosting libraries, so it
+/// lives in the messaging one, the only one that references the other two (the gateway and the console take only parts).
+/// </summary>
 public static class ServiceDefaults
 {
     /// <summary>
@@ -57,6 +62,7 @@ public static class ServiceDefaults
         builder.AddPostgres(appId, System.Reflection.Assembly.GetEntryAssembly()!);
         builder.Services.AddSingleton<Commands>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource(OutboxRelay.Activities.Name));
         builder.Services.AddSingleton(EventDrill.From(builder.Configuration, builder.Environment));
         builder.Services.AddSingleton<IntegrationEventHandlers>();
         builder.Services.AddSingleton<DeadLetterStore>();
@@ -70,7 +76,8 @@ public static class ServiceDefaults
     private static void AddServiceMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<EventMetrics>();
-        builder.Services.AddHostedService<GaugeSampler>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(EventMetrics.MeterName));
+        builder.AddGaugeSampler();
         // The database's own clock on both sides: created_at is written by Postgres.
         builder.Services.AddGauge(new GaugeQuery("logistics.outbox.waiting", "{event}",
             "Outbox rows not yet published", "SELECT count(*) FROM outbox WHERE published_at IS NULL"));

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Logistics.Hosting.Data;
 
@@ -12,7 +14,8 @@ public static class PostgresHosting
 {
     /// <summary>
     /// One NpgsqlDataSource for the service, its search_path set to the service's own schema, and the
-    /// service's SQL migrations (embedded `Data/Migrations/*.sql`) applied before it takes traffic.
+    /// service's SQL migrations (embedded `Data/Migrations/*.sql`) applied before it takes traffic; its queries are traced
+    /// and measured (Npgsql's own instrumentation).
     /// </summary>
     public static WebApplicationBuilder AddPostgres(this WebApplicationBuilder builder, string schemaName, Assembly migrationsAssembly)
     {
@@ -30,6 +33,8 @@ public static class PostgresHosting
             MigrationRunner.Discover(typeof(PostgresHosting).Assembly, migrationsAssembly)));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
             sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [HealthTags.Ready]));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddNpgsql());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter("Npgsql"));
         return builder;
     }
 
