@@ -67,7 +67,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
                     .. await EventReplay.RowsAsync(Db, "request", "SELECT request_id, state FROM part_requests"),
                     .. await EventReplay.RowsAsync(Db, "announced", """
                         SELECT DISTINCT ON (payload->>'requestId') payload->>'requestId' AS request_id, payload->>'state' AS state
-                        FROM outbox WHERE topic = 'part-request-reservation-changed' ORDER BY payload->>'requestId', id DESC
+                        FROM outbox WHERE topic = 'part-request-reservation-changed' ORDER BY payload->>'requestId', seq DESC
                         """),
                 ];
             var rows = new List<string>();
