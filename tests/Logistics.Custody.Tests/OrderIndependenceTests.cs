@@ -20,15 +20,10 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
 
     private static Timestamp At(int minutes) => Timestamp.FromDateTimeOffset(T0.AddMinutes(minutes));
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => T0.AddDays(1);
-    }
-
     private sealed class CustodyTables(NpgsqlDataSource db) : IReplayTarget
     {
         public NpgsqlDataSource Db => db;
-        public CustodyRecorder Recorder { get; } = new(new FixedClock());
+        public CustodyRecorder Recorder { get; } = new(new TestClock(T0.AddDays(1)));
 
         public async Task<IReadOnlyList<string>> StateAsync()
         {

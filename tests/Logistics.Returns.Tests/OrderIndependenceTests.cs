@@ -25,7 +25,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     {
         public NpgsqlDataSource Db => db;
         public ReturnStore Store { get; } = new(db);
-        public ReturnSubscriber Subscriber => new(Store, new ReturnsSettings(), new ManualClock(Approved.AddDays(1)), NullLogger<ReturnSubscriber>.Instance);
+        public ReturnSubscriber Subscriber => new(Store, new ReturnsSettings(), new TestClock(Approved.AddDays(1)), NullLogger<ReturnSubscriber>.Instance);
 
         public async Task<IReadOnlyList<string>> StateAsync()
         {
