@@ -39,11 +39,6 @@ public sealed class AnomalyResolutionTests(TestPostgres postgres) : IClassFixtur
     private DevTokenIssuer _tokens = null!;
     private string _anomalyId = "";
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     public async Task InitializeAsync()
     {
         var csb = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "custody" };
@@ -69,7 +64,7 @@ public sealed class AnomalyResolutionTests(TestPostgres postgres) : IClassFixtur
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Auth:SigningKey"] = SigningKey });
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
-        builder.Services.AddSingleton<TimeProvider>(new FixedClock());
+        builder.Services.AddSingleton<TimeProvider>(new TestClock(Now));
         builder.Services.AddLogisticsAuthentication(builder.Configuration);
         builder.Services.AddGrpc(o => o.Interceptors.Add<DomainErrorInterceptor>());
         builder.Services.AddSingleton(_db);

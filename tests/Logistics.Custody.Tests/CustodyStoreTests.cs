@@ -18,12 +18,6 @@ public sealed class CustodyStoreTests(TestPostgres postgres) : IClassFixture<Tes
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
     private readonly TestClock _clock = new(T0.AddDays(1));
 
-    private sealed class TestClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static Timestamp At(int minutes) => Timestamp.FromDateTimeOffset(T0.AddMinutes(minutes));
 
     private async Task<NpgsqlDataSource> NewDatabaseAsync()

@@ -23,16 +23,11 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
 
     private static Timestamp At(int minutes) => Timestamp.FromDateTimeOffset(T0.AddMinutes(minutes));
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => T0.AddDays(1);
-    }
-
     private sealed class CustodyTables(NpgsqlDataSource db) : IReplayTarget
     {
         public NpgsqlDataSource Db => db;
         public ServiceProvider Services { get; } = new ServiceCollection()
-            .AddSingleton<TimeProvider>(new FixedClock())
+            .AddSingleton<TimeProvider>(new TestClock(T0.AddDays(1)))
             .AddSingleton<CustodyRecorder>()
             .BuildServiceProvider();
 

@@ -23,11 +23,6 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
     private static readonly DoaPolicy Policy = DoaPolicy.Default;
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => T0.AddHours(5);
-    }
-
     private sealed class Tables : IReplayTarget
     {
         public Tables(NpgsqlDataSource db)
@@ -36,7 +31,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             var deliveries = new DeliveriesTable();
             var tickets = new RequestTicketsTable();
             Claims = new ClaimStore(db, deliveries, tickets);
-            Facts = new Handlers(Claims, deliveries, tickets, new FixedClock());
+            Facts = new Handlers(Claims, deliveries, tickets, new TestClock(T0.AddHours(5)));
         }
 
         public NpgsqlDataSource Db { get; }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Logistics.Gateway.Tests.Support;
+using Logistics.Testing;
 
 namespace Logistics.Gateway.Tests;
 
@@ -19,7 +20,7 @@ public sealed class ProductionHeadersTests(GatewayFixture fixture)
     {
         var expired = new Logistics.Hosting.Auth.DevTokenIssuer(
             new Logistics.Hosting.Auth.AuthOptions { SigningKey = TestTokens.SigningKey, DevTokens = { Lifetime = TimeSpan.FromMinutes(1) } },
-            new FixedClock(DateTimeOffset.UtcNow.AddHours(-2))).Issue("e1", ["engineer"]);
+            new TestClock(DateTimeOffset.UtcNow.AddHours(-2))).Issue("e1", ["engineer"]);
         var forged = new Logistics.Hosting.Auth.DevTokenIssuer(new Logistics.Hosting.Auth.AuthOptions { SigningKey = new string('k', 48) }).Issue("e1", ["engineer"]);
 
         foreach (var token in new[] { expired, forged })

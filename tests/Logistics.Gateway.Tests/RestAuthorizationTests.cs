@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Logistics.Gateway.Tests.Support;
 using Logistics.Hosting.Auth;
+using Logistics.Testing;
 
 namespace Logistics.Gateway.Tests;
 
@@ -30,7 +31,7 @@ public sealed class RestAuthorizationTests(GatewayFixture fixture)
     public async Task An_expired_token_is_401()
     {
         // Issued 9 hours ago with the default 8-hour lifetime: an hour past expiry, far beyond the clock skew.
-        var expired = new DevTokenIssuer(TestTokens.Options(), new FixedClock(DateTimeOffset.UtcNow.AddHours(-9)))
+        var expired = new DevTokenIssuer(TestTokens.Options(), new TestClock(DateTimeOffset.UtcNow.AddHours(-9)))
             .Issue(TestTokens.NewUserId(), [Roles.Admin]);
         using var response = await _gateway.Http.SendAsync(GatewayHost.Request(HttpMethod.Get, "/api/v1/parts/02310QKA", expired));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Logistics.Testing;
 
 namespace Logistics.Gateway.Tests;
 
@@ -66,7 +67,7 @@ public sealed class TokenCacheTests(GatewayFixture fixture)
     [Fact]
     public async Task A_remembered_token_is_validated_again_after_the_maximum_age()
     {
-        var clock = new SettableClock(DateTimeOffset.UtcNow);
+        var clock = new TestClock(DateTimeOffset.UtcNow);
         var (cache, inner, parameters) = Cache(new TokenCacheOptions { MaxAge = TimeSpan.FromMinutes(1) }, clock);
         var token = TestTokens.For(Roles.Engineer);
 
@@ -167,12 +168,5 @@ public sealed class TokenCacheTests(GatewayFixture fixture)
             Interlocked.Increment(ref _validations);
             return _real.ValidateTokenAsync(token, validationParameters);
         }
-    }
-
-    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -22,11 +22,6 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
 
     private static Timestamp At(int minutes) => Timestamp.FromDateTimeOffset(T0.AddMinutes(minutes));
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => T0.AddDays(1);
-    }
-
     private sealed class Tables(NpgsqlDataSource db) : IReplayTarget
     {
         public NpgsqlDataSource Db => db;
@@ -48,7 +43,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private async Task<Tables> FreshAsync() =>
         new(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(await _template.FreshAsync()) { SearchPath = "receipts" }.ConnectionString));
 
-    private static readonly FixedClock Clock = new();
+    private static readonly TestClock Clock = new(T0.AddDays(1));
 
     /// <summary>As MapIntegrationEvent hands an event to its handler: in the inbox's transaction (these handlers take their tables in the constructor).</summary>
     private static InboxContext Inbox(string eventId, NpgsqlTransaction tx) => new(eventId, tx, EmptyServices);

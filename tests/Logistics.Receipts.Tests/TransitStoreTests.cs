@@ -20,14 +20,8 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
 {
     private static readonly DateTimeOffset DeliverBy = new(2026, 3, 3, 18, 0, 0, TimeSpan.Zero);
 
-    private sealed class MovableClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DeliverBy;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private sealed record Store(NpgsqlDataSource Db, ShipmentsTable Shipments, ReceiptBook Book, TransitBook Transit, TransitWatch Watch,
-        TransitInvestigationsTable Investigations, MovableClock Clock) : IAsyncDisposable
+        TransitInvestigationsTable Investigations, TestClock Clock) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Db.DisposeAsync();
     }
@@ -42,7 +36,7 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
         var receipts = new ReceiptsTable(db);
         var investigations = new TransitInvestigationsTable(db);
         var transit = new TransitBook(shipments, receipts, investigations, TransitPolicy.Default);
-        var clock = new MovableClock();
+        var clock = new TestClock(DeliverBy);
         var watch = new TransitWatch(db, investigations, transit, TransitPolicy.Default, clock, NullLogger<TransitWatch>.Instance);
         return new Store(db, shipments, new ReceiptBook(shipments, receipts, investigations, Policy), transit, watch, investigations, clock);
     }

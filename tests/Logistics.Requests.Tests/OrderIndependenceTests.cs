@@ -26,11 +26,6 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => T0.AddDays(1);
-    }
-
     private sealed class Tables : IReplayTarget
     {
         private readonly bool _outcomesOnly;
@@ -41,7 +36,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             _outcomesOnly = outcomesOnly;
             Services = new ServiceCollection()
                 .AddSingleton(db)
-                .AddSingleton<TimeProvider>(new FixedClock())
+                .AddSingleton<TimeProvider>(new TestClock(T0.AddDays(1)))
                 .AddSingleton(RequestPolicy.Default)
                 .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
                 .AddSingleton(typeof(ILogger<>), typeof(Logger<>))

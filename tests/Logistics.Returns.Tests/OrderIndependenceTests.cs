@@ -25,7 +25,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     {
         public NpgsqlDataSource Db => db;
         public ReturnStore Store { get; } = new(db);
-        private readonly ManualClock _clock = new(Approved.AddDays(1));
+        private readonly TestClock _clock = new(Approved.AddDays(1));
         private readonly ReturnsSettings _settings = new();
         public PartInstalledHandler OnPartInstalled => new(Store, _settings, _clock, NullLogger<PartInstalledHandler>.Instance);
         public DoaClaimApprovedHandler OnDoaClaimApproved => new(Store, _settings, _clock, NullLogger<DoaClaimApprovedHandler>.Instance);

@@ -12,18 +12,10 @@ using Npgsql;
 
 namespace Logistics.Returns.Tests;
 
-/// <summary>A clock the test moves.</summary>
-internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>The returns schema (migrations applied) in a fresh database, with the store, handlers and job over it.</summary>
 internal sealed class ReturnsDatabase : IAsyncDisposable
 {
-    private ReturnsDatabase(NpgsqlDataSource db, ManualClock clock, ReturnsSettings settings)
+    private ReturnsDatabase(NpgsqlDataSource db, TestClock clock, ReturnsSettings settings)
     {
         Db = db;
         Clock = clock;
@@ -36,7 +28,7 @@ internal sealed class ReturnsDatabase : IAsyncDisposable
     }
 
     public NpgsqlDataSource Db { get; }
-    public ManualClock Clock { get; }
+    public TestClock Clock { get; }
     public ReturnsSettings Settings { get; }
     public ReturnStore Store { get; }
     public PartInstalledHandler OnPartInstalled { get; }
@@ -52,7 +44,7 @@ internal sealed class ReturnsDatabase : IAsyncDisposable
         var db = NpgsqlDataSource.Create(connectionString);
         await new MigrationRunner(db, new ServiceSchema("returns"), NullLogger<MigrationRunner>.Instance)
             .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(ReturnStore).Assembly), CancellationToken.None);
-        return new ReturnsDatabase(db, new ManualClock(now), new ReturnsSettings());
+        return new ReturnsDatabase(db, new TestClock(now), new ReturnsSettings());
     }
 
     /// <summary>Runs a handler in its own transaction, as the inbox does.</summary>

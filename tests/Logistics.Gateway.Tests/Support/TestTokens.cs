@@ -1,4 +1,5 @@
 using Logistics.Hosting.Auth;
+using Logistics.Testing;
 
 namespace Logistics.Gateway.Tests.Support;
 
@@ -16,10 +17,4 @@ public static class TestTokens
     public static string For(params string[] roles) => ForUser(NewUserId(), roles);
 
     public static string ForUser(string userId, params string[] roles) => new DevTokenIssuer(Options()).Issue(userId, roles);
-}
-
-/// <summary>A clock stopped at one instant, to sign tokens that are already expired.</summary>
-public sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }

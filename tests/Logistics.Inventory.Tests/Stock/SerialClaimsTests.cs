@@ -18,7 +18,7 @@ namespace Logistics.Inventory.Tests.Stock;
 public sealed class SerialClaimsTests(TestPostgres postgres, TestRedis redis) : IClassFixture<TestPostgres>, IClassFixture<TestRedis>, IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-    private readonly Clock _clock = new(T0);
+    private readonly TestClock _clock = new(T0);
     private NpgsqlDataSource _db = null!;
     private ConnectionMultiplexer _redis = null!;
     private StockStore _stock = null!;
@@ -211,11 +211,5 @@ public sealed class SerialClaimsTests(TestPostgres postgres, TestRedis redis) : 
         await using var tx = await conn.BeginTransactionAsync();
         foreach (var m in movements) await MovementLedger.ApplySerialMovesAsync(tx, m, CancellationToken.None);
         await tx.CommitAsync();
-    }
-
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
