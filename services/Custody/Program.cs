@@ -15,6 +15,6 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SwapReturnWatch>()
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapGrpcService<CustodyApi>();
+app.MapGrpcApi<CustodyApi>();
 app.MapCustodyEvents();
 app.Run();

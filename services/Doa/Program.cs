@@ -18,6 +18,6 @@ builder.Services.AddSingleton<ReportFactsTable>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapGrpcService<DoaClaimsApi>();
+app.MapGrpcApi<DoaClaimsApi>();
 app.MapDoaEvents();
 app.Run();

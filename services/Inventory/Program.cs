@@ -36,11 +36,11 @@ builder.Services.AddHostedService<DailyReplenishmentJob>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapGrpcService<InventoryApi>();
-app.MapGrpcService<StockCountApi>();
-app.MapGrpcService<DispositionApi>();
-app.MapGrpcService<TransferApi>();
-app.MapGrpcService<ReplenishmentApi>();
+app.MapGrpcApi<InventoryApi>();
+app.MapGrpcApi<StockCountApi>();
+app.MapGrpcApi<DispositionApi>();
+app.MapGrpcApi<TransferApi>();
+app.MapGrpcApi<ReplenishmentApi>();
 app.MapRequestEvents();
 app.MapFulfilmentEvents();
 app.Run();

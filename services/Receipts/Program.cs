@@ -26,6 +26,6 @@ builder.Services.AddHostedService<TransitWatch>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapGrpcService<ReceiptsApi>();
+app.MapGrpcApi<ReceiptsApi>();
 app.MapShipmentEvents();
 app.Run();

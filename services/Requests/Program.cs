@@ -18,8 +18,8 @@ builder.Services.AddRequestGauges();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapGrpcService<PartRequestsApi>();
-app.MapGrpcService<WorkingTimeApi>();
+app.MapGrpcApi<PartRequestsApi>();
+app.MapGrpcApi<WorkingTimeApi>();
 app.MapCatalogueEvents();
 app.MapStockMovementEvents();
 app.MapReservationEvents();

@@ -15,6 +15,6 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueReturnsJob>
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapGrpcService<ReturnsApi>();
+app.MapGrpcApi<ReturnsApi>();
 app.MapReturnEvents();
 app.Run();

@@ -8,7 +8,6 @@ using Logistics.Doa.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using DoaClaimProto = Logistics.Doa.V1.DoaClaim;
 using DoaReport = Logistics.Doa.V1.DoaReport;
 using EvidenceFile = Logistics.Doa.Domain.EvidenceFile;
@@ -20,7 +19,6 @@ namespace Logistics.Doa.Api;
 /// DOA claims: thin over the domain's <see cref="Domain.DoaClaim"/> and the <see cref="ClaimStore"/>. Every change runs in
 /// <see cref="Commands.RunAsync"/> (one transaction, idempotency key honoured), its events in the same transaction.
 /// </summary>
-[Authorize]
 public sealed class DoaClaimsApi(
     Commands commands, ClaimStore claims, EvidenceStore evidence, ReportFactsTable reportFacts, DoaPolicy policy, TimeProvider clock)
     : DoaClaimsService.DoaClaimsServiceBase
@@ -32,7 +30,6 @@ public sealed class DoaClaimsApi(
     public const int MaxChunkBytes = 256 * 1024;
 
     /// <summary>A delivery manager files for any delivered unit; an engineer only for a unit delivered to them.</summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
     public override Task<DoaClaimProto> FileDoaClaim(FileDoaClaimRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -52,7 +49,6 @@ public sealed class DoaClaimsApi(
     /// Delivery managers read every claim; supervisors the claims on deliveries from their centres; an engineer the claims
     /// they filed or whose unit was delivered to them.
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<DoaClaimProto> GetDoaClaim(GetDoaClaimRequest request, ServerCallContext context) =>
         ToProto(await ReadableClaimAsync(request.ClaimId, context));
 
@@ -62,7 +58,6 @@ public sealed class DoaClaimsApi(
     /// at most, refused as soon as it is larger), its type read from its first bytes, and then stored with the claim in one
     /// transaction. An idempotency key names the evidence id, so a retry answers the first upload.
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
     public override async Task<EvidenceFileProto> UploadEvidence(IAsyncStreamReader<UploadEvidenceChunk> requestStream, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -95,7 +90,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>A file's content with its content type, for whoever may read the claim.</summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<HttpBody> GetEvidenceFile(GetEvidenceFileRequest request, ServerCallContext context)
     {
         var evidenceId = Require.Code(request.EvidenceId, "evidence_id", 64);
@@ -107,7 +101,6 @@ public sealed class DoaClaimsApi(
         return new HttpBody { ContentType = file.ContentType, Data = ByteString.CopyFrom(content) };
     }
 
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<ListDoaClaimsResponse> ListDoaClaims(ListDoaClaimsRequest request, ServerCallContext context)
     {
         DoaClaimState? state = string.IsNullOrWhiteSpace(request.State) ? null : DoaCodes.ParseState(request.State);
@@ -130,7 +123,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>What a claim may be filed for on a request: a delivery manager sees every unit, an engineer the units delivered to them.</summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
     public override async Task<ListClaimableUnitsResponse> ListClaimableUnits(ListClaimableUnitsRequest request, ServerCallContext context)
     {
         var requestId = Require.Code(request.RequestId, "request_id", 64);
@@ -153,7 +145,6 @@ public sealed class DoaClaimsApi(
     /// The DOA report over deliveries in a range: delivery managers for every centre (or one), a supervisor for their
     /// centres (or one of them). One query; the rows are flat (one CSV row each).
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor}")]
     public override async Task<DoaReport> GetDoaReport(GetDoaReportRequest request, ServerCallContext context)
     {
         var range = DoaReportRange.Define(request.From?.ToDateTimeOffset(), request.To?.ToDateTimeOffset(), clock.GetUtcNow());
@@ -178,7 +169,6 @@ public sealed class DoaClaimsApi(
     };
 
     /// <summary>A delivery manager other than the filer approves (invariant 7); publishes DoaClaimApproved.</summary>
-    [Authorize(Roles = Roles.DeliveryManager)]
     public override Task<DoaClaimProto> ApproveDoaClaim(ApproveDoaClaimRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);
@@ -194,7 +184,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>A delivery manager other than the filer rejects, with a reason.</summary>
-    [Authorize(Roles = Roles.DeliveryManager)]
     public override Task<DoaClaimProto> RejectDoaClaim(RejectDoaClaimRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);
@@ -210,7 +199,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>The warehouse inspects the returned dead unit; the claim closes.</summary>
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<DoaClaimProto> InspectDeadUnit(InspectDeadUnitRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);
