@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server;
 using Grpc.HealthCheck;
 using Logistics.Access.V1;
 using Logistics.Hosting.Messaging.DeadLetters;
+using Logistics.LocalStack;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -54,6 +55,19 @@ public sealed class MethodAuthorizationTests
             var access = MethodAuthorization.AccessByMethod(service);
             Assert.Equal(service.Methods.Count, access.Count);
         }
+    }
+
+    [Fact]
+    public void No_service_maps_a_grpc_api_without_its_roles()
+    {
+        // MapGrpcService alone would serve the methods with no role check at all: every service maps with MapGrpcApi.
+        var services = RepoLayout.PathOf("services");
+        var bypasses = Directory.EnumerateFiles(services, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.EndsWith("MethodAuthorization.cs", StringComparison.Ordinal))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"MapGrpcService<(?!Grpc)"))
+            .Select(f => Path.GetRelativePath(services, f)).ToList();
+        Assert.Empty(bypasses);
     }
 
     private static Google.Protobuf.Reflection.ServiceDescriptor DeadLettersService() => Logistics.Admin.V1.DeadLettersService.Descriptor;
