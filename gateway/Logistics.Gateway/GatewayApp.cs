@@ -55,7 +55,9 @@ public static class GatewayApp
         builder.Services.AddPerUserRateLimit(PerUserRateLimitOptions.From(builder.Configuration), AnonymousRateLimitOptions.From(builder.Configuration));
         builder.Services.AddHealthChecks();
         builder.Services.AddReverseProxy()
+            // appsettings.json: where each service listens (the clusters) and the console's route; the API's routes: the protos.
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .LoadFromMemory(ApiRoutes.Build(), [])
             .AddConfigFilter<RoutePolicyCheck>();
 
         var app = builder.Build();
@@ -77,6 +79,7 @@ public static class GatewayApp
             app.MapPost(DevTokenEndpoint.Path, () => Results.NotFound()).AllowAnonymous(); // off: the gateway's 404, not the console's catch-all
         if (gateway.MetricsPort != 0) app.MapMetrics().WithMetadata(new ListenerMetadata(Listeners.Metrics));
         app.MapApiNotFound();
+        app.MapApiReference();
         app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
         {
             if (route.Metadata?.GetValueOrDefault(Listeners.MetadataKey) is { } listener)

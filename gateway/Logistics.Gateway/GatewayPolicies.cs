@@ -1,52 +1,38 @@
+using Logistics.Access.V1;
 using Logistics.Hosting.Auth;
 
 namespace Logistics.Gateway;
 
 /// <summary>
-/// Policies for paths that several roles may call (docs/authorization.md). A route names one policy, so "warehouse or
-/// supervisor" needs a name of its own; each is named after what its holders do. Single-role paths use the role
-/// policies ("admin", "warehouse", ...) and "any" is "authenticated", both from Logistics.Hosting.Auth. The services
-/// check the finer rules again (the requester's own request, not one's own count, ...).
+/// The gateway's authorization policies, from the roles each method's proto names (<see cref="ApiCatalogue"/>): any
+/// signed-in user is "authenticated" and one role is that role's policy (both from Logistics.Hosting.Auth); several roles
+/// are one "any of" policy named after them ("warehouse or supervisor"). The services check the same roles again, and
+/// the finer rules (the requester's own request, not one's own count, ...) themselves.
 /// </summary>
 public static class GatewayPolicies
 {
-    public static readonly IReadOnlyDictionary<string, string[]> AnyOf = new Dictionary<string, string[]>
-    {
-        // inventory
-        ["stock-reservers"] = [Roles.Warehouse, Roles.Supervisor],
-        ["movement-readers"] = [Roles.Warehouse, Roles.Auditor],
-        ["reconcilers"] = [Roles.Admin, Roles.Auditor],
-        ["count-readers"] = [Roles.Warehouse, Roles.Supervisor],
-        ["count-cancellers"] = [Roles.Warehouse, Roles.Supervisor],
-        ["disposition-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
-        ["transfer-requesters"] = [Roles.Warehouse, Roles.Supervisor], // of the receiving centre; cancel: of either centre (inventory checks)
-        ["transfer-readers"] = [Roles.Warehouse, Roles.Supervisor, Roles.Auditor, Roles.Admin],
-        ["replenishment-planners"] = [Roles.Warehouse, Roles.Supervisor], // min/max, proposals, expected goods-in of their centres
-        // requests
-        ["part-request-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only requests a DOA claim concerns (requests checks)
-        ["part-request-cancellers"] = [Roles.Engineer, Roles.Supervisor],
-        // receipts
-        ["receipt-signers"] = [Roles.Engineer, Roles.Warehouse],
-        ["receipt-correctors"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor],
-        ["transit-investigation-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Warehouse, Roles.Auditor, Roles.Admin], // staff: their centres (receipts checks)
-        ["transit-loss-proposers"] = [Roles.DeliveryManager, Roles.Warehouse],
-        // returns
-        ["return-readers"] = [Roles.Engineer, Roles.Warehouse, Roles.Supervisor, Roles.DeliveryManager], // a delivery manager: only dead units' returns (returns checks)
-        // doa
-        ["doa-claim-filers"] = [Roles.DeliveryManager, Roles.Engineer],
-        ["doa-claim-readers"] = [Roles.DeliveryManager, Roles.Supervisor, Roles.Engineer], // an engineer: only claims they filed or for units delivered to them (doa checks)
-        ["doa-report-readers"] = [Roles.DeliveryManager, Roles.Supervisor], // a supervisor: only their centres (doa checks)
-        // custody
-        ["custody-anomaly-readers"] = [Roles.Auditor, Roles.Supervisor],
-        // reports (service levels, returns, stock): a supervisor sees only their centres (the services check)
-        ["ops-report-readers"] = [Roles.DeliveryManager, Roles.Supervisor],
-    };
+    /// <summary>The policy of each set of several roles some method allows, by name.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> AnyOf = ApiCatalogue.Methods
+        .Where(m => m.Roles.Count > 1)
+        .Select(m => Ordered(m.Roles))
+        .DistinctBy(AnyOfName)
+        .ToDictionary(AnyOfName, roles => roles);
 
     /// <summary>
     /// The web console's route (`/`, lowest priority): anyone may reach its pages, because the console signs people in
     /// itself (a cookie session) and calls the API with their token, where the role policies apply as for any client.
     /// </summary>
     public const string ConsoleVisitors = "console-visitors";
+
+    /// <summary>The policy a method's routes name.</summary>
+    public static string For(ApiMethod method) => method.AnySignedIn ? LogisticsAuthentication.AuthenticatedPolicy
+        : method.Roles.Count == 1 ? method.Roles[0]
+        : AnyOfName(Ordered(method.Roles));
+
+    private static string AnyOfName(IEnumerable<string> roles) => string.Join(" or ", roles);
+
+    /// <summary>In the order of <see cref="Roles.All"/>, so that one set of roles is one policy whatever order a proto lists them in.</summary>
+    private static string[] Ordered(IEnumerable<string> roles) => [.. roles.OrderBy(r => Roles.All.ToList().IndexOf(r))];
 
     public static IServiceCollection AddGatewayPolicies(this IServiceCollection services)
     {

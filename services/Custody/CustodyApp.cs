@@ -28,7 +28,7 @@ public static class CustodyApp
 
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<CustodyApi>();
+        app.MapGrpcApi<CustodyApi>();
         app.MapSubscriptions();
         return app;
     }

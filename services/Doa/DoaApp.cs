@@ -28,7 +28,7 @@ public static class DoaApp
 
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<DoaClaimsApi>();
+        app.MapGrpcApi<DoaClaimsApi>();
         app.MapSubscriptions();
         return app;
     }

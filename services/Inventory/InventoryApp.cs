@@ -48,11 +48,11 @@ public static class InventoryApp
 
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<InventoryApi>();
-        app.MapGrpcService<StockCountApi>();
-        app.MapGrpcService<DispositionApi>();
-        app.MapGrpcService<TransferApi>();
-        app.MapGrpcService<ReplenishmentApi>();
+        app.MapGrpcApi<InventoryApi>();
+        app.MapGrpcApi<StockCountApi>();
+        app.MapGrpcApi<DispositionApi>();
+        app.MapGrpcApi<TransferApi>();
+        app.MapGrpcApi<ReplenishmentApi>();
         app.MapSubscriptions();
         return app;
     }

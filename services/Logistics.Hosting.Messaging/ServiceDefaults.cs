@@ -125,7 +125,7 @@ public static class ServiceDefaults
         app.UseTranscodedRequestValidation();
         app.MapSubscribeHandler().WithMetadata(new SidecarOnlyAttribute());
         app.MapDeadLetters();
-        app.MapGrpcService<DeadLettersApi>();
+        app.MapGrpcApi<DeadLettersApi>();
         app.MapProbes();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapMetrics();

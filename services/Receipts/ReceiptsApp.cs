@@ -31,7 +31,7 @@ public static class ReceiptsApp
 
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<ReceiptsApi>();
+        app.MapGrpcApi<ReceiptsApi>();
         app.MapSubscriptions();
         return app;
     }

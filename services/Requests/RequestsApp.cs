@@ -30,8 +30,8 @@ public static class RequestsApp
 
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<PartRequestsApi>();
-        app.MapGrpcService<WorkingTimeApi>();
+        app.MapGrpcApi<PartRequestsApi>();
+        app.MapGrpcApi<WorkingTimeApi>();
         app.MapSubscriptions();
         return app;
     }

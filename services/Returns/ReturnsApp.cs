@@ -27,7 +27,7 @@ public static class ReturnsApp
 
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<ReturnsApi>();
+        app.MapGrpcApi<ReturnsApi>();
         app.MapSubscriptions();
         return app;
     }

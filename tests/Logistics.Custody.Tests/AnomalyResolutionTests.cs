@@ -8,6 +8,7 @@ using Logistics.Custody.Domain;
 using Logistics.Custody.Events;
 using Logistics.Custody.V1;
 using Logistics.Events.V1;
+using Logistics.Hosting;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.Hosting.Grpc;
@@ -74,7 +75,7 @@ public sealed class AnomalyResolutionTests(TestPostgres postgres) : IClassFixtur
         _app = builder.Build();
         _app.UseAuthentication();
         _app.UseAuthorization();
-        _app.MapGrpcService<CustodyApi>();
+        _app.MapGrpcApi<CustodyApi>(); // with the roles of custody.proto, as the service maps it
         await _app.StartAsync();
         _tokens = _app.Services.GetRequiredService<DevTokenIssuer>();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Logistics.Access.V1;
 using Logistics.LocalStack;
 using Logistics.Testing;
 using static Logistics.Testing.BadInput;
@@ -556,10 +557,13 @@ internal static class StoredState
     }
 }
 
-/// <summary>The gateway's proxied routes, as its appsettings.json names them.</summary>
-internal sealed record GatewayRoute(string Name, string Path, string[] Methods, string Policy, string RateLimiterPolicy, string Listener)
+/// <summary>
+/// A route of the gateway to a service's method, as the gateway builds it from the protos (Logistics.Access.V1.ApiCatalogue):
+/// its path, verb, listener, and the roles the method's access option lets in.
+/// </summary>
+internal sealed record GatewayRoute(string Name, string Path, string[] Methods, string[] Allowed, string Listener)
 {
-    /// <summary>Headers the route matches on besides the path (the dead letters' gRPC routes: `logistics-service`), first value each.</summary>
+    /// <summary>Headers the route matches on besides the path (the dead letters' gRPC routes: `logistics-service`).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public static string SettingsPath => RepoLayout.PathOf("gateway/Logistics.Gateway/appsettings.json");
@@ -577,21 +581,25 @@ internal sealed record GatewayRoute(string Name, string Path, string[] Methods, 
 
 internal static class GatewayRoutes
 {
+    public static readonly string[] AllRoles = ["engineer", "warehouse", "supervisor", "delivery-manager", "auditor", "admin"];
+
+    /// <summary>
+    /// Every REST route, and the gRPC routes of the first and the last method of each gRPC service of each service: the
+    /// gateway's own tests call every gRPC method with every role (Logistics.Gateway.Tests, ApiRouteTests); here some
+    /// cross the whole stack.
+    /// </summary>
     public static IReadOnlyList<GatewayRoute> Load()
     {
-        var routes = GatewayRoute.Settings().GetProperty("ReverseProxy").GetProperty("Routes");
-        // The web console's catch-all is open to anyone (it signs people in itself): the API routes are the ones to sweep.
-        return routes.EnumerateObject().Where(r => r.Value.GetProperty("ClusterId").GetString() != "web-http").Select(r => new GatewayRoute(
-            r.Name,
-            r.Value.GetProperty("Match").GetProperty("Path").GetString()!,
-            r.Value.GetProperty("Match").TryGetProperty("Methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!).ToArray() : [],
-            r.Value.TryGetProperty("AuthorizationPolicy", out var policy) ? policy.GetString() ?? "" : "",
-            r.Value.TryGetProperty("RateLimiterPolicy", out var limiter) ? limiter.GetString() ?? "" : "",
-            r.Value.TryGetProperty("Metadata", out var metadata) && metadata.TryGetProperty("Listener", out var listener) ? listener.GetString() ?? "" : "")
+        var methods = ApiCatalogue.Methods;
+        var rest = methods.Where(m => m.Rest is not null).Select(m => new GatewayRoute(
+            $"{m.Service} {m.Rest!.Verb} {m.Rest.Path}", m.Rest.Path, [m.Rest.Verb], Allowed(m), "http"));
+        var grpc = methods.GroupBy(m => (m.Service, m.Method.Service)).SelectMany(g => new[] { g.First(), g.Last() }).Distinct().Select(m => new GatewayRoute(
+            $"{m.Service} gRPC {m.GrpcPath}", m.GrpcPath, [], Allowed(m), "grpc")
         {
-            Headers = r.Value.GetProperty("Match").TryGetProperty("Headers", out var headers)
-                ? headers.EnumerateArray().ToDictionary(h => h.GetProperty("Name").GetString()!, h => h.GetProperty("Values")[0].GetString()!)
-                : new Dictionary<string, string>(),
-        }).ToList();
+            Headers = m.IsShared ? new Dictionary<string, string> { [ApiCatalogue.ServiceHeader] = m.Service } : new Dictionary<string, string>(),
+        });
+        return [.. rest, .. grpc];
     }
+
+    private static string[] Allowed(ApiMethod method) => method.AnySignedIn ? AllRoles : [.. method.Roles];
 }

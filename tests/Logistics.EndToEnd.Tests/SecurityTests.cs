@@ -15,48 +15,15 @@ using static Logistics.Testing.Flow;
 namespace Logistics.EndToEnd.Tests;
 
 /// <summary>
-/// The gateway's protection, whole-system: every route of its settings refuses a call without a valid token (none,
-/// forged, expired, unsigned, for another audience or issuer) with 401 and a caller outside the route's policy with 403;
+/// The gateway's protection, whole-system: every route it builds from the protos refuses a call without a valid token (none,
+/// forged, expired, unsigned, for another audience or issuer) with 401 and a caller outside the roles of the route's method with 403;
 /// an engineer cannot read or act on another engineer's records (and the refusal writes nothing); oversize bodies, the
 /// per-user rate limit, paths outside every route, and gRPC without a token through the gateway's gRPC port.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper output)
 {
-    private static readonly string[] AllRoles = ["engineer", "warehouse", "supervisor", "delivery-manager", "auditor", "admin"];
-
-    /// <summary>
-    /// The gateway's any-of policies (gateway/Logistics.Gateway/GatewayPolicies.cs, which this project does not reference;
-    /// <see cref="The_any_of_policies_are_those_of_GatewayPolicies"/> keeps the two the same).
-    /// </summary>
-    private static readonly Dictionary<string, string[]> AnyOf = new()
-    {
-        ["stock-reservers"] = ["warehouse", "supervisor"],
-        ["movement-readers"] = ["warehouse", "auditor"],
-        ["reconcilers"] = ["admin", "auditor"],
-        ["count-readers"] = ["warehouse", "supervisor"],
-        ["count-cancellers"] = ["warehouse", "supervisor"],
-        ["disposition-readers"] = ["warehouse", "supervisor", "auditor", "admin"],
-        ["transfer-requesters"] = ["warehouse", "supervisor"],
-        ["transfer-readers"] = ["warehouse", "supervisor", "auditor", "admin"],
-        ["replenishment-planners"] = ["warehouse", "supervisor"],
-        ["transit-investigation-readers"] = ["delivery-manager", "supervisor", "warehouse", "auditor", "admin"],
-        ["transit-loss-proposers"] = ["delivery-manager", "warehouse"],
-        ["part-request-readers"] = ["engineer", "warehouse", "supervisor", "delivery-manager"],
-        ["part-request-cancellers"] = ["engineer", "supervisor"],
-        ["receipt-signers"] = ["engineer", "warehouse"],
-        ["receipt-correctors"] = ["engineer", "warehouse", "supervisor"],
-        ["return-readers"] = ["engineer", "warehouse", "supervisor", "delivery-manager"],
-        ["doa-claim-filers"] = ["delivery-manager", "engineer"],
-        ["doa-claim-readers"] = ["delivery-manager", "supervisor", "engineer"],
-        ["doa-report-readers"] = ["delivery-manager", "supervisor"],
-        ["custody-anomaly-readers"] = ["auditor", "supervisor"],
-        ["ops-report-readers"] = ["delivery-manager", "supervisor"],
-    };
-
-    /// <summary>The roles a route's policy lets through: "authenticated" is any role, a role's name is that role, else an any-of policy.</summary>
-    private static string[]? AllowedBy(string policy) =>
-        policy == "authenticated" ? AllRoles : AllRoles.Contains(policy) ? [policy] : AnyOf.GetValueOrDefault(policy);
+    private static readonly string[] AllRoles = GatewayRoutes.AllRoles;
 
     public static TheoryData<string> RouteNames
     {
@@ -68,42 +35,48 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         }
     }
 
+    /// <summary>
+    /// The gateway's OpenAPI document, from the running stack, says for every REST route the roles that its proto (and so
+    /// the gateway and the service) let in.
+    /// </summary>
     [Fact]
-    public void The_any_of_policies_are_those_of_GatewayPolicies()
+    public async Task The_gateway_documents_every_rest_route_with_the_roles_of_its_method()
     {
-        var source = File.ReadAllText(RepoLayoutPath("gateway/Logistics.Gateway/GatewayPolicies.cs"));
-        var constants = new Dictionary<string, string>
+        using var anonymous = new HttpClient { BaseAddress = new Uri(stack.Stack.GatewayHttp) };
+        using var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        var problems = new List<string>();
+        foreach (var method in Logistics.Access.V1.ApiCatalogue.Methods.Where(m => m.Rest is not null))
         {
-            ["Engineer"] = "engineer", ["Warehouse"] = "warehouse", ["Supervisor"] = "supervisor", ["DeliveryManager"] = "delivery-manager",
-            ["Auditor"] = "auditor", ["Admin"] = "admin",
-        };
-        var inSource = PolicyEntry().Matches(source).ToDictionary(
-            m => m.Groups["name"].Value,
-            m => m.Groups["roles"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(r => constants[r.Replace("Roles.", "", StringComparison.Ordinal)]).Order().ToArray());
-        Assert.NotEmpty(inSource);
-        Assert.Equal(inSource.Keys.Order(), AnyOf.Keys.Order());
-        foreach (var (name, roles) in inSource)
-            Assert.True(roles.SequenceEqual(AnyOf[name].Order()), $"policy {name}: GatewayPolicies.cs has {string.Join(",", roles)}, this test {string.Join(",", AnyOf[name])}");
+            var shape = RouteShape().Replace(method.Rest!.Path, "{}");
+            var path = paths.EnumerateObject().FirstOrDefault(p => RouteShape().Replace(p.Name, "{}") == shape);
+            if (path.Value.ValueKind != JsonValueKind.Object || !path.Value.TryGetProperty(method.Rest.Verb.ToLowerInvariant(), out var operation))
+            {
+                problems.Add($"{method.Rest.Verb} {method.Rest.Path}: not in the document");
+                continue;
+            }
+            var roles = operation.TryGetProperty("x-logistics-roles", out var listed) ? listed.EnumerateArray().Select(r => r.GetString()!).ToArray()
+                : operation.TryGetProperty("x-logistics-any-signed-in", out var any) && any.GetBoolean() ? AllRoles : [];
+            var expected = method.AnySignedIn ? AllRoles : method.Roles.ToArray();
+            if (!roles.Order().SequenceEqual(expected.Order()))
+                problems.Add($"{method.Rest.Verb} {method.Rest.Path}: the document says {string.Join(",", roles)}, the proto {string.Join(",", expected)}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    [GeneratedRegex("""\["(?<name>[a-z-]+)"\]\s*=\s*\[(?<roles>[^\]]*)\]""")]
-    private static partial Regex PolicyEntry();
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex RouteShape();
 
-    /// <summary>Every route is protected: a known authorization policy, the per-user rate limit and a listener; nothing else is routed.</summary>
+    /// <summary>Every route lets in known roles and is pinned to a listener; nothing else is routed.</summary>
     [Fact]
-    public async Task Every_route_names_a_policy_a_rate_limit_and_a_listener_and_no_other_path_is_reachable()
+    public async Task Every_route_allows_known_roles_on_one_listener_and_no_other_path_is_reachable()
     {
         var routes = GatewayRoutes.Load();
-        Assert.True(routes.Count >= 50, $"only {routes.Count} routes in the gateway settings");
+        Assert.True(routes.Count >= 100, $"only {routes.Count} routes from the protos");
         var problems = new List<string>();
         foreach (var r in routes)
         {
-            if (string.IsNullOrWhiteSpace(r.Policy) || r.Policy.Equals("Anonymous", StringComparison.OrdinalIgnoreCase) || r.Policy.Equals("Default", StringComparison.OrdinalIgnoreCase))
-                problems.Add($"{r.Name}: AuthorizationPolicy '{r.Policy}'");
-            else if (AllowedBy(r.Policy) is null)
-                problems.Add($"{r.Name}: AuthorizationPolicy '{r.Policy}' is neither 'authenticated', a role, nor an any-of policy");
-            if (r.RateLimiterPolicy != "per-user") problems.Add($"{r.Name}: RateLimiterPolicy '{r.RateLimiterPolicy}'");
+            if (r.Allowed.Length == 0 || r.Allowed.Any(role => !AllRoles.Contains(role))) problems.Add($"{r.Name}: roles '{string.Join(",", r.Allowed)}'");
             if (r.Listener is not ("http" or "grpc")) problems.Add($"{r.Name}: Listener '{r.Listener}'");
             if (r.Listener == "http" && r.Methods.Length == 0) problems.Add($"{r.Name}: a REST route without Methods");
         }
@@ -142,7 +115,7 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
     public async Task Every_route_refuses_bad_tokens_with_401_and_roles_outside_its_policy_with_403(string route)
     {
         var r = GatewayRoutes.Load().Single(x => x.Name == route);
-        var allowed = AllowedBy(r.Policy) ?? throw new InvalidOperationException($"{route}: unknown policy {r.Policy}");
+        var allowed = r.Allowed;
         var tokens = Tokens.For(stack);
         var id = Guid.NewGuid().ToString("N")[..8];
         var grpc = r.Listener == "grpc";
@@ -194,11 +167,11 @@ public sealed partial class SecurityTests(TestStack stack, ITestOutputHelper out
         {
             var status = await Call("Bearer " + tokens.Valid($"{user}-{role}", role));
             if (!allowed.Contains(role) && status != HttpStatusCode.Forbidden)
-                problems.Add($"role {role}, not in policy {r.Policy} → {(int)status}, expected 403");
+                problems.Add($"role {role}, not among its roles → {(int)status}, expected 403");
             if (allowed.Contains(role) && (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)status >= 500))
-                problems.Add($"role {role}, in policy {r.Policy} → {(int)status}; the gateway must let it through (and the service answer without a 5xx)");
+                problems.Add($"role {role}, among its roles → {(int)status}; the gateway must let it through (and the service answer without a 5xx)");
         }
-        Assert.True(problems.Count == 0, $"{route} ({method} {path} on the {r.Listener} port, policy {r.Policy}):\n" + string.Join("\n", problems));
+        Assert.True(problems.Count == 0, $"{route} ({method} {path} on the {r.Listener} port, roles {string.Join(",", allowed)}):\n" + string.Join("\n", problems));
     }
 
     /// <summary>

@@ -9,7 +9,6 @@ using Logistics.Doa.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using DoaClaimProto = Logistics.Doa.V1.DoaClaim;
 using DoaReport = Logistics.Doa.V1.DoaReport;
 using EvidenceFile = Logistics.Doa.Domain.EvidenceFile;
@@ -21,7 +20,6 @@ namespace Logistics.Doa.Api;
 /// DOA claims: thin over the domain's <see cref="Domain.DoaClaim"/> and the <see cref="ClaimStore"/>. Every change runs in
 /// <see cref="Commands.RunAsync"/> (one transaction, idempotency key honoured), its events in the same transaction.
 /// </summary>
-[Authorize]
 public sealed class DoaClaimsApi(
     Commands commands, ClaimStore claims, EvidenceStore evidence, ReportFactsTable reportFacts, DoaPolicy policy, TimeProvider clock)
     : DoaClaimsService.DoaClaimsServiceBase
@@ -33,7 +31,6 @@ public sealed class DoaClaimsApi(
     public const int MaxChunkBytes = 256 * 1024;
 
     /// <summary>A delivery manager files for any delivered unit; an engineer only for a unit delivered to them.</summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
     public override Task<DoaClaimProto> FileDoaClaim(FileDoaClaimRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -57,7 +54,6 @@ public sealed class DoaClaimsApi(
     /// Delivery managers read every claim; supervisors the claims on deliveries from their centres; an engineer the claims
     /// they filed or whose unit was delivered to them.
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<DoaClaimProto> GetDoaClaim(GetDoaClaimRequest request, ServerCallContext context) =>
         ToProto(await ReadableClaimAsync(request.ClaimId, context));
 
@@ -67,7 +63,6 @@ public sealed class DoaClaimsApi(
     /// at most, refused as soon as it is larger), its type read from its first bytes, and then stored with the claim in one
     /// transaction. An idempotency key names the evidence id, so a retry answers the first upload.
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
     public override async Task<EvidenceFileProto> UploadEvidence(IAsyncStreamReader<UploadEvidenceChunk> requestStream, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -100,7 +95,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>A file's content with its content type, for whoever may read the claim.</summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<HttpBody> GetEvidenceFile(GetEvidenceFileRequest request, ServerCallContext context)
     {
         var evidenceId = Require.Code(request.EvidenceId, "evidence_id", 64);
@@ -112,7 +106,6 @@ public sealed class DoaClaimsApi(
         return new HttpBody { ContentType = file.ContentType, Data = ByteString.CopyFrom(content) };
     }
 
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor},{Roles.Engineer}")]
     public override async Task<ListDoaClaimsResponse> ListDoaClaims(ListDoaClaimsRequest request, ServerCallContext context)
     {
         DoaClaimState? state = string.IsNullOrWhiteSpace(request.State) ? null : DoaCodes.ParseState(request.State);
@@ -135,7 +128,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>What a claim may be filed for on a request: a delivery manager sees every unit, an engineer the units delivered to them.</summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Engineer}")]
     public override async Task<ListClaimableUnitsResponse> ListClaimableUnits(ListClaimableUnitsRequest request, ServerCallContext context)
     {
         var requestId = Require.Code(request.RequestId, "request_id", 64);
@@ -158,7 +150,6 @@ public sealed class DoaClaimsApi(
     /// The DOA report over deliveries in a range: delivery managers for every centre (or one), a supervisor for their
     /// centres (or one of them). One query; the rows are flat (one CSV row each).
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor}")]
     public override async Task<DoaReport> GetDoaReport(GetDoaReportRequest request, ServerCallContext context)
     {
         var range = DoaReportRange.Define(request.From?.ToDateTimeOffset(), request.To?.ToDateTimeOffset(), clock.GetUtcNow());
@@ -183,7 +174,6 @@ public sealed class DoaClaimsApi(
     };
 
     /// <summary>A delivery manager other than the filer approves (invariant 7); publishes DoaClaimApproved.</summary>
-    [Authorize(Roles = Roles.DeliveryManager)]
     public override Task<DoaClaimProto> ApproveDoaClaim(ApproveDoaClaimRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);
@@ -200,7 +190,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>A delivery manager other than the filer rejects, with a reason.</summary>
-    [Authorize(Roles = Roles.DeliveryManager)]
     public override Task<DoaClaimProto> RejectDoaClaim(RejectDoaClaimRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);
@@ -217,7 +206,6 @@ public sealed class DoaClaimsApi(
     }
 
     /// <summary>The warehouse inspects the returned dead unit; the claim closes.</summary>
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<DoaClaimProto> InspectDeadUnit(InspectDeadUnitRequest request, ServerCallContext context)
     {
         var claimId = Require.Code(request.ClaimId, "claim_id", 64);

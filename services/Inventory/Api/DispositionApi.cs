@@ -12,7 +12,6 @@ using Logistics.Inventory.Domain.Stock;
 using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using DispositionProto = Logistics.Inventory.V1.Disposition;
 using DispositionStepProto = Logistics.Inventory.V1.DispositionStep;
 
@@ -24,13 +23,11 @@ namespace Logistics.Inventory.Api;
 /// whose idempotency key is the disposition and the movement kind: a retry after a crash replays the script's first
 /// result instead of moving the unit twice. A refused step rolls back and moves nothing.
 /// </summary>
-[Authorize]
 public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, StockStore stock, DispositionStore dispositions, TimeProvider clock)
     : DispositionService.DispositionServiceBase
 {
     public const int DefaultPageSize = 50;
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor},{Roles.Auditor},{Roles.Admin}")]
     public override async Task<ListQuarantineResponse> ListQuarantine(ListQuarantineRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -58,7 +55,6 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
         return response;
     }
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override async Task<DispositionProto> ProposeDisposition(ProposeDispositionRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -85,7 +81,6 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
         });
     }
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor},{Roles.Auditor},{Roles.Admin}")]
     public override async Task<ListDispositionsResponse> ListDispositions(ListDispositionsRequest request, ServerCallContext context)
     {
         var centres = Caller.From(context).CentresToList(string.IsNullOrEmpty(request.CentreId) ? null : Require.Code(request.CentreId, "centre_id"));
@@ -106,7 +101,6 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
         };
     }
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor},{Roles.Auditor},{Roles.Admin}")]
     public override async Task<DispositionProto> GetDisposition(GetDispositionRequest request, ServerCallContext context)
     {
         var d = await dispositions.ReadAsync(DispositionId(request.DispositionId), context.CancellationToken);
@@ -115,31 +109,25 @@ public sealed class DispositionApi(Commands commands, CatalogueCache catalogue, 
         return ToProto(d, repairs.Repairs.GetValueOrDefault(d.PartNumber + "\t" + d.Serial));
     }
 
-    [Authorize(Roles = Roles.Supervisor)]
     public override Task<DispositionProto> ApproveDisposition(ApproveDispositionRequest request, ServerCallContext context) =>
         StepAsync(context, request, request.DispositionId, null, (d, by, at) => d.Approve(by, at));
 
-    [Authorize(Roles = Roles.Supervisor)]
     public override Task<DispositionProto> RejectDisposition(RejectDispositionRequest request, ServerCallContext context) =>
         StepAsync(context, request, request.DispositionId, null, (d, by, at) => d.Reject(by, request.Reason, at));
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<DispositionProto> ShipDisposition(ShipDispositionRequest request, ServerCallContext context) =>
         StepAsync(context, request, request.DispositionId, null,
             (d, by, at) => d.Ship(by, request.Carrier, request.TrackingNumber, request.EsdPackaging, at));
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<DispositionProto> CloseDisposition(CloseDispositionRequest request, ServerCallContext context)
     {
         var settlement = DispositionNames.ParseSettlement(request.Settlement);
         return StepAsync(context, request, request.DispositionId, null, (d, by, at) => d.Close(by, settlement, request.Reference, at));
     }
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<DispositionProto> ReceiveRepaired(ReceiveRepairedRequest request, ServerCallContext context) =>
         StepAsync(context, request, request.DispositionId, null, (d, by, at) => d.ReceiveRepaired(by, at));
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<DispositionProto> InspectRepaired(InspectRepairedRequest request, ServerCallContext context)
     {
         var good = request.Outcome?.Trim() switch

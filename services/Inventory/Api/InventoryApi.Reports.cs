@@ -2,7 +2,6 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Logistics.Hosting.Auth;
 using Logistics.Inventory.V1;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Logistics.Inventory.Api;
 
@@ -12,7 +11,6 @@ public sealed partial class InventoryApi
     /// Delivery managers read every centre; a supervisor their centres (centre_id narrows to one of them, and must be a
     /// centre inventory defined). Each centre is one read-only script in Redis.
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor}")]
     public override async Task<StockReport> GetStockReport(StockReportRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

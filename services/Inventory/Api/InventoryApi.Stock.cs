@@ -8,7 +8,6 @@ using Logistics.Inventory.Domain;
 using Logistics.Inventory.Domain.Stock;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using StockChangeProto = Logistics.Inventory.V1.StockChange;
 using StockLevelProto = Logistics.Inventory.V1.StockLevel;
 using MovementProto = Logistics.Inventory.V1.Movement;
@@ -23,7 +22,6 @@ public sealed partial class InventoryApi
 {
     public const int DefaultPageSize = 100;
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override async Task<StockChangeProto> GoodsIn(GoodsInRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
@@ -86,7 +84,6 @@ public sealed partial class InventoryApi
         return new ListStockResponse { Levels = { page.Levels.Select(ToProto) }, NextPageToken = page.NextCursor };
     }
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override async Task<ListSerialsResponse> ListSerials(ListSerialsRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
@@ -99,7 +96,6 @@ public sealed partial class InventoryApi
         };
     }
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
     public override async Task<ReservationProto> Reserve(ReserveRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
@@ -114,7 +110,6 @@ public sealed partial class InventoryApi
         return await ReservationAsync(centre.CentreId, change.Movement.ReservationId);
     }
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
     public override async Task<ReservationProto> Release(ReleaseRequest request, ServerCallContext context)
     {
         var (centreId, reservationId) = ReservationIds.Parse(request.ReservationId);
@@ -124,7 +119,6 @@ public sealed partial class InventoryApi
         return await ReservationAsync(centreId, reservationId);
     }
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Auditor}")]
     public override async Task<ListMovementsResponse> ListMovements(ListMovementsRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
@@ -142,7 +136,6 @@ public sealed partial class InventoryApi
         return new ListMovementsResponse { Movements = { page.Select(p => ToProto(p.Movement, p.Sequence)) } };
     }
 
-    [Authorize(Roles = $"{Roles.Admin},{Roles.Auditor}")]
     public override async Task<ReconcileResponse> Reconcile(ReconcileRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);
@@ -150,7 +143,6 @@ public sealed partial class InventoryApi
         return ToProto(await reconciler.ReconcileAsync(centre.CentreId, context.CancellationToken));
     }
 
-    [Authorize(Roles = Roles.Admin)]
     public override async Task<ReconcileResponse> Rebuild(RebuildRequest request, ServerCallContext context)
     {
         var centre = await RequireCentreAsync(request.CentreId, context.CancellationToken);

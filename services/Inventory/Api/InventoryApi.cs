@@ -10,18 +10,15 @@ using Logistics.Inventory.Domain;
 using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Logistics.Inventory.Api;
 
-[Authorize]
 public sealed partial class InventoryApi(
     Commands commands, PartsTable parts, CentresTable centres, CatalogueCache catalogue, StockStore stock, MovementLedger ledger, StockReconciler reconciler,
     StockRebuilder rebuilder, MovementDrain drain, SerialClaims claims, StockReportQuery stockReport, ReplenishmentStore replenishment, Npgsql.NpgsqlDataSource dataSource,
     TimeProvider clock)
     : InventoryService.InventoryServiceBase
 {
-    [Authorize(Roles = Roles.Admin)]
     public override async Task<Part> PutPart(PutPartRequest request, ServerCallContext context)
     {
         var definition = CataloguePart.Define(request.PartNumber, request.Description, request.Serialized, request.Unit, request.Supplier);
@@ -59,7 +56,6 @@ public sealed partial class InventoryApi(
         };
     }
 
-    [Authorize(Roles = Roles.Admin)]
     public override async Task<Centre> PutCentre(PutCentreRequest request, ServerCallContext context)
     {
         var definition = SparePartCentre.Define(request.CentreId, request.Name, request.Bins, request.TimeZone, request.CalendarId);

@@ -8,7 +8,6 @@ using Logistics.Inventory.Domain;
 using Logistics.Inventory.Domain.Replenishment;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using ExpectedGoodsInProto = Logistics.Inventory.V1.ExpectedGoodsIn;
 using StockLimitProto = Logistics.Inventory.V1.StockLimit;
 
@@ -19,7 +18,6 @@ namespace Logistics.Inventory.Api;
 /// <see cref="Domain.Replenishment.ExpectedGoodsIn"/>. Warehouse staff and supervisors act for their own centres only.
 /// Every write runs in one Postgres transaction with its idempotency key; a refused one writes nothing.
 /// </summary>
-[Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
 public sealed class ReplenishmentApi(Commands commands, CatalogueCache catalogue, ReplenishmentStore store, Replenisher replenisher, TimeProvider clock)
     : ReplenishmentService.ReplenishmentServiceBase
 {
@@ -84,7 +82,6 @@ public sealed class ReplenishmentApi(Commands commands, CatalogueCache catalogue
         return ToProto(proposal);
     }
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<AcceptReplenishmentProposalResponse> AcceptReplenishmentProposal(AcceptReplenishmentProposalRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

@@ -6,7 +6,6 @@ using Logistics.Inventory.Domain.Counts;
 using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using CountAdjustmentProto = Logistics.Inventory.V1.CountAdjustment;
 using CountLineProto = Logistics.Inventory.V1.CountLine;
 using StockCountProto = Logistics.Inventory.V1.StockCount;
@@ -14,7 +13,6 @@ using StockCountProto = Logistics.Inventory.V1.StockCount;
 namespace Logistics.Inventory.Api;
 
 /// <summary>Stock counts: thin over the domain's <see cref="Domain.Counts.StockCount"/> and the <see cref="CountStore"/>.</summary>
-[Authorize]
 public sealed class StockCountApi(
     CountStore counts, CountSnapshots snapshots, CentresTable centres, PartsTable parts, CountAdjustmentPoster poster, MovementDrain drain, CountLists lists, TimeProvider clock)
     : StockCountService.StockCountServiceBase
@@ -22,7 +20,6 @@ public sealed class StockCountApi(
     public const int DefaultPageSize = 500;
     public const int MaxPageSize = 5000;
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override async Task<StockCountProto> OpenCount(OpenCountRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -52,11 +49,9 @@ public sealed class StockCountApi(
     }
 
     /// <summary>The counts of the caller's centres (see <see cref="CountLists"/>).</summary>
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
     public override Task<ListCountsResponse> ListCounts(ListCountsRequest request, ServerCallContext context) =>
         lists.ListAsync(request, Caller.From(context), context.CancellationToken);
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
     public override async Task<StockCountProto> GetCount(GetCountRequest request, ServerCallContext context)
     {
         var count = await counts.ReadAsync(Require.Code(request.CountId, "count_id", 64), context.CancellationToken);
@@ -70,7 +65,6 @@ public sealed class StockCountApi(
         return ToProto(count, Viewer(caller), from, size);
     }
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override async Task<StockCountProto> SubmitLines(SubmitLinesRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -91,7 +85,6 @@ public sealed class StockCountApi(
         return ToProto(session.Count, Viewer(caller), 0, 0);
     }
 
-    [Authorize(Roles = Roles.Warehouse)]
     public override async Task<StockCountProto> CloseCount(CloseCountRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -107,7 +100,6 @@ public sealed class StockCountApi(
     /// Approves, then posts the adjustments (<see cref="CountAdjustmentPoster"/>): a retried approve, or the poster's
     /// resume at start after a crash half way, posts what is missing and nothing twice.
     /// </summary>
-    [Authorize(Roles = Roles.Supervisor)]
     public override async Task<ApproveCountResponse> ApproveCount(ApproveCountRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -142,7 +134,6 @@ public sealed class StockCountApi(
         };
     }
 
-    [Authorize(Roles = $"{Roles.Warehouse},{Roles.Supervisor}")]
     public override async Task<StockCountProto> CancelCount(CancelCountRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

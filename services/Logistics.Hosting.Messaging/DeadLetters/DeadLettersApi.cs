@@ -7,7 +7,6 @@ using Logistics.Admin.V1;
 using Logistics.Hosting.Auth;
 using Logistics.Hosting.Data;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using DeadLetterProto = Logistics.Admin.V1.DeadLetter;
 
 namespace Logistics.Hosting.Messaging.DeadLetters;
@@ -17,7 +16,6 @@ namespace Logistics.Hosting.Messaging.DeadLetters;
 /// apply once) or discard it with a reason. Replay and discard are commands (<see cref="Commands"/>: one transaction,
 /// idempotency keys); a refused one changes nothing.
 /// </summary>
-[Authorize(Roles = Roles.Admin)]
 public sealed class DeadLettersApi(DeadLetterStore store, IntegrationEventHandlers handlers, MessagingOptions messaging, Commands commands, TimeProvider clock)
     : DeadLettersService.DeadLettersServiceBase
 {

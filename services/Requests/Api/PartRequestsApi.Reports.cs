@@ -3,7 +3,6 @@ using Grpc.Core;
 using Logistics.Hosting.Auth;
 using Logistics.Requests.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Logistics.Requests.Api;
 
@@ -16,7 +15,6 @@ public sealed partial class PartRequestsApi
     /// Delivery managers read every centre; a supervisor their centres (centre_id narrows to one of them). Fields are
     /// checked before anything is read.
     /// </summary>
-    [Authorize(Roles = $"{Roles.DeliveryManager},{Roles.Supervisor}")]
     public override async Task<ServiceLevelReport> GetServiceLevelReport(ServiceLevelReportRequest request, ServerCallContext context)
     {
         var now = clock.GetUtcNow();

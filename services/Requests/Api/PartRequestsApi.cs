@@ -7,7 +7,6 @@ using Logistics.Requests.Domain;
 using Logistics.Requests.Events;
 using Logistics.Requests.V1;
 using Logistics.SharedKernel;
-using Microsoft.AspNetCore.Authorization;
 using EsdPackagingProto = Logistics.Requests.V1.EsdPackaging;
 using PartRequest = Logistics.Requests.Domain.PartRequest;
 using PartRequestProto = Logistics.Requests.V1.PartRequest;
@@ -20,7 +19,6 @@ namespace Logistics.Requests.Api;
 /// runs in one transaction (<see cref="Commands"/>): the request is loaded with its row locked, changed by the domain,
 /// stored, and its event written to the outbox; a refused command writes nothing.
 /// </summary>
-[Authorize]
 public sealed partial class PartRequestsApi(
     Commands commands, RequestablePartsTable requestableParts, KnownCentresTable centres, PartRequestStore requests, ShelfSerialsTable shelf,
     FaultyPartReturnsTable faultyReturns, WorkingTimeStore workingTime, ServiceLevelReportQuery serviceLevelReport, RequestPolicy policy, TimeProvider clock)
@@ -48,7 +46,6 @@ public sealed partial class PartRequestsApi(
     /// The engineer (from the token) requests a serialized part. Their submits run one at a time (a lock on the engineer),
     /// so two at once cannot both be approved within the quota.
     /// </summary>
-    [Authorize(Roles = Roles.Engineer)]
     public override Task<PartRequestProto> RequestParts(RequestPartsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -78,7 +75,6 @@ public sealed partial class PartRequestsApi(
     /// An engineer reads their own requests; warehouse staff and supervisors those of their centres; a delivery manager
     /// those a DOA claim concerns. The first rule that lets the caller read it wins (a token may carry several roles).
     /// </summary>
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor},{Roles.DeliveryManager}")]
     public override async Task<PartRequestProto> GetPartRequest(GetPartRequestRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -101,7 +97,6 @@ public sealed partial class PartRequestsApi(
     /// Warehouse staff and supervisors list their centres' requests (centre_id narrows to one of them); a delivery manager
     /// the requests DOA claims concern; an engineer (with none of those roles) their own.
     /// </summary>
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Warehouse},{Roles.Supervisor},{Roles.DeliveryManager}")]
     public override async Task<ListPartRequestsResponse> ListPartRequests(ListPartRequestsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -129,7 +124,6 @@ public sealed partial class PartRequestsApi(
         return new ListPartRequestsResponse { Requests = { page.Requests.Select(r => ToProto(r, now)) }, NextPageToken = page.NextPageToken };
     }
 
-    [Authorize(Roles = Roles.Supervisor)]
     public override Task<PartRequestProto> ApprovePartRequest(ApprovePartRequestRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -142,7 +136,6 @@ public sealed partial class PartRequestsApi(
         });
     }
 
-    [Authorize(Roles = Roles.Supervisor)]
     public override Task<PartRequestProto> RejectPartRequest(RejectPartRequestRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -155,7 +148,6 @@ public sealed partial class PartRequestsApi(
         });
     }
 
-    [Authorize(Roles = $"{Roles.Engineer},{Roles.Supervisor}")]
     public override Task<PartRequestProto> CancelPartRequest(CancelPartRequestRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -176,7 +168,6 @@ public sealed partial class PartRequestsApi(
     /// part (as inventory's movements have told this service) and not picked by another shipment; they are picked in the
     /// same transaction, so two shipments cannot take the same serial.
     /// </summary>
-    [Authorize(Roles = Roles.Warehouse)]
     public override Task<PartRequestProto> ShipPartRequest(ShipPartRequestRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
@@ -195,7 +186,6 @@ public sealed partial class PartRequestsApi(
         });
     }
 
-    [Authorize(Roles = Roles.Engineer)]
     public override Task<PartRequestProto> InstallPart(InstallPartRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
