@@ -89,7 +89,7 @@ public static class EventReplay
         where TTarget : IReplayTarget
     {
         await using var target = await fresh();
-        var pending = order.Select(d => (Delivery: d, Attempts: 0)).ToList();
+        var pending = order.Select(d => (Delivery: d, Attempts: 0, NotBefore: 0L)).ToList();
         var applied = new HashSet<string>();
         var inFlight = 0;
         var deadLetters = new List<string>();
@@ -98,18 +98,22 @@ public static class EventReplay
         {
             while (true)
             {
-                (Delivery<TTarget> Delivery, int Attempts)? taken = null;
+                (Delivery<TTarget> Delivery, int Attempts, long NotBefore)? taken = null;
+                var waiting = false;
                 lock (gate)
                 {
-                    // The next one whose causes are committed (at several at a time, a cause may still be in flight).
-                    var index = pending.FindIndex(p => (p.Delivery.After ?? []).All(applied.Contains));
+                    // The next one whose causes are committed (at several at a time, a cause may still be in flight) and
+                    // whose back-off has passed.
+                    var now = Environment.TickCount64;
+                    var index = pending.FindIndex(p => p.NotBefore <= now && (p.Delivery.After ?? []).All(applied.Contains));
+                    waiting = index < 0 && pending.Exists(p => p.NotBefore > now);
                     if (index >= 0)
                     {
                         taken = pending[index];
                         pending.RemoveAt(index);
                         inFlight++;
                     }
-                    else if (inFlight == 0)
+                    else if (inFlight == 0 && !waiting)
                     {
                         // Nothing in flight and nothing deliverable: what is left waits for a cause that was dead-lettered.
                         deadLetters.AddRange(pending.Select(p => "never caused " + p.Delivery.What));
@@ -128,8 +132,10 @@ public static class EventReplay
                     inFlight--;
                     if (outcome == Outcome.Applied) applied.Add(next.Delivery.EventId);
                     else if (outcome == Outcome.Dropped) deadLetters.Add("dead-letter " + next.Delivery.What);
-                    // Redelivered after the others waiting (the sidecar's back-off), until it is dead-lettered.
-                    else if (next.Attempts + 1 < MaxAttempts) pending.Add((next.Delivery, next.Attempts + 1));
+                    // Redelivered after the others waiting and a back-off growing to 100 ms (the sidecar's retries take
+                    // time too: without it a retried event could use up its attempts while its cause is still in flight).
+                    else if (next.Attempts + 1 < MaxAttempts)
+                        pending.Add((next.Delivery, next.Attempts + 1, Environment.TickCount64 + Math.Min(100, 5 * (next.Attempts + 1))));
                     else deadLetters.Add("dead-letter " + next.Delivery.What);
                 }
             }
