@@ -39,11 +39,6 @@ public sealed class TypedEventHandlerTests(TestPostgres postgres) : IClassFixtur
 
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
-    private sealed class FixedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static WebApplication App(Seen seen)
     {
         var builder = WebApplication.CreateBuilder();
@@ -51,7 +46,7 @@ public sealed class TypedEventHandlerTests(TestPostgres postgres) : IClassFixtur
         builder.Services.AddSingleton(EventDrill.Off);
         builder.Services.AddSingleton<IntegrationEventHandlers>();
         builder.Services.AddSingleton<EventMetrics>();
-        builder.Services.AddSingleton<TimeProvider>(new FixedClock());
+        builder.Services.AddSingleton<TimeProvider>(new TestClock(Now));
         builder.Services.AddSingleton(seen);
         return builder.Build();
     }

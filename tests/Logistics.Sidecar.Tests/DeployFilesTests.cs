@@ -125,7 +125,7 @@ public sealed partial class DeployFilesTests(SidecarEnvironment env) : IClassFix
     [GeneratedRegex(@"EnqueueAsync\(\s*\w+\s*,\s*EventTopics\.(?<name>\w+)")]
     private static partial Regex Enqueued();
 
-    // MapIntegrationEvent<T>(EventTopics.X, ...) and custody's Map<T>(app, EventTopics.X, ...) helper around it.
-    [GeneratedRegex(@"Map(?:IntegrationEvent)?<\w+>\((?:\w+\s*,\s*)?EventTopics\.(?<name>\w+)")]
+    // MapIntegrationEvent<TEvent, THandler>(EventTopics.X) and custody's Map<TEvent>(app, EventTopics.X) helper around it.
+    [GeneratedRegex(@"Map(?:IntegrationEvent)?<\w+(?:\s*,\s*\w+)?>\((?:\w+\s*,\s*)?EventTopics\.(?<name>\w+)")]
     private static partial Regex Subscribed();
 }

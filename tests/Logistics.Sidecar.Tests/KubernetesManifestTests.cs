@@ -62,9 +62,10 @@ public sealed partial class KubernetesManifestTests
             Assert.Equal(Stack.PubsubName, Value(env, "Messaging__PubsubName"));
             Assert.Equal(("logistics-secrets", "postgres-connection"), SecretRef(env, "ConnectionStrings__Postgres"));
             Assert.Equal(("logistics-secrets", "signing-key"), SecretRef(env, "Auth__SigningKey"));
-            // Only a service that opens Redis itself (its Program.cs calls AddRedis) gets the Redis connection string.
-            var program = File.ReadAllText(Path.Combine(Path.GetDirectoryName(RepoLayout.PathOf(app.Project))!, "Program.cs"));
-            if (program.Contains("AddRedis(", StringComparison.Ordinal))
+            // Only a service that opens Redis itself (its composition, <Service>App.cs, calls AddRedis) gets the Redis
+            // connection string.
+            var composition = string.Concat(Directory.EnumerateFiles(Path.GetDirectoryName(RepoLayout.PathOf(app.Project))!, "*.cs").Select(File.ReadAllText));
+            if (composition.Contains("AddRedis(", StringComparison.Ordinal))
                 Assert.Equal(("logistics-secrets", "redis-connection"), SecretRef(env, "ConnectionStrings__Redis"));
             else
                 Assert.DoesNotContain("ConnectionStrings__Redis", env.Keys);
