@@ -15,8 +15,8 @@ namespace Logistics.Hosting.Messaging;
 /// <remarks>
 /// Not Postgres NOTIFY: a transaction that notifies takes a cluster-wide lock from its commit until its WAL flush, so
 /// every notifying commit of every service queues behind the previous one's fsync. Measured with pgbench on this
-/// machine, 16 writers: insert 4,500 commits/s, insert + pg_notify 270 (docs/messaging.md). A row committed without
-/// the wake (another replica, a job) is found by the relay's poll.
+/// machine, 16 writers: insert 4,500 commits/s, insert + pg_notify 270 (docs/architecture.md, BENCHMARKS.md). A row
+/// committed without the wake (another replica) is found by the relay's poll.
 /// </remarks>
 public static class Outbox
 {
