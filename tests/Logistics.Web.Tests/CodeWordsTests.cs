@@ -37,3 +37,24 @@ public sealed class CodeWordsTests
         finally { CultureInfo.CurrentUICulture = before; }
     }
 }
+
+/// <summary>A step the system took reads "automatically", a person's step names the person, in both languages.</summary>
+public sealed class ActorsTests
+{
+    private static readonly IStringLocalizer L =
+        new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(Text));
+
+    [Theory]
+    [InlineData("en", "inventory", "automatically")]
+    [InlineData("en", "system", "automatically")]
+    [InlineData("en", "sup-1", "by sup-1")]
+    [InlineData("zh-Hans", "returns", "系统自动")]
+    [InlineData("zh-Hans", "eng-7", "操作人 eng-7")]
+    public void Who_did_a_step_is_said_in_the_reader_s_words(string culture, string by, string shown)
+    {
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+        try { Assert.Equal(shown, L.By(by).Value); }
+        finally { CultureInfo.CurrentUICulture = before; }
+    }
+}

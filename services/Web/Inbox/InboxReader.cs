@@ -1,13 +1,17 @@
 using Logistics.Web.Auth;
+using Logistics.Web.Components.Pages.Transit;
 using Logistics.Web.Gateway;
+using Logistics.Web.Resources;
+using Microsoft.Extensions.Localization;
 
 namespace Logistics.Web.Inbox;
 
 /// <summary>
 /// What waits for the signed-in user, read through the public API with their token (each list the API would show
-/// them anyway), then filtered by <see cref="InboxRules"/> and the user's marks.
+/// them anyway), then filtered by <see cref="InboxRules"/> and the user's marks. Codes the services send (a state, an
+/// anomaly's kind) are shown in the user's words.
 /// </summary>
-public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider clock)
+public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider clock, IStringLocalizer<Text> L)
 {
     private const int PageSize = 200;
 
@@ -48,7 +52,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
         var page = await api.Doa.ListDoaClaimsAsync(new() { State = "Filed", PageSize = PageSize }, await api.ReadAsync());
         return page.Claims.Where(c => InboxRules.AwaitsDecision(c.State, c.FiledBy, session.UserId))
             .Select(c => new InboxItem(InboxRules.KeyOf(InboxKind.DoaClaim, c.ClaimId), InboxKind.DoaClaim,
-                $"{c.ClaimId} · {c.PartNumber} · {c.Serial} · {c.CentreId}", c.FiledBy,
+                $"{c.ClaimId} · {c.PartNumber} · {c.Serial} · {c.CentreId}", L["by {0}", c.FiledBy],
                 $"/doa-claims/{c.ClaimId}", null, c.FiledAt?.ToDateTimeOffset()));
     }
 
@@ -60,7 +64,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
             var page = await api.Returns.ListReturnsAsync(new() { EngineerId = session.UserId, State = state, PageSize = PageSize }, await api.ReadAsync());
             items.AddRange(page.Returns.Where(r => InboxRules.ReturnDueSoon(r.State, r.DueAt?.ToDateTimeOffset(), r.Overdue, now))
                 .Select(r => new InboxItem(InboxRules.KeyOf(InboxKind.ReturnDue, r.ReturnId), InboxKind.ReturnDue,
-                    $"{r.ReturnId} · {r.PartNumber} · {r.Serial}", r.State, $"/returns/{r.ReturnId}", r.DueAt?.ToDateTimeOffset(), null)));
+                    $"{r.ReturnId} · {r.PartNumber} · {r.Serial}", L.Word(r.State), $"/returns/{r.ReturnId}", r.DueAt?.ToDateTimeOffset(), null)));
         }
         return items;
     }
@@ -89,7 +93,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
             {
                 if (InboxRules.CountWork(count.State, session.Roles) is not { } kind) continue;
                 items.Add(new InboxItem(InboxRules.KeyOf(kind, count.CountId, count.State), kind,
-                    $"{count.CountId} · {count.CentreId} · {string.Join(", ", count.Bins)}", count.State,
+                    $"{count.CountId} · {count.CentreId} · {string.Join(", ", count.Bins)}", L.Word(count.State),
                     kind == InboxKind.Recount ? $"/warehouse/counts/{count.CountId}" : $"/counts/{count.CountId}/review", null,
                     count.OpenedAt?.ToDateTimeOffset()));
             }
@@ -102,7 +106,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
         // Only open anomalies: a resolved one is no longer work (custody-anomaly-resolved wakes the inbox to drop it).
         var page = await api.Custody.ListAnomaliesAsync(new() { State = "open", PageSize = PageSize }, await api.ReadAsync());
         return page.Anomalies.Select(a => new InboxItem(InboxRules.KeyOf(InboxKind.Anomaly, a.AnomalyId), InboxKind.Anomaly,
-            $"{a.Kind} · {a.Serial}", a.Detail, "/anomalies", null, a.DetectedAt?.ToDateTimeOffset()));
+            $"{L.Word(a.Kind)} · {a.Serial}", a.Detail, "/anomalies", null, a.DetectedAt?.ToDateTimeOffset()));
     }
 
     private async Task<IEnumerable<InboxItem>> TransitAsync(Session session)
@@ -111,7 +115,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
         var list = await api.Receipts.ListTransitInvestigationsAsync(new() { State = "open" }, await api.ReadAsync());
         return list.Investigations.Where(i => InboxRules.AwaitsTransitAction(i.State, i.ProposedBy, session.UserId, session.Roles))
             .Select(i => new InboxItem(InboxRules.KeyOf(InboxKind.LostInTransit, i.InvestigationId, i.State), InboxKind.LostInTransit,
-                $"{i.InvestigationId} · {i.PartNumber} · {string.Join(", ", i.Serials)} · {i.CentreId}", i.State,
+                $"{i.InvestigationId} · {i.PartNumber} · {string.Join(", ", i.Serials)} · {i.CentreId}", L[TransitInvestigations.StateLabel(i.State)],
                 $"/transit-investigations/{i.InvestigationId}", null, i.OpenedAt?.ToDateTimeOffset()));
     }
 }

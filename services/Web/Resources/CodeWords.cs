@@ -17,3 +17,18 @@ public static class CodeWords
         return label.ResourceNotFound ? exact : label;
     }
 }
+
+/// <summary>
+/// Who did a step, as a person reads it: a step the system took on its own (an approval within the quota, a
+/// reservation by inventory, a close when the faulty part came back) was recorded under a service's name, which
+/// means nothing to the reader; it reads "automatically".
+/// </summary>
+public static class Actors
+{
+    private static readonly HashSet<string> Systems = ["system", "inventory", "requests", "receipts", "returns", "doa", "custody"];
+
+    public static bool IsSystem(string by) => Systems.Contains(by);
+
+    public static LocalizedString By(this IStringLocalizer localizer, string by) =>
+        IsSystem(by) ? localizer["automatically"] : localizer["by {0}", by];
+}
