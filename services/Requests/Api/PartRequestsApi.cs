@@ -177,7 +177,7 @@ public sealed partial class PartRequestsApi(
             caller.RequireCentre(r.CentreId);
             r.Ship([.. request.Serials], packaging, request.Carrier, request.TrackingNo, caller.UserId, now);
             var serials = r.Shipment!.Serials;
-            await ShelfSerialsTable.LockAsync(tx, r.CentreId, r.PartNumber, ct);
+            await ShelfSerialsTable.LockAsync(tx, r.CentreId, r.PartNumber, serials, ct);
             var known = await shelf.FindAsync(tx, r.CentreId, r.PartNumber, serials, ct);
             foreach (var picked in ShelfSerial.Pick(serials, known, r.CentreId, r.PartNumber, r.RequestId))
                 await shelf.SaveAsync(tx, picked, ct);

@@ -6,13 +6,15 @@ namespace Logistics.Requests.Data;
 
 /// <summary>
 /// Table <c>shelf_serials</c>: the serials on the shelf of each centre as inventory's movements tell it, and the request
-/// that picked each. The movement subscriber and a shipment both lock the centre's part first
-/// (<see cref="LockAsync"/>), so a movement and a pick of the same serial, or two picks, run one after the other.
+/// that picked each. The movement subscriber and a shipment both lock the serials they touch first
+/// (<see cref="LockAsync"/>), so a movement and a pick of the same serial, or two picks, run one after the other, and
+/// shipments of other serials of the same part do not wait for them (they did when the lock was the centre's part:
+/// sixteen shipments of one part committed one after another).
 /// </summary>
 public sealed class ShelfSerialsTable
 {
-    public static Task LockAsync(NpgsqlTransaction tx, string centreId, string partNumber, CancellationToken ct) =>
-        tx.LockAsync($"shelf:{centreId}:{partNumber}", ct);
+    public static Task LockAsync(NpgsqlTransaction tx, string centreId, string partNumber, IReadOnlyCollection<string> serials, CancellationToken ct) =>
+        tx.LockMembersAsync($"shelf:{centreId}:{partNumber}", serials, ct);
 
     public async Task<IReadOnlyDictionary<string, ShelfSerial>> FindAsync(
         NpgsqlTransaction tx, string centreId, string partNumber, IReadOnlyCollection<string> serials, CancellationToken ct)

@@ -16,8 +16,9 @@ public sealed class StockMovementRecordedHandler(ShelfSerialsTable shelf) : IInt
         var placements = StockMovementSerials.Placements(e.Kind, e.Serials, e.DeltaOnHand);
         if (placements.Count == 0 || string.IsNullOrEmpty(e.CentreId) || string.IsNullOrEmpty(e.PartNumber)) return;
         var tx = inbox.Transaction;
-        await ShelfSerialsTable.LockAsync(tx, e.CentreId, e.PartNumber, ct);
-        var known = await shelf.FindAsync(tx, e.CentreId, e.PartNumber, placements.Select(p => p.Serial).ToList(), ct);
+        var serials = placements.Select(p => p.Serial).ToList();
+        await ShelfSerialsTable.LockAsync(tx, e.CentreId, e.PartNumber, serials, ct);
+        var known = await shelf.FindAsync(tx, e.CentreId, e.PartNumber, serials, ct);
         foreach (var placement in placements)
         {
             var next = known.TryGetValue(placement.Serial, out var current)
