@@ -6,9 +6,9 @@ using static Logistics.Testing.Flow;
 namespace Logistics.Faults.Tests;
 
 /// <summary>
-/// A repair of a quarantined unit while inventory (which owns dispositions) crashes: killed with SIGKILL after the
-/// step's stock script ran and before its transaction committed, when the unit leaves the quarantine for the repairer
-/// and when the repaired unit goes back to stock. The warehouse retries with the same idempotency key. Afterwards the
+/// A repair and a return to supplier of a quarantined unit while inventory (which owns dispositions) crashes: killed
+/// with SIGKILL after the step's stock script ran and before its transaction committed, when the unit leaves the
+/// quarantine (for the repairer, for the supplier) and when the repaired unit goes back to stock. The warehouse retries with the same idempotency key. Afterwards the
 /// unit left the quarantine exactly once, came back once, custody has each step once, and the invariant checker finds
 /// nothing.
 /// </summary>
@@ -50,6 +50,31 @@ public sealed class DispositionFaultTests(TestStack stack)
         string[] expected = ["shipping", "receiving", "repairing"];
         await Eventually.Until(() => CustodyStepsAsync(serial, id), s => s.Count >= expected.Length, Patience, $"the custody events of {serial} for {id}");
         Assert.Equal(expected, await CustodyStepsAsync(serial, id));
+        await stack.AssertInvariantsAsync(Patience, [f.Centre]);
+    }
+
+    [Fact]
+    public async Task Inventory_killed_before_a_return_to_supplier_committed_its_shipment_the_unit_leaves_the_quarantine_once()
+    {
+        var (f, serial) = await QuarantinedAsync();
+        using var _ = f;
+        using var warehouse = await stack.ResilientRestAsAsync(f.WarehouseUser, ["warehouse"], [f.Centre]);
+        using var supervisor = await stack.ResilientRestAsAsync(f.Supervisor, ["supervisor"], [f.Centre]);
+        var id = Text(await Ok(await Send(warehouse, $"/api/v1/centres/{f.Centre}/dispositions", $"dsp-{f.Id}",
+            new { partNumber = f.Part, serial, kind = "return-to-supplier", supplier = "ACME", rmaNumber = "RMA-" + f.Id })), "dispositionId");
+        await Ok(await Send(supervisor, $"/api/v1/dispositions/{id}:approve", $"approve-{f.Id}", new { }));
+
+        await KilledBeforeCommitAsync(id, "Approved", "returned-to-supplier", () => Send(warehouse, $"/api/v1/dispositions/{id}:ship", $"ship-{f.Id}",
+            new { carrier = "DHL", trackingNumber = "RTV-" + f.Id, esdPackaging = true }), "Sent");
+        await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "returned to the supplier, out of the quarantine");
+        var closed = await Ok(await Send(warehouse, $"/api/v1/dispositions/{id}:close", $"close-{f.Id}", new { settlement = "credit", reference = "CN-" + f.Id }));
+        Assert.Equal("Closed", Text(closed, "state"));
+
+        await Eventually.Until(async () => await MovementsAsync(id, "returned-to-supplier") >= 1, Patience, $"the return of {id} in the ledger");
+        Assert.Equal(1, await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.movements WHERE reference = $1", id));
+        Assert.Equal(["Proposed", "Approved", "Sent", "Closed"], await DispositionStatesAsync(id));
+        await Eventually.Until(() => CustodyStepsAsync(serial, id), s => s.Count >= 1, Patience, $"the custody event of {serial} for {id}");
+        Assert.Equal(["shipping"], await CustodyStepsAsync(serial, id));
         await stack.AssertInvariantsAsync(Patience, [f.Centre]);
     }
 
