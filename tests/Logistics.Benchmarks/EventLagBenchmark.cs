@@ -120,7 +120,7 @@ public sealed partial class EventLagBenchmark(BenchmarkStack bench, BenchmarkOpt
     {
         Console.Error.WriteLine($"  through the sidecar ({appId}, components {components})");
         var (httpPort, grpcPort) = (FreePort.Next(), FreePort.Next());
-        var sidecar = bench.Stack.StartSidecar(appId, appPort, httpPort, grpcPort, components);
+        var sidecar = RunProcesses.Keep(bench.Stack.StartSidecar(appId, appPort, httpPort, grpcPort, components));
         try
         {
             using var dapr = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{grpcPort}").UseHttpEndpoint($"http://127.0.0.1:{httpPort}").Build();
@@ -130,7 +130,7 @@ public sealed partial class EventLagBenchmark(BenchmarkStack bench, BenchmarkOpt
         }
         finally
         {
-            sidecar.Stop(TimeSpan.FromSeconds(10));
+            RunProcesses.Stop(sidecar, TimeSpan.FromSeconds(10));
         }
     }
 

@@ -41,9 +41,9 @@ public sealed class PassThroughProxy : IAsyncDisposable
     public static async Task<PassThroughProxy> StartAsync(string destination, string logsDir)
     {
         var port = FreePort.Next();
-        var process = ChildProcess.Start("pass-through", "dotnet",
+        var process = RunProcesses.Keep(ChildProcess.Start("pass-through", "dotnet",
             [Path.Combine(AppContext.BaseDirectory, "Logistics.Benchmarks.dll"), Argument, destination, port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            Path.Combine(logsDir, "pass-through.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+            Path.Combine(logsDir, "pass-through.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }));
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -56,6 +56,12 @@ public sealed class PassThroughProxy : IAsyncDisposable
             catch (SocketException) when (DateTime.UtcNow < until && process.IsRunning)
             {
                 await Task.Delay(100);
+            }
+            catch (SocketException e)
+            {
+                // It runs in its own session: left alone it would outlive the benchmark program.
+                RunProcesses.Stop(process);
+                throw new InvalidOperationException($"the pass-through proxy to {destination} did not listen on port {port}: {e.Message}; its log: {process.LogPath}", e);
             }
         }
     }
@@ -82,7 +88,7 @@ public sealed class PassThroughProxy : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        _process.Stop();
+        RunProcesses.Stop(_process);
         return ValueTask.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Logistics.Benchmarks;
 using Logistics.LocalStack;
 using Logistics.Testing;
@@ -20,6 +21,39 @@ stack.GatewaySettings["RateLimits__PerUser__TokensPerPeriod"] = "100000000";
 foreach (var setting in args.SkipWhile(a => a != "--gateway").Skip(1).FirstOrDefault()?.Split(',') ?? [])
     stack.GatewaySettings[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
 var sections = new List<Section>();
+// Every process of the run is stopped on the way out however the run ends: finished, a setup or a benchmark that throws
+// (a stack that does not start, seeding that fails), or Ctrl-C / SIGTERM, which end the program without its finally.
+var stopGate = new object();
+var stopped = false;
+void StopEverything()
+{
+    lock (stopGate)
+    {
+        if (stopped) return;
+        stopped = true;
+        RunProcesses.StopAll();
+        stack.Stop();
+        // The processes' logs outlive the run's temp folder, for a look at what a figure (or a failure) hides.
+        var logs = RepoLayout.PathOf(".local/benchmark-logs");
+        if (Directory.Exists(logs)) Directory.Delete(logs, recursive: true);
+        if (Directory.Exists(stack.LogsDir))
+        {
+            Directory.CreateDirectory(logs);
+            foreach (var file in Directory.GetFiles(stack.LogsDir)) File.Copy(file, Path.Combine(logs, Path.GetFileName(file)));
+            Console.Error.WriteLine($"Logs of the run: {logs}");
+        }
+    }
+}
+string? interrupted = null;
+void OnSignal(PosixSignalContext signal)
+{
+    interrupted = signal.Signal.ToString();
+    Console.Error.WriteLine($"Benchmarks interrupted ({interrupted}): stopping every process of the run.");
+    StopEverything();
+    if (interrupted is null) Console.Error.WriteLine("Every process of the run is stopped.");
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 try
 {
     Console.Error.WriteLine("Starting the stack:");
@@ -47,16 +81,15 @@ try
     Console.Error.WriteLine($"Figures written to {options.JsonPath}");
     return 0;
 }
+catch (Exception e)
+{
+    // One clear line instead of an unhandled exception's dump; the finally below then stops the stack.
+    // After an interruption the benchmark under way fails because its stack is gone: that is no news.
+    if (interrupted is null) Console.Error.WriteLine($"Benchmarks failed: {e.GetType().Name}: {e.Message}");
+    return 1;
+}
 finally
 {
-    stack.Stop();
-    // The processes' logs outlive the run's temp folder, for a look at what a figure hides.
-    var logs = RepoLayout.PathOf(".local/benchmark-logs");
-    if (Directory.Exists(logs)) Directory.Delete(logs, recursive: true);
-    if (Directory.Exists(stack.LogsDir))
-    {
-        Directory.CreateDirectory(logs);
-        foreach (var file in Directory.GetFiles(stack.LogsDir)) File.Copy(file, Path.Combine(logs, Path.GetFileName(file)));
-        Console.Error.WriteLine($"Logs of the run: {logs}");
-    }
+    StopEverything();
+    if (interrupted is null) Console.Error.WriteLine("Every process of the run is stopped.");
 }

@@ -81,23 +81,67 @@ public sealed partial class LocalStack : IAsyncDisposable
             StartSidecar(web.AppId);
         }
         if (gateway) StartGateway();
-        await Task.WhenAll(_processes.Keys.Where(k => k is not "postgres" and not "redis").Select(k => WaitHealthyAsync(k, ct)));
+        await WaitAllHealthyAsync(_processes.Keys.Where(k => k is not "postgres" and not "redis").ToList(), ct);
         _progress($"all healthy after {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// Waits for every named process; the first one that fails (exits, or is not healthy in time) fails the start at once
+    /// with its own error, instead of after every other wait ran out (a console waiting for a gateway that died took two
+    /// minutes to give up).
+    /// </summary>
+    private async Task WaitAllHealthyAsync(IReadOnlyList<string> names, CancellationToken ct)
+    {
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var waits = names.Select(async name =>
+        {
+            try
+            {
+                await WaitHealthyAsync(name, giveUp.Token);
+            }
+            catch
+            {
+                giveUp.Cancel();
+                throw;
+            }
+        }).ToList();
+        var all = Task.WhenAll(waits);
+        try
+        {
+            await all;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        }
     }
 
     public async Task StartPostgresAsync(CancellationToken ct = default)
     {
         _progress($"postgres   127.0.0.1:{Postgres.Port}  data {Postgres.DataDir}");
-        await Postgres.StartAsync(Path.Combine(LogsDir, "postgres.log"), ct);
-        await Postgres.EnsureDatabaseAsync(Layout.Postgres.Database, ct);
-        Track(Postgres.Process!);
+        // Tracked even when it never became ready or its database could not be made: it runs, so Stop must stop it.
+        try
+        {
+            await Postgres.StartAsync(Path.Combine(LogsDir, "postgres.log"), ct);
+            await Postgres.EnsureDatabaseAsync(Layout.Postgres.Database, ct);
+        }
+        finally
+        {
+            if (Postgres.Process is { } process) Track(process);
+        }
     }
 
     public async Task StartRedisAsync(CancellationToken ct = default)
     {
         _progress($"redis      127.0.0.1:{Redis.Port}  data {Redis.DataDir} (AOF on)");
-        await Redis.StartAsync(Path.Combine(LogsDir, "redis.log"), ct);
-        Track(Redis.Process!);
+        try
+        {
+            await Redis.StartAsync(Path.Combine(LogsDir, "redis.log"), ct);
+        }
+        finally
+        {
+            if (Redis.Process is { } process) Track(process);
+        }
     }
 
     /// <summary>Dapr component files for this stack: deploy/dapr/components with redisHost pointing at this stack's Redis.</summary>

@@ -118,15 +118,21 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
             var after = before.Receive(by, request.Serials, bin, request.Final, at);
             var receipt = after.Receipts[^1];
             if (receipt.Accepted.Count == 0) return after;
-            // A serial the receiving centre already holds would be refused by its script after the sending side moved: check first.
-            var held = (await stock.ListSerialsAsync(before.ToCentreId, before.PartNumber)).ToDictionary(s => s.Serial, StringComparer.Ordinal);
-            if (receipt.Accepted.FirstOrDefault(held.ContainsKey) is { } twice)
-                throw new RuleViolationException($"serial {twice} of part {before.PartNumber} is already held at centre {before.ToCentreId} ({StockJson.PlaceName(held[twice].Place)})");
-            // Into the receiving centre first (it serves its backorders), then out of the sending centre's transit.
             var step = "receipt-" + receipt.Number;
+            var intoReceiving = Command(before.ToCentreId, before.TransferId, step + "-in", at);
+            // A serial the receiving centre already holds would be refused by its script after the sending side moved: check first.
+            // Not on a retry of a receipt whose script already ran (the process died before the commit): the centre holds
+            // the serials because of this very receipt, and the script replays its first result.
+            if (!await stock.IsRetryAsync(intoReceiving))
+            {
+                var held = (await stock.ListSerialsAsync(before.ToCentreId, before.PartNumber)).ToDictionary(s => s.Serial, StringComparer.Ordinal);
+                if (receipt.Accepted.FirstOrDefault(held.ContainsKey) is { } twice)
+                    throw new RuleViolationException($"serial {twice} of part {before.PartNumber} is already held at centre {before.ToCentreId} ({StockJson.PlaceName(held[twice].Place)})");
+            }
+            // Into the receiving centre first (it serves its backorders), then out of the sending centre's transit.
             var carrier = before.Shipment?.Carrier ?? "";
             var tracking = before.Shipment?.TrackingNumber ?? "";
-            await stock.TransferAsync(Command(before.ToCentreId, before.TransferId, step + "-in", at), MovementKind.TransferReceived, before.PartNumber,
+            await stock.TransferAsync(intoReceiving, MovementKind.TransferReceived, before.PartNumber,
                 "", receipt.Accepted, bin, before.TransferId, TransferMoves.Party(before.FromCentreId), carrier, tracking);
             await stock.TransferAsync(Command(before.FromCentreId, before.TransferId, step + "-out", at), MovementKind.TransferDelivered, before.PartNumber,
                 TransferMoves.ReservationId(before.TransferId), receipt.Accepted, null, before.TransferId, TransferMoves.Party(before.ToCentreId), carrier, tracking);
