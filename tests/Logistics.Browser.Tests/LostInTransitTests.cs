@@ -81,6 +81,9 @@ public sealed class LostInTransitTests(BrowserStack browser)
             await engineer.GotoAsync($"/requests/{requestId}");
             await Expect(engineer.Locator("#replaced-by")).ToBeVisibleAsync();
             await Expect(engineer.GetByRole(AriaRole.Link, new() { Name = "Request a replacement" })).ToHaveCountAsync(0);
+            var chineseEngineer = await browser.SignInAsync(f.Engineer, "engineer", viewport: BrowserStack.Phone, locale: "zh-CN");
+            await chineseEngineer.GotoAsync($"/requests/{requestId}");
+            await Expect(chineseEngineer.Locator("#request-state")).ToHaveTextAsync("运输途中丢失");
 
             var chinese = await browser.SignInAsync($"dm2-{f.Id}", "delivery-manager", locale: "zh-CN");
             await chinese.GotoAsync($"/transit-investigations/{id}");
