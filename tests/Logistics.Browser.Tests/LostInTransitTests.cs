@@ -6,8 +6,9 @@ namespace Logistics.Browser.Tests;
 
 /// <summary>
 /// Lost in transit in the console (docs/lost-in-transit.md): a shipment nobody signed for past its deliver-by and the
-/// grace shows on the delivery manager's list and inbox; the claim is filed on its page (a missing claim reference is
-/// named), another supervisor approves the write-off there.
+/// grace shows on the delivery manager's list (live: it appears on the open page without a reload) and inbox; the claim
+/// is filed on its page (a missing claim reference is named), another supervisor approves the write-off there; the
+/// engineer's request shows it lost in transit and asks again for it with "Request a replacement".
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class LostInTransitTests(BrowserStack browser)
@@ -26,10 +27,14 @@ public sealed class LostInTransitTests(BrowserStack browser)
         var moved = TimeSpan.Zero;
         try
         {
-            moved = browser.Stack.MoveClock(TimeSpan.FromDays(2) + TimeSpan.FromHours(5));
-            await Eventually.Until(async () => (await f.Dm.GetAsync($"/api/v1/transit-investigations/{id}")).IsSuccessStatusCode, Flow.Settle, "investigation opened");
-
+            // The list is open before the investigation opens; it shows it when transit-investigation-changed arrives.
             var dm = await browser.SignInAsync($"dm-{f.Id}", "delivery-manager");
+            await dm.GotoAsync("/transit-investigations");
+            await Expect(dm.GetByRole(AriaRole.Heading, new() { Name = "Lost in transit" })).ToBeVisibleAsync();
+            await Expect(dm.Locator($"[data-investigation='{id}']")).ToHaveCountAsync(0);
+            moved = browser.Stack.MoveClock(TimeSpan.FromDays(2) + TimeSpan.FromHours(5));
+            await Expect(dm.Locator($"[data-investigation='{id}']")).ToContainTextAsync(serial, new() { Timeout = (float)Flow.Settle.TotalMilliseconds });
+
             await dm.GotoAsync("/inbox");
             await Expect(dm.GetByText($"{id} · {f.Part}").First).ToBeVisibleAsync();
             await Expect(dm.GetByRole(AriaRole.Link, new() { Name = "Lost in transit" })).ToHaveAttributeAsync("href", "/transit-investigations");
@@ -57,6 +62,28 @@ public sealed class LostInTransitTests(BrowserStack browser)
             await supervisor.GetByRole(AriaRole.Button, new() { Name = "Approve write-off" }).ClickAsync();
             await Expect(supervisor.GetByRole(AriaRole.Status).Filter(new() { HasText = "Written off as lost." })).ToBeVisibleAsync();
             await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "the lost unit left transit");
+
+            // The engineer's request is lost in transit; "Request a replacement" opens a new request prefilled from it.
+            var engineer = await browser.SignInAsync(f.Engineer, "engineer", viewport: BrowserStack.Phone);
+            await engineer.GotoAsync($"/requests/{requestId}");
+            await Expect(engineer.Locator("#request-state")).ToHaveTextAsync("Lost in transit", new() { Timeout = (float)Flow.Settle.TotalMilliseconds });
+            await Expect(engineer.Locator("#lost-in-transit")).ToContainTextAsync(id);
+            await BrowserStack.ScreenshotAsync(engineer, "engineer-request-lost-in-transit-phone");
+            await engineer.GetByRole(AriaRole.Link, new() { Name = "Request a replacement" }).ClickAsync();
+            await Expect(engineer.Locator("#replaces")).ToContainTextAsync(requestId);
+            await Expect(engineer.Locator("#ticket")).ToHaveValueAsync("TCK-" + f.Id);
+            await Expect(engineer.Locator("#site")).ToHaveValueAsync("SITE-" + f.Id);
+            await BrowserStack.ScreenshotAsync(engineer, "engineer-replacement-request-phone");
+            await engineer.GetByRole(AriaRole.Button, new() { Name = "Request the part" }).ClickAsync();
+            await Expect(engineer.Locator("#replaces")).ToContainTextAsync(requestId);
+            // A new request of its own: approved within the quota, and reserved a moment later (the page is live).
+            await Expect(engineer.Locator("#request-state")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Approved|Reserved)$"));
+            await engineer.GotoAsync($"/requests/{requestId}");
+            await Expect(engineer.Locator("#replaced-by")).ToBeVisibleAsync();
+            await Expect(engineer.GetByRole(AriaRole.Link, new() { Name = "Request a replacement" })).ToHaveCountAsync(0);
+            var chineseEngineer = await browser.SignInAsync(f.Engineer, "engineer", viewport: BrowserStack.Phone, locale: "zh-CN");
+            await chineseEngineer.GotoAsync($"/requests/{requestId}");
+            await Expect(chineseEngineer.Locator("#request-state")).ToHaveTextAsync("运输途中丢失");
 
             var chinese = await browser.SignInAsync($"dm2-{f.Id}", "delivery-manager", locale: "zh-CN");
             await chinese.GotoAsync($"/transit-investigations/{id}");

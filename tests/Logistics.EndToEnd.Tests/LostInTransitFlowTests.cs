@@ -9,7 +9,8 @@ namespace Logistics.EndToEnd.Tests;
 /// <summary>
 /// Lost in transit, through the gateway (docs/lost-in-transit.md): a shipment nobody signs for two days after its
 /// deliver-by opens an investigation by itself; signed for late it closes as found; otherwise a carrier claim is filed,
-/// another supervisor approves the write-off, the unit leaves transit as lost and custody records it with nobody.
+/// another supervisor approves the write-off, the unit leaves transit as lost and custody records it with nobody; the
+/// part request ends LostInTransit and the engineer asks again for it, once.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class LostInTransitFlowTests(TestStack stack)
@@ -111,6 +112,15 @@ public sealed class LostInTransitFlowTests(TestStack stack)
 
             // A written-off shipment can no longer be signed for.
             await Refused(await f.Eng.PostAsJsonAsync("/api/v1/receipts", Receipt("centre-to-engineer", lost, [lostSerial])), HttpStatusCode.BadRequest, "written off as lost");
+
+            // The request ends LostInTransit (requests follows the write-off); the engineer asks again for it, once.
+            var lostRequest = await f.RequestInStateAsync(lost, "LostInTransit");
+            Assert.Equal($"TI-{lost}", Text(lostRequest, "lostInTransitInvestigationId"));
+            var again = new { ticketId = "TCK-" + f.Id, siteId = "SITE-" + f.Id, centreId = f.Centre, partNumber = f.Part, quantity = 1, serviceLevel = "7x24x4", replacesRequestId = lost };
+            var replacement = await Ok(await f.Eng.PostAsJsonAsync("/api/v1/part-requests", again));
+            Assert.Equal(lost, Text(replacement, "replacesRequestId"));
+            Assert.Equal(Text(replacement, "requestId"), Text(await f.RequestAsync(lost), "replacedByRequestId"));
+            await Refused(await f.Eng.PostAsJsonAsync("/api/v1/part-requests", again), HttpStatusCode.BadRequest, "already replaced");
             await stack.AssertInvariantsAsync(centres: [f.Centre]);
         }
         finally

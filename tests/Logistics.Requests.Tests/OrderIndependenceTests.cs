@@ -140,6 +140,13 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             await t.Requests.UpdateAsync(tx, request, None);
         }, after);
 
+    private static Delivery<Tables> Transit(string id, string requestId, string step, double hours, params string[] after) =>
+        Event<TransitInvestigationChanged, TransitInvestigationChangedHandler>(id, EventTopics.TransitInvestigationChanged, $"TI-{requestId} {step}", new TransitInvestigationChanged
+        {
+            InvestigationId = "TI-" + requestId, Step = step, Reference = requestId, CentreId = "C1", PartNumber = "P-100", Serials = { "S4" }, Quantity = 1,
+            EngineerId = "eng-1", CarrierClaimReference = step == "opened" ? "" : "CLM-1", By = step == "opened" ? "" : "sup-1", OccurredAt = At(hours),
+        }, after);
+
     [Fact]
     public async Task Every_order_and_duplication_of_a_flow_ends_in_the_same_requests_shelf_and_copies()
     {
@@ -186,12 +193,27 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
                 ReceiptId = "RC-2", Kind = "centre-to-engineer", Reference = "PR-404", CentreId = "C1", PartNumber = "P-100", Serials = { "S2" }, Quantity = 1,
                 SignedBy = "eng-2", SignedAt = At(14), HandedOverBy = "wh-1", SiteId = "SITE-2",
             }),
+            // A second replacement, shipped and never signed for: receipts' investigation writes it off (caused by our
+            // shipment); its earlier steps and a write-off of no request of ours come in any order.
+            Event<DoaClaimApproved, DoaClaimApprovedHandler>("ev-22", EventTopics.DoaClaimApproved, "D-2 approved", new DoaClaimApproved
+            {
+                ClaimId = "D-2", RequestId = "PR-2", Serial = "S-DEAD-2", CentreId = "C1", PartNumber = "P-100", SiteId = "SITE-1", TicketId = "T-2",
+                EngineerId = "eng-1", ApprovedBy = "dm-1", ApprovedAt = At(20), ReplacementRequestId = "doa-D-2",
+            }),
+            Command("cmd-4", "doa-D-2 reserved", "doa-D-2", r => r.RecordReservation(ReservationOutcome.Reserved, T0.AddHours(20.1)), "ev-22"),
+            Command("cmd-5", "doa-D-2 shipped", "doa-D-2",
+                r => r.Ship(["S4"], new EsdPackaging(true, "tape", true, "PKG-2"), "DHL", "TRK-2", "wh-1", T0.AddHours(21)), "cmd-4"),
+            Transit("ev-23", "doa-D-2", "opened", 80, "cmd-5"),
+            Transit("ev-24", "doa-D-2", "loss-proposed", 81, "cmd-5"),
+            Transit("ev-25", "doa-D-2", "written-off", 82, "cmd-5"),
+            Transit("ev-26", "PR-404", "written-off", 82),
         ];
         var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
 
         // The flow is the one meant: the replacement closed by its return's inspection, S1 back on the shelf, S2 missing,
         // the newest centre name and part description, eng-1's return settled and eng-2's still unreturned.
         Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-1 ", StringComparison.Ordinal) && l.Contains("state=Closed"));
+        Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-2 ", StringComparison.Ordinal) && l.Contains("state=LostInTransit"));
         Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S1 on_hand=True", StringComparison.Ordinal));
         Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S2 on_hand=False", StringComparison.Ordinal));
         Assert.Contains(state, l => l.StartsWith("centre: centre_id=C1 name=Centre Nord (Hamburg) version=2", StringComparison.Ordinal));

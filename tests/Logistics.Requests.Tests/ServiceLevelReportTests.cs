@@ -97,6 +97,20 @@ public sealed class ServiceLevelReportTests(TestPostgres postgres) : IClassFixtu
         Assert.Equal((0L, 1L), (justAfter[^1].ShipOnTime, justAfter[^1].ShipLate));
     }
 
+    [Fact]
+    public async Task A_request_lost_in_transit_missed_its_deliver_by_even_before_the_deadline_passes()
+    {
+        // L: shipped on time on 11 Mar, written off as lost in transit; its deliver-by (13 Mar) is still ahead of now.
+        var lost = Request("L", "C-UTC", "7x24x4", Utc(11, 10), Utc(13, 13), RequestState.LostInTransit, shippedAt: Utc(11, 9));
+        var query = await SeededAsync(lost);
+
+        var rows = await query.RunAsync(TwoWeeks, ["C-UTC"], null, Now, CancellationToken.None);
+
+        Assert.Equal(
+            new ServiceLevelReportRow(new DateOnly(2026, 3, 9), "2026-W11", "C-UTC", "7x24x4", ShipOnTime: 1, ShipLate: 0, DeliverOnTime: 1, DeliverLate: 1),
+            rows[^1]);
+    }
+
     [Theory]
     [InlineData("2026-03-10", "2026-03-01", "from")]
     [InlineData("2026-3-1", "", "from")]
@@ -117,7 +131,7 @@ public sealed class ServiceLevelReportTests(TestPostgres postgres) : IClassFixtu
         Assert.Equal(366, ReportPeriod.Parse("2025-03-12", "2026-03-12", new DateOnly(2026, 3, 12), 28).Days);
     }
 
-    private async Task<ServiceLevelReportQuery> SeededAsync()
+    private async Task<ServiceLevelReportQuery> SeededAsync(params PartRequestSnapshot[] extra)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { SearchPath = "requests" }.ConnectionString;
         var db = NpgsqlDataSource.Create(connectionString);
@@ -129,7 +143,7 @@ public sealed class ServiceLevelReportTests(TestPostgres postgres) : IClassFixtu
         var store = new PartRequestStore(db);
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        foreach (var snapshot in Dataset) await store.InsertAsync(tx, PartRequest.Restore(snapshot), CancellationToken.None);
+        foreach (var snapshot in Dataset.Concat(extra)) await store.InsertAsync(tx, PartRequest.Restore(snapshot), CancellationToken.None);
         await tx.CommitAsync();
         return new ServiceLevelReportQuery(db);
     }

@@ -44,7 +44,8 @@ public sealed partial class PartRequestsApi(
 
     /// <summary>
     /// The engineer (from the token) requests a serialized part. Their submits run one at a time (a lock on the engineer),
-    /// so two at once cannot both be approved within the quota.
+    /// so two at once cannot both be approved within the quota. With replaces_request_id it asks again for the engineer's
+    /// request lost in transit (same ticket, site, centre and part), once: a second replacement is refused.
     /// </summary>
     public override Task<PartRequestProto> RequestParts(RequestPartsRequest request, ServerCallContext context)
     {
@@ -60,9 +61,10 @@ public sealed partial class PartRequestsApi(
                 await requests.CountOpenAsync(tx, caller.UserId, ct), await faultyReturns.HoldsUnreturnedAsync(tx, caller.UserId, ct));
             var now = clock.GetUtcNow();
             var clocks = await workingTime.ClocksForAsync(request.CentreId, request.SiteId, ct);
+            var replaces = await ReplacedAsync(tx, request.ReplacesRequestId, ct);
             var submitted = PartRequest.Submit(
                 requestId, request.TicketId, request.SiteId, request.CentreId, request.PartNumber, request.Quantity, request.ServiceLevel,
-                caller.UserId, request.FaultySerial, now, standing, policy, clocks);
+                caller.UserId, request.FaultySerial, now, standing, policy, clocks, replaces);
             await RequireRequestableAsync(submitted.CentreId, submitted.PartNumber, ct);
             await requests.InsertAsync(tx, submitted, ct);
             if (submitted.State == RequestState.Approved) await RequestEvents.ApprovedAsync(tx, submitted, ct);
@@ -90,7 +92,25 @@ public sealed partial class PartRequestsApi(
             throw new NotAllowedException(IsCentreStaff(caller) ? caller.CentreRefusal(found.CentreId)
                 : caller.IsIn(Roles.DeliveryManager) ? $"part request {requestId} is not one a DOA claim concerns; a delivery manager reads only those"
                 : $"part request {requestId} belongs to another engineer; an engineer sees only their own");
-        return ToProto(found, clock.GetUtcNow());
+        var proto = ToProto(found, clock.GetUtcNow());
+        if (found.State == RequestState.LostInTransit)
+            proto.ReplacedByRequestId = await requests.FindReplacementAsync(null, requestId, ct) ?? "";
+        return proto;
+    }
+
+    /// <summary>
+    /// The lost request a new one asks again for (null when it names none), locked; refused when it does not exist or
+    /// already has its replacement (a unique index backs this up).
+    /// </summary>
+    private async Task<PartRequest?> ReplacedAsync(Npgsql.NpgsqlTransaction tx, string? replacesRequestId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(replacesRequestId)) return null;
+        var id = Require.Code(replacesRequestId, "replaces_request_id", MaxRequestIdLength);
+        var lost = await requests.FindForUpdateAsync(tx, id, ct)
+            ?? throw new InvalidFieldException("replaces_request_id", $"part request {id} does not exist");
+        if (await requests.FindReplacementAsync(tx, id, ct) is { } already)
+            throw new RuleViolationException($"request {id} is already replaced by {already}");
+        return lost;
     }
 
     /// <summary>
@@ -268,6 +288,8 @@ public sealed partial class PartRequestsApi(
             OutstandingSerials = { r.OutstandingSerials },
             ReturnId = r.ReturnId ?? "",
             DoaClaimId = r.DoaClaimId ?? "",
+            ReplacesRequestId = r.ReplacesRequestId ?? "",
+            LostInTransitInvestigationId = r.LostInTransitInvestigationId ?? "",
             Late = r.IsLate(now),
             History =
             {

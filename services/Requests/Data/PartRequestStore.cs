@@ -73,8 +73,8 @@ public sealed class PartRequestStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = new NpgsqlCommand(
             """
-            INSERT INTO part_requests (request_id, engineer_id, state, centre_id, part_number, submitted_at, ship_by, deliver_by, doa_claim_id, version, document)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)
+            INSERT INTO part_requests (request_id, engineer_id, state, centre_id, part_number, submitted_at, ship_by, deliver_by, doa_claim_id, replaces_request_id, version, document)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 1, $10)
             """, tx.Connection, tx)
         {
             Parameters =
@@ -83,9 +83,19 @@ public sealed class PartRequestStore(NpgsqlDataSource dataSource)
                 new() { Value = request.CentreId }, new() { Value = request.PartNumber }, new() { Value = request.SubmittedAt },
                 new() { Value = request.ShipBy }, new() { Value = request.DeliverBy }, new() { Value = (object?)request.DoaClaimId ?? DBNull.Value },
                 new() { Value = PartRequestDocument.Write(request), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                new() { Value = (object?)request.ReplacesRequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             },
         };
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The request that asks again for <paramref name="requestId"/> (lost in transit); null when none does.</summary>
+    public async Task<string?> FindReplacementAsync(NpgsqlTransaction? tx, string requestId, CancellationToken ct)
+    {
+        const string sql = "SELECT request_id FROM part_requests WHERE replaces_request_id = $1";
+        await using var cmd = tx is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, tx.Connection, tx);
+        cmd.Parameters.Add(new() { Value = requestId });
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>Writes a changed request back (its row was locked by <see cref="FindForUpdateAsync"/> in this transaction).</summary>
@@ -103,11 +113,11 @@ public sealed class PartRequestStore(NpgsqlDataSource dataSource)
         if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"part request {request.RequestId} was not stored");
     }
 
-    /// <summary>The engineer's open requests (neither Rejected, Cancelled nor Closed): their standing against the quota.</summary>
+    /// <summary>The engineer's open requests (neither Rejected, Cancelled, Closed nor LostInTransit): their standing against the quota.</summary>
     public async Task<int> CountOpenAsync(NpgsqlTransaction tx, string engineerId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT count(*) FROM part_requests WHERE engineer_id = $1 AND state NOT IN ('Rejected', 'Cancelled', 'Closed')", tx.Connection, tx)
+            "SELECT count(*) FROM part_requests WHERE engineer_id = $1 AND state NOT IN ('Rejected', 'Cancelled', 'Closed', 'LostInTransit')", tx.Connection, tx)
         { Parameters = { new() { Value = engineerId } } };
         return checked((int)(long)(await cmd.ExecuteScalarAsync(ct))!);
     }

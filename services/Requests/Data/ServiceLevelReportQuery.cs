@@ -8,7 +8,8 @@ namespace Logistics.Requests.Data;
 /// The service-level report as one SQL aggregate over <c>part_requests</c> (docs/reports.md "Service levels"). Each
 /// request gives two deadlines, counted separately in the week each falls in, read in its centre's zone (from
 /// <c>known_centres</c>; UTC for a centre not heard of). Shipped-at and delivered-at come from the stored document:
-/// the shipment's time, and the last transition to Delivered.
+/// the shipment's time, and the last transition to Delivered. A request lost in transit missed its deliver-by, whatever
+/// the clock says.
 /// </summary>
 public sealed class ServiceLevelReportQuery(NpgsqlDataSource dataSource)
 {
@@ -20,7 +21,7 @@ public sealed class ServiceLevelReportQuery(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand(
             """
             WITH request AS (
-                SELECT p.centre_id, p.document->>'serviceLevel' AS service_level, p.ship_by, p.deliver_by,
+                SELECT p.centre_id, p.document->>'serviceLevel' AS service_level, p.ship_by, p.deliver_by, p.state = 'LostInTransit' AS lost,
                        (p.document->'shipment'->>'shippedAt')::timestamptz AS shipped_at,
                        (SELECT max((t->>'at')::timestamptz) FROM jsonb_array_elements(p.document->'history') t
                          WHERE t->>'to' = 'Delivered') AS delivered_at,
@@ -40,7 +41,8 @@ public sealed class ServiceLevelReportQuery(NpgsqlDataSource dataSource)
                 FROM request
                 UNION ALL
                 SELECT centre_id, service_level, (deliver_by AT TIME ZONE zone),
-                       CASE WHEN delivered_at <= deliver_by THEN 'on_time'
+                       CASE WHEN lost THEN 'late'
+                            WHEN delivered_at <= deliver_by THEN 'on_time'
                             WHEN delivered_at > deliver_by OR @now > deliver_by THEN 'late' END, 'deliver'
                 FROM request
             )

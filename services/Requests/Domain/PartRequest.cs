@@ -14,8 +14,9 @@ namespace Logistics.Requests.Domain;
 /// <item><term>Delivered → Installed</term><description><see cref="PartRequest.Install"/>.</description></item>
 /// <item><term>Installed → Closed</term><description><see cref="PartRequest.CloseOnReturnInspected"/>.</description></item>
 /// <item><term>Submitted | Approved | Backordered | Reserved → Cancelled</term><description><see cref="PartRequest.Cancel"/>.</description></item>
+/// <item><term>Shipped → LostInTransit</term><description><see cref="PartRequest.RecordLostInTransit"/>: receipts' investigation wrote the shipment off.</description></item>
 /// </list>
-/// Rejected, Cancelled and Closed are final.
+/// Rejected, Cancelled, Closed and LostInTransit are final.
 /// </summary>
 public enum RequestState
 {
@@ -29,6 +30,9 @@ public enum RequestState
     Installed,
     Closed,
     Cancelled,
+
+    /// <summary>Nobody signed for the shipment and a supervisor wrote it off as lost (docs/lost-in-transit.md); final.</summary>
+    LostInTransit,
 }
 
 /// <summary>
@@ -51,7 +55,7 @@ public sealed class PartRequest
     private PartRequest(
         string requestId, string ticketId, string siteId, string centreId, string partNumber, int quantity,
         ServiceLevel serviceLevel, Deadlines deadlines, string engineerId, string? faultySerial, DateTimeOffset submittedAt,
-        string? doaClaimId = null)
+        string? doaClaimId = null, string? replacesRequestId = null)
     {
         RequestId = requestId;
         TicketId = ticketId;
@@ -66,6 +70,7 @@ public sealed class PartRequest
         FaultySerial = faultySerial;
         SubmittedAt = submittedAt;
         DoaClaimId = doaClaimId;
+        ReplacesRequestId = replacesRequestId;
     }
 
     public string RequestId { get; }
@@ -85,6 +90,12 @@ public sealed class PartRequest
 
     /// <summary>The approved DOA claim this request replaces a dead unit for; null for an engineer's own request.</summary>
     public string? DoaClaimId { get; }
+
+    /// <summary>The request lost in transit that this one asks again for; null for a first request.</summary>
+    public string? ReplacesRequestId { get; }
+
+    /// <summary>The lost-in-transit investigation that wrote the shipment off (when <see cref="State"/> is LostInTransit).</summary>
+    public string? LostInTransitInvestigationId { get; private set; }
 
     public RequestState State { get; private set; } = RequestState.Submitted;
 
@@ -116,8 +127,8 @@ public sealed class PartRequest
     /// <summary>When it became Delivered (every shipped serial accounted for); null before.</summary>
     public DateTimeOffset? DeliveredAt => _history.LastOrDefault(t => t.To == RequestState.Delivered)?.At;
 
-    /// <summary>Counts against the engineer's quota: neither Rejected, Cancelled nor Closed.</summary>
-    public bool IsOpen => State is not (RequestState.Rejected or RequestState.Cancelled or RequestState.Closed);
+    /// <summary>Counts against the engineer's quota: neither Rejected, Cancelled, Closed nor LostInTransit.</summary>
+    public bool IsOpen => State is not (RequestState.Rejected or RequestState.Cancelled or RequestState.Closed or RequestState.LostInTransit);
 
     /// <summary>Not shipped by ship-by, or not delivered by deliver-by (still open).</summary>
     public bool IsLate(DateTimeOffset now) =>
@@ -129,12 +140,13 @@ public sealed class PartRequest
     /// A new request; its deadlines are computed now, on the centre's and the site's clocks (<paramref name="clocks"/>), and
     /// kept: a later change of a calendar or a zone does not move them. It is approved at once when the engineer holds fewer than <see cref="RequestPolicy.OpenRequestQuota"/>
     /// open requests, asks for at most <see cref="RequestPolicy.MaxAutoApprovedQuantity"/> and holds no overdue faulty part;
-    /// otherwise it waits in Submitted for a supervisor.
+    /// otherwise it waits in Submitted for a supervisor. <paramref name="replaces"/> is the engineer's own request lost in
+    /// transit that this one asks again for (<see cref="CanBeReplacedBy"/>).
     /// </summary>
     public static PartRequest Submit(
         string requestId, string ticketId, string siteId, string centreId, string partNumber, int quantity, string serviceLevel,
         string engineerId, string? faultySerial, DateTimeOffset submittedAt, EngineerStanding standing, RequestPolicy policy,
-        DeadlineClocks clocks)
+        DeadlineClocks clocks, PartRequest? replaces = null)
     {
         ArgumentNullException.ThrowIfNull(standing);
         ArgumentNullException.ThrowIfNull(policy);
@@ -151,7 +163,9 @@ public sealed class PartRequest
             level.DeadlinesFor(submittedAt, policy.ServiceLevels, clocks),
             Require.Text(engineerId, "engineer_id"),
             string.IsNullOrWhiteSpace(faultySerial) ? null : Serials.Check(faultySerial, "faulty_serial"),
-            submittedAt);
+            submittedAt,
+            replacesRequestId: replaces?.RequestId);
+        replaces?.CanBeReplacedBy(request);
 
         var because = new List<string>();
         if (standing.OpenRequests >= policy.OpenRequestQuota)
@@ -335,6 +349,39 @@ public sealed class PartRequest
     }
 
     /// <summary>
+    /// Receipts' lost-in-transit investigation <paramref name="investigationId"/> wrote the shipment off (nobody signed
+    /// for any of it): Shipped → LostInTransit, final. The engineer may ask again (<see cref="CanBeReplacedBy"/>).
+    /// </summary>
+    public void RecordLostInTransit(string investigationId, string writtenOffBy, DateTimeOffset at)
+    {
+        var investigation = Require.Code(investigationId, "investigation_id", 80);
+        var by = Require.Text(writtenOffBy, "written_off_by");
+        ExpectState("lost in transit", RequestState.Shipped);
+        LostInTransitInvestigationId = investigation;
+        Move(RequestState.LostInTransit, by, at, investigation);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="replacement"/> may ask again for this request: this one was lost in transit, and the
+    /// replacement is its engineer's, for the same ticket, site, centre and part. Throws saying why not.
+    /// </summary>
+    public void CanBeReplacedBy(PartRequest replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        if (State != RequestState.LostInTransit)
+            throw new InvalidFieldException("replaces_request_id", $"request {RequestId} is {State}; only a request lost in transit can be replaced");
+        if (replacement.EngineerId != EngineerId)
+            throw new NotAllowedException($"request {RequestId} belongs to {EngineerId}; only they can ask again for it");
+        foreach (var (field, mine, theirs) in new[]
+                 {
+                     ("ticket_id", TicketId, replacement.TicketId), ("site_id", SiteId, replacement.SiteId),
+                     ("centre_id", CentreId, replacement.CentreId), ("part_number", PartNumber, replacement.PartNumber),
+                 })
+            if (mine != theirs)
+                throw new InvalidFieldException(field, $"'{theirs}' differs from '{mine}' of request {RequestId}, which this request replaces");
+    }
+
+    /// <summary>
     /// The requester or a supervisor cancels the request before it ships. Says what inventory must undo.
     /// </summary>
     public Cancellation Cancel(string cancelledBy, bool bySupervisor, DateTimeOffset at, string? reason = null)
@@ -356,7 +403,8 @@ public sealed class PartRequest
         RequestId, TicketId, SiteId, CentreId, PartNumber, Quantity, ServiceLevel.Code, ShipBy, DeliverBy, EngineerId, FaultySerial,
         SubmittedAt, DoaClaimId, State, AutoApproved, AwaitingApprovalBecause, ApprovedBy, RejectedBy, RejectionReason, CancelledBy,
         Shipment, Installation, ReturnId,
-        [.. _delivered.Order(StringComparer.Ordinal)], [.. _discrepancies.Order(StringComparer.Ordinal)], [.. _history]);
+        [.. _delivered.Order(StringComparer.Ordinal)], [.. _discrepancies.Order(StringComparer.Ordinal)], [.. _history],
+        ReplacesRequestId, LostInTransitInvestigationId);
 
     /// <summary>
     /// The request as it was stored. The snapshot was made by <see cref="ToSnapshot"/>, so it is taken as it is (the
@@ -368,7 +416,7 @@ public sealed class PartRequest
         var request = new PartRequest(
             snapshot.RequestId, snapshot.TicketId, snapshot.SiteId, snapshot.CentreId, snapshot.PartNumber, snapshot.Quantity,
             ServiceLevel.Parse(snapshot.ServiceLevel), new Deadlines(snapshot.ShipBy, snapshot.DeliverBy), snapshot.EngineerId,
-            snapshot.FaultySerial, snapshot.SubmittedAt, snapshot.DoaClaimId)
+            snapshot.FaultySerial, snapshot.SubmittedAt, snapshot.DoaClaimId, snapshot.ReplacesRequestId)
         {
             State = snapshot.State,
             AutoApproved = snapshot.AutoApproved,
@@ -380,6 +428,7 @@ public sealed class PartRequest
             Shipment = snapshot.Shipment,
             Installation = snapshot.Installation,
             ReturnId = snapshot.ReturnId,
+            LostInTransitInvestigationId = snapshot.LostInTransitInvestigationId,
         };
         request._delivered.UnionWith(snapshot.DeliveredSerials);
         request._discrepancies.UnionWith(snapshot.DiscrepancySerials);

@@ -30,4 +30,6 @@ public sealed record PartRequestSnapshot(
     string? ReturnId,
     IReadOnlyList<string> DeliveredSerials,
     IReadOnlyList<string> DiscrepancySerials,
-    IReadOnlyList<RequestTransition> History);
+    IReadOnlyList<RequestTransition> History,
+    string? ReplacesRequestId = null,
+    string? LostInTransitInvestigationId = null);

@@ -16,6 +16,7 @@ public static class Subscriptions
         app.MapIntegrationEvent<ReturnInspected, ReturnInspectedHandler>(EventTopics.ReturnInspected);
         app.MapIntegrationEvent<ReturnChanged, ReturnChangedHandler>(EventTopics.ReturnChanged);
         app.MapIntegrationEvent<DoaClaimApproved, DoaClaimApprovedHandler>(EventTopics.DoaClaimApproved);
+        app.MapIntegrationEvent<TransitInvestigationChanged, TransitInvestigationChangedHandler>(EventTopics.TransitInvestigationChanged);
         return app;
     }
 }

@@ -92,6 +92,7 @@ public static class InboxRules
         "part-request-submitted" or "part-request-approved" or "part-request-rejected" or "part-request-cancelled" => ["inbox:supervisor"],
         "doa-claim-changed" or "doa-claim-approved" => ["inbox:delivery-manager"],
         "custody-anomaly-detected" or "custody-anomaly-resolved" => ["inbox:supervisor", "inbox:auditor"],
+        "transit-investigation-changed" => ["inbox:delivery-manager", "inbox:supervisor"],
         _ => [],
     };
 }

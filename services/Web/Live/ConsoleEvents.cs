@@ -25,6 +25,9 @@ public static class ConsoleEvents
         // custody's own findings (the anomalies list, a serial's page, the inbox); the custody steps themselves come from
         // the topics above, which name the serials they move
         EventTopics.CustodyAnomalyDetected, EventTopics.CustodyAnomalyResolved,
+        // every step of a lost-in-transit investigation (the investigations list, one investigation's page, the request
+        // it concerns, the inbox)
+        EventTopics.TransitInvestigationChanged,
     ];
 
     /// <summary>The key every DOA claim's change also wakes: the claims queue.</summary>
@@ -32,6 +35,9 @@ public static class ConsoleEvents
 
     /// <summary>The key every anomaly raised or resolved also wakes: the anomalies list.</summary>
     public const string Anomalies = "anomalies";
+
+    /// <summary>The key every lost-in-transit investigation's step also wakes: the investigations list.</summary>
+    public const string TransitInvestigations = "transit-investigations";
 
     /// <summary>The key of a serial's page, woken by any event that names the serial.</summary>
     public static string SerialKey(string serial) => "serial:" + serial;
@@ -43,6 +49,7 @@ public static class ConsoleEvents
         ("engineerId", "engineer:"), ("centreId", "centre:"), ("countId", ""),
         ("claimId", ""), ("doaClaimId", ""),
         ("transferId", ""), ("fromCentreId", "centre:"), ("toCentreId", "centre:"),
+        ("investigationId", ""),
     ];
 
     // The fields (one serial or a list of them) that name the serials an event moves or concerns.
@@ -63,6 +70,7 @@ public static class ConsoleEvents
                 {
                     EventTopics.DoaClaimChanged => [.. keys, DoaClaims],
                     EventTopics.CustodyAnomalyDetected or EventTopics.CustodyAnomalyResolved => [.. keys, Anomalies],
+                    EventTopics.TransitInvestigationChanged => [.. keys, TransitInvestigations],
                     _ => [.. keys],
                 });
                 return Task.CompletedTask;
