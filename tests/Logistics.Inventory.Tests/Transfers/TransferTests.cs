@@ -52,6 +52,19 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public void The_receiving_centre_expects_the_units_until_they_arrive_and_the_sending_centre_promised_them_until_picked()
+    {
+        var requested = Requested();
+        var picked = requested.Pick("w-sz", ["SN1", "SN2", "SN3"], T0.AddHours(1));
+        var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
+        var closed = partly.Receive("w-gz", [], "", true, T0.AddDays(2));
+
+        Assert.Equal([3, 3, 3, 2, 0], new[] { requested, picked, Shipped(), partly, closed }.Select(t => t.Incoming));
+        Assert.Equal([3, 0, 0, 0, 0], new[] { requested, picked, Shipped(), partly, closed }.Select(t => t.Promised));
+        Assert.Equal(0, requested.Cancel("w-gz", "not needed", T0).Incoming);
+    }
+
+    [Fact]
     public void A_serial_received_twice_is_refused_naming_the_field()
     {
         var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));

@@ -69,6 +69,23 @@ public sealed record Transfer
         ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).ToList()
         : [];
 
+    /// <summary>
+    /// Units the receiving centre can still expect from this transfer: all of them until it ships, then those still on
+    /// the road; none once received (what is missing is the lost-in-transit investigation's) or cancelled.
+    /// </summary>
+    public int Incoming => State switch
+    {
+        TransferState.Requested or TransferState.Picked => Quantity,
+        TransferState.Shipped or TransferState.PartlyReceived => InTransitSerials.Count,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Units the sending centre promised and has not reserved yet (a picked transfer's units are reserved there, so
+    /// no longer available anyway).
+    /// </summary>
+    public int Promised => State == TransferState.Requested ? Quantity : 0;
+
     /// <summary>The receiving centre (or a supervisor of it) asks another centre for units of a part.</summary>
     public static Transfer Request(string transferId, string fromCentreId, string toCentreId, string partNumber, long quantity,
         string? note, string requestedBy, DateTimeOffset at)
