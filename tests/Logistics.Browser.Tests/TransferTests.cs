@@ -1,10 +1,13 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Logistics.Browser.Tests;
 
 /// <summary>Stock sent between centres on screen: the receiving centre asks, the sending centre picks by scanning and ships
-/// with the ESD checklist, the receiving centre scans in what arrived and closes the receipt.</summary>
+/// with the ESD checklist, the receiving centre scans in what arrived and closes the receipt; a replenishment proposal's
+/// transfer line, accepted, links to the transfer it requested, which either centre can cancel (with a reason) until it ships.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class TransferTests(BrowserStack browser)
 {
@@ -72,5 +75,65 @@ public sealed class TransferTests(BrowserStack browser)
         Assert.DoesNotContain(second, serials);
         await asker.Context.CloseAsync();
         await picker.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_transfer_accepted_on_a_proposal_is_linked_from_it_and_cancelled_with_a_reason_after_it_was_picked()
+    {
+        var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var (sender, receiver, part) = ($"BCS-{run}", $"BCR-{run}", $"0237{run}");
+        string[] serials = [$"SC{run}1", $"SC{run}2", $"SC{run}3"];
+        await browser.StockAsync(sender, part, serials);
+        await browser.CatalogueAsync(receiver, part);
+        // The sender holds 3 with a max of 1; the receiver none, with a min of 0 and a max of 2: a transfer of 2 is proposed.
+        using var senderApi = await browser.Stack.RestAsAsync($"wh-cs-{run}", ["warehouse"], [sender]);
+        using var receiverApi = await browser.Stack.RestAsAsync($"wh-cr-{run}", ["warehouse"], [receiver]);
+        (await senderApi.PutAsJsonAsync($"/api/v1/centres/{sender}/stock-limits/{part}", new { reorderPoint = 0, orderUpTo = 1 })).EnsureSuccessStatusCode();
+        (await receiverApi.PutAsJsonAsync($"/api/v1/centres/{receiver}/stock-limits/{part}", new { reorderPoint = 0, orderUpTo = 2 })).EnsureSuccessStatusCode();
+
+        // The receiving centre accepts the proposal as it is: the decision links to the transfer it requested.
+        var page = await browser.SignInAsync($"wh-cr-{run}", "warehouse", receiver);
+        await page.GotoAsync("/warehouse/replenishment");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Replenishment", Exact = true })).ToBeVisibleAsync();
+        await page.Locator("#propose-now").ClickAsync();
+        await Expect(page.Locator($"#proposal tr[data-part='{part}']")).ToContainTextAsync($"Transfer from {sender}");
+        await page.Locator("#accept").ClickAsync();
+        var link = page.Locator($"#proposal tr[data-part='{part}'] a.transfer-link");
+        await Expect(link).ToContainTextAsync("TRF-");
+        await BrowserStack.ScreenshotAsync(page, "warehouse-replenishment-transfer-link-desktop");
+        var transferId = (await link.TextContentAsync())!.Trim();
+
+        // The sending centre picks it (through the API): its two units are reserved there.
+        using (var pick = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/transfers/{transferId}:pick") { Content = JsonContent.Create(new { serials = serials[..2] }) })
+        {
+            pick.Headers.Add("Idempotency-Key", $"pick-{run}");
+            (await senderApi.SendAsync(pick)).EnsureSuccessStatusCode();
+        }
+
+        // The link opens the transfer's card; the receiving centre cancels it: the reason is asked for, refused when left out.
+        await link.ClickAsync();
+        var card = page.Locator($"[data-transfer='{transferId}']");
+        await Expect(card).ToContainTextAsync("Picked");
+        await Expect(card).ToContainTextAsync("replenishment proposal");
+        await card.GetByRole(AriaRole.Button, new() { Name = $"Cancel transfer {transferId}" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByRole(AriaRole.Heading, new() { Name = "Cancel transfer" })).ToBeVisibleAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel transfer", Exact = true }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("reason: is required");
+        await BrowserStack.ScreenshotAsync(page, "warehouse-transfer-cancel-refused-desktop");
+        await Expect(card).ToContainTextAsync("Picked");
+        await dialog.GetByLabel("Reason").FillAsync("Bought locally after all");
+        await BrowserStack.ScreenshotAsync(page, "warehouse-transfer-cancel-desktop");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel transfer", Exact = true }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "cancelled" })).ToContainTextAsync("Bought locally after all");
+        await Expect(card).ToHaveCountAsync(0);
+
+        // Through the API: cancelled with the reason, and the picked units available again at the sending centre.
+        var transfer = JsonDocument.Parse(await senderApi.GetStringAsync($"/api/v1/transfers/{transferId}")).RootElement;
+        Assert.Equal(("Cancelled", "Bought locally after all"), (transfer.GetProperty("state").GetString(), transfer.GetProperty("cancelReason").GetString()));
+        var level = JsonDocument.Parse(await senderApi.GetStringAsync($"/api/v1/centres/{sender}/stock/{part}")).RootElement;
+        Assert.Equal((3L, 0L), (Logistics.Testing.Flow.Number(level, "available"), Logistics.Testing.Flow.Number(level, "reserved")));
+        await page.Context.CloseAsync();
     }
 }
