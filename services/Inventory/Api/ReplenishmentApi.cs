@@ -101,11 +101,11 @@ public sealed class ReplenishmentApi(Commands commands, CatalogueCache catalogue
                 part => $"TRF-{Fingerprint.Hex(proposal.ProposalId, part)[..16].ToUpperInvariant()}");
             await ReplenishmentStore.UpdateProposalAsync(tx, accepted, ct);
             foreach (var asn in asns) await ReplenishmentStore.InsertAsnAsync(tx, asn, ct);
-            foreach (var transfer in accepted.TransfersToRequest())
+            var serialized = new Dictionary<string, bool>(StringComparer.Ordinal);
+            foreach (var d in accepted.Decisions.Where(d => d.Action == LineAction.Transfer))
+                serialized[d.PartNumber] = (await catalogue.PartAsync(d.PartNumber, ct))?.Serialized ?? true;
+            foreach (var transfer in accepted.TransfersToRequest(part => serialized[part]))
             {
-                // Proposed before transfers of quantity-tracked parts existed, or the catalogue changed since: refuse, write nothing.
-                if ((await catalogue.PartAsync(transfer.PartNumber, ct))?.Serialized != true)
-                    throw new RuleViolationException($"part {transfer.PartNumber} is tracked by quantity; transfers move serialized parts: purchase or drop the line");
                 await TransferStore.InsertAsync(tx, transfer, ct);
                 await InventoryEvents.PublishTransferChangedAsync(tx, transfer, transfer.State, caller.UserId, at, ct);
             }

@@ -33,10 +33,7 @@ public sealed class Replenisher(NpgsqlDataSource dataSource, ReplenishmentStore 
                 incoming.GetValueOrDefault(limit.PartNumber), limit.ReorderPoint, limit.OrderUpTo, part?.Supplier ?? ""));
         }
         // Only parts at or below their reorder point need a source; only other centres with a max for them can be above it.
-        // Transfers move serialized parts only, so a part tracked by quantity is always a purchase.
-        var short_ = new List<string>();
-        foreach (var p in positions.Where(p => p.Position <= p.ReorderPoint))
-            if ((await catalogue.PartAsync(p.PartNumber, ct))?.Serialized == true) short_.Add(p.PartNumber);
+        var short_ = positions.Where(p => p.Position <= p.ReorderPoint).Select(p => p.PartNumber).ToList();
         var others = new List<CentreSurplus>();
         if (short_.Count > 0)
             foreach (var other in (await store.LimitsAsync(null, short_, ct)).Where(l => l.CentreId != centreId))

@@ -62,13 +62,13 @@ public sealed class ProposalTests
         var (accepted, _) = Proposed().Accept(
             [new LineChange("P2", "", 4, ""), new LineChange("P4", "drop", 0, "")], "w1", T0.AddHours(1), AsnOf, TransferOf);
 
-        var transfer = Assert.Single(accepted.TransfersToRequest());
+        var transfer = Assert.Single(accepted.TransfersToRequest(_ => true));
         Assert.Equal(("TRF-P2", "C2", "C1", "P2", 4), (transfer.TransferId, transfer.FromCentreId, transfer.ToCentreId, transfer.PartNumber, transfer.Quantity));
         Assert.Equal((TransferState.Requested, "w1", T0.AddHours(1)), (transfer.State, transfer.RequestedBy, transfer.RequestedAt));
         Assert.Equal("replenishment proposal RP-1", transfer.Note);
         Assert.Equal(4, transfer.Incoming);
         Assert.Equal(4, transfer.Promised);
-        Assert.Empty(Proposed().TransfersToRequest());
+        Assert.Empty(Proposed().TransfersToRequest(_ => true));
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class ProposalTests
         var (dropped, _) = Proposed().Accept(
             [new LineChange("P2", "drop", 0, ""), new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf, TransferOf);
 
-        Assert.Empty(purchased.TransfersToRequest());
-        Assert.Empty(dropped.TransfersToRequest());
+        Assert.Empty(purchased.TransfersToRequest(_ => true));
+        Assert.Empty(dropped.TransfersToRequest(_ => true));
     }
 
     [Fact]

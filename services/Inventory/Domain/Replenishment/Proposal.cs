@@ -101,13 +101,14 @@ public sealed record Proposal(
 
     /// <summary>
     /// The transfers an accepted proposal asks for, one per transfer line: Requested, from the source centre (above its
-    /// max when proposed) to this centre, for the accepted quantity, with a note naming the proposal.
+    /// max when proposed) to this centre, for the accepted quantity, with a note naming the proposal; by serial or by
+    /// quantity as the catalogue tracks the part (<paramref name="serialized"/>).
     /// </summary>
-    public IReadOnlyList<Transfer> TransfersToRequest() =>
+    public IReadOnlyList<Transfer> TransfersToRequest(Func<string, bool> serialized) =>
         State != ProposalState.Accepted ? []
         : Decisions.Where(d => d.Action == LineAction.Transfer)
             .Select(d => Transfer.Request(d.TransferId, d.SourceCentre, CentreId, d.PartNumber, d.Quantity,
-                $"replenishment proposal {ProposalId}", DecidedBy, DecidedAt ?? CreatedAt))
+                $"replenishment proposal {ProposalId}", DecidedBy, DecidedAt ?? CreatedAt, serialized(d.PartNumber)))
             .ToList();
 
     public Proposal Supersede() =>
