@@ -136,4 +136,55 @@ public sealed class TransferTests(BrowserStack browser)
         Assert.Equal((3L, 0L), (Logistics.Testing.Flow.Number(level, "available"), Logistics.Testing.Flow.Number(level, "reserved")));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_part_tracked_by_quantity_is_picked_and_received_by_count()
+    {
+        var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var (sender, receiver, cable) = ($"BQS-{run}", $"BQR-{run}", $"CBL{run}");
+        await browser.CatalogueAsync(sender, $"0238{run}");
+        await browser.CatalogueAsync(receiver, $"0238{run}");
+        using (var admin = await browser.Stack.RestAsAsync("browser-admin", "admin"))
+            (await admin.PutAsJsonAsync($"/api/v1/parts/{cable}", new { description = "Fibre cable", serialized = false, unit = "pcs" })).EnsureSuccessStatusCode();
+        using var senderApi = await browser.Stack.RestAsAsync($"wh-qs-{run}", ["warehouse"], [sender]);
+        using var receiverApi = await browser.Stack.RestAsAsync($"wh-qr-{run}", ["warehouse"], [receiver]);
+        using (var goodsIn = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/centres/{sender}/goods-in") { Content = JsonContent.Create(new { partNumber = cable, bin = "A-01", quantity = 10 }) })
+        {
+            goodsIn.Headers.Add("Idempotency-Key", $"gi-{run}");
+            (await senderApi.SendAsync(goodsIn)).EnsureSuccessStatusCode();
+        }
+        (await receiverApi.PostAsJsonAsync($"/api/v1/centres/{receiver}/transfers", new { fromCentreId = sender, partNumber = cable, quantity = 4 })).EnsureSuccessStatusCode();
+
+        // The sending centre confirms the count (no serials to scan) and ships.
+        var picker = await browser.SignInAsync($"wh-qs-{run}", "warehouse", sender);
+        await picker.GotoAsync("/warehouse/transfers");
+        var outgoing = picker.Locator("[data-transfer]").Filter(new() { HasText = cable });
+        await Expect(outgoing.GetByLabel("Quantity picked")).ToHaveValueAsync("4");
+        await Expect(outgoing.Locator("input.scan-input")).ToHaveCountAsync(0);
+        await outgoing.GetByRole(AriaRole.Button, new() { Name = "Pick" }).ClickAsync();
+        await Expect(outgoing).ToContainTextAsync("Units picked: 4");
+        await outgoing.GetByLabel("ESD bag sealed").CheckAsync();
+        await outgoing.GetByText("tape", new() { Exact = true }).ClickAsync();
+        await outgoing.GetByLabel("ESD symbol on the package").CheckAsync();
+        await outgoing.GetByLabel("Carrier").FillAsync("SF Express");
+        await outgoing.GetByLabel("Tracking number").FillAsync($"SFQ{run}");
+        await outgoing.GetByRole(AriaRole.Button, new() { Name = "Ship" }).ClickAsync();
+        await Expect(picker.GetByRole(AriaRole.Status).Filter(new() { HasText = "shipped" })).ToContainTextAsync("SF Express");
+
+        // The receiving centre counts 3 in and closes the receipt: 1 missing.
+        var receiverPage = await browser.SignInAsync($"wh-qr-{run}", "warehouse", receiver);
+        await receiverPage.GotoAsync("/warehouse/transfers");
+        var incoming = receiverPage.Locator("[data-transfer]").Filter(new() { HasText = cable });
+        await Expect(incoming).ToContainTextAsync("In transit: 4");
+        await incoming.GetByLabel("Quantity received").FillAsync("3");
+        await incoming.GetByText("Close the receipt").ClickAsync();
+        await BrowserStack.ScreenshotAsync(receiverPage, "warehouse-transfer-receive-by-count-desktop");
+        await incoming.GetByRole(AriaRole.Button, new() { Name = "Receive" }).ClickAsync();
+        await Expect(receiverPage.GetByRole(AriaRole.Status).Filter(new() { HasText = "received" })).ToContainTextAsync("3 received, 1 missing");
+
+        var level = JsonDocument.Parse(await receiverApi.GetStringAsync($"/api/v1/centres/{receiver}/stock/{cable}")).RootElement;
+        Assert.Equal(3L, Logistics.Testing.Flow.Number(level, "onHand"));
+        await picker.Context.CloseAsync();
+        await receiverPage.Context.CloseAsync();
+    }
 }
