@@ -138,9 +138,14 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
             var receipt = after.Receipts[^1];
             if (receipt.Accepted.Count == 0) return after;
             // A serial the receiving centre already holds would be refused by its script after the sending side moved: check first.
-            var held = (await stock.ListSerialsAsync(before.ToCentreId, before.PartNumber)).ToDictionary(s => s.Serial, StringComparer.Ordinal);
-            if (receipt.Accepted.FirstOrDefault(held.ContainsKey) is { } twice)
-                throw new RuleViolationException($"serial {twice} of part {before.PartNumber} is already held at centre {before.ToCentreId} ({StockJson.PlaceName(held[twice].Place)})");
+            // Not on a retry of a receipt whose script already ran (the process died before the commit): the centre holds
+            // the serials because of this very receipt, and the script replays its first result.
+            if (!await stock.IsRetryAsync(Command(before.ToCentreId, before.TransferId, $"receipt-{receipt.Number}-in", at)))
+            {
+                var held = (await stock.ListSerialsAsync(before.ToCentreId, before.PartNumber)).ToDictionary(s => s.Serial, StringComparer.Ordinal);
+                if (receipt.Accepted.FirstOrDefault(held.ContainsKey) is { } twice)
+                    throw new RuleViolationException($"serial {twice} of part {before.PartNumber} is already held at centre {before.ToCentreId} ({StockJson.PlaceName(held[twice].Place)})");
+            }
             await MoveArrivedAsync(before, receipt, receipt.Accepted, receipt.Accepted.Count, at);
             return after;
         });
