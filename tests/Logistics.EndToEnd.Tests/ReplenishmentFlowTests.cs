@@ -90,13 +90,12 @@ public sealed class ReplenishmentFlowTests(TestStack stack)
         var supplier = $"ACME-{f.Id}";
         var source = $"SRC-{f.Id}";
         await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/parts/{cable}", new { description = "Fibre cable", serialized = false, unit = "pcs", supplier }));
-        // Serialized: only a serialized part is transferred between centres (so suggested as a transfer).
-        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/parts/{board}", new { description = "Fan board", serialized = true }));
+        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/parts/{board}", new { description = "Fan board", serialized = false, unit = "pcs" }));
         await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/centres/{source}", new { name = "Source centre", bins = new[] { "B-01" } }));
         using var sourceWarehouse = await stack.RestAsAsync($"wh-src-{f.Id}", ["warehouse"], [source]);
         using var elsewhere = await stack.RestAsAsync($"wh-else-{f.Id}", ["warehouse"], ["OTHER-CENTRE"]);
         await GoodsInAsync(f.Warehouse, f.Centre, new { partNumber = cable, bin = "A-01", quantity = 3 }, $"gi-{f.Id}-0");
-        await GoodsInAsync(sourceWarehouse, source, new { partNumber = board, bin = "B-01", serials = Enumerable.Range(1, 50).Select(n => $"FAN-{f.Id}-{n}") }, $"gi-{f.Id}-src");
+        await GoodsInAsync(sourceWarehouse, source, new { partNumber = board, bin = "B-01", quantity = 50 }, $"gi-{f.Id}-src");
 
         // Min/max: refusals name the field and write nothing.
         var limits = $"/api/v1/centres/{f.Centre}/stock-limits";
@@ -151,7 +150,7 @@ public sealed class ReplenishmentFlowTests(TestStack stack)
         var check = short_.GetProperty("expectedGoodsIn");
         Assert.Equal("Open", Text(check, "state"));
         Assert.Equal(("Short", 10), (Text(check.GetProperty("check")[0], "status"), check.GetProperty("check")[0].GetProperty("received").GetInt32()));
-        var unexpected = (await GoodsInAsync(f.Warehouse, f.Centre, new { partNumber = board, bin = "A-01", serials = new[] { $"FAN-{f.Id}-U" }, asnId }, $"gi-{f.Id}-2"))
+        var unexpected = (await GoodsInAsync(f.Warehouse, f.Centre, new { partNumber = board, bin = "A-01", quantity = 1, asnId }, $"gi-{f.Id}-2"))
             .GetProperty("expectedGoodsIn").GetProperty("check");
         Assert.Equal((board, "Unexpected"), (Text(unexpected[1], "partNumber"), Text(unexpected[1], "status")));
         Assert.Equal([board], Lines(await Ok(await f.Warehouse.PostAsJsonAsync(proposals, new { }))).Select(l => l.Part)); // 13 + 7 still incoming

@@ -68,6 +68,9 @@ public sealed class ProposalTests
         Assert.Equal("replenishment proposal RP-1", transfer.Note);
         Assert.Equal(4, transfer.Incoming);
         Assert.Equal(4, transfer.Promised);
+        Assert.True(transfer.Serialized);
+        // A part tracked by quantity is transferred by count.
+        Assert.False(Assert.Single(accepted.TransfersToRequest(_ => false)).Serialized);
         Assert.Empty(Proposed().TransfersToRequest(_ => true));
     }
 
