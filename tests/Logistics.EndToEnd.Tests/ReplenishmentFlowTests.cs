@@ -29,6 +29,58 @@ public sealed class ReplenishmentFlowTests(TestStack stack)
         proposal.GetProperty("lines").EnumerateArray()
             .Select(l => (Text(l, "partNumber"), Text(l, "source"), Text(l, "sourceCentre"), l.GetProperty("quantity").GetInt32()));
 
+    private static async Task<JsonElement> SendAsync(HttpClient by, string path, object body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await Ok(await by.SendAsync(request));
+    }
+
+    [Fact]
+    public async Task A_transfer_line_accepted_requests_its_transfer_once_which_counts_as_incoming_until_it_is_received()
+    {
+        using var f = await StockedAsync(stack); // the source: three serials of the part, two above its max of 1
+        var to = $"RT-{f.Id}";
+        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/centres/{to}", new { name = "Receiving centre", bins = new[] { "B-01" } }));
+        using var toWarehouse = await stack.RestAsAsync($"wh-rt-{f.Id}", ["warehouse"], [to]);
+        await Ok(await f.Warehouse.PutAsJsonAsync($"/api/v1/centres/{f.Centre}/stock-limits/{f.Part}", new { reorderPoint = 0, orderUpTo = 1 }));
+        await Ok(await toWarehouse.PutAsJsonAsync($"/api/v1/centres/{to}/stock-limits/{f.Part}", new { reorderPoint = 0, orderUpTo = 2 }));
+        var proposals = $"/api/v1/centres/{to}/replenishment-proposals";
+        var proposal = await Ok(await toWarehouse.PostAsJsonAsync(proposals, new { }));
+        var proposalId = Text(proposal, "proposalId");
+        Assert.Equal([(f.Part, "transfer", f.Centre, 2)], Lines(proposal));
+
+        // Accepted as proposed: the decision names the transfer, requested from the source in the same transaction.
+        var accept = $"/api/v1/replenishment-proposals/{proposalId}:accept";
+        var accepted = await SendAsync(toWarehouse, accept, new { }, $"acc-{f.Id}");
+        var decision = accepted.GetProperty("proposal").GetProperty("decisions")[0];
+        var transferId = Text(decision, "transferId");
+        Assert.Equal(("transfer", f.Centre), (Text(decision, "action"), Text(decision, "sourceCentre")));
+        var transfer = await Ok(await f.Warehouse.GetAsync($"/api/v1/transfers/{transferId}"));
+        Assert.Equal(("Requested", f.Centre, to, f.Part, 2), (Text(transfer, "state"), Text(transfer, "fromCentreId"), Text(transfer, "toCentreId"),
+            Text(transfer, "partNumber"), transfer.GetProperty("quantity").GetInt32()));
+        Assert.Equal($"replenishment proposal {proposalId}", Text(transfer, "note"));
+
+        // Exactly once: the same key replays the answer, a second accept is refused.
+        Assert.Equal(accepted.ToString(), (await SendAsync(toWarehouse, accept, new { }, $"acc-{f.Id}")).ToString());
+        await Refused(await toWarehouse.PostAsJsonAsync(accept, new { }), HttpStatusCode.BadRequest, "Accepted");
+        Assert.Equal(1, await stack.ScalarAsync<long>("SELECT count(*) FROM inventory.transfers WHERE to_centre_id = $1", to));
+
+        // Open, it counts as incoming: the next proposal asks for nothing.
+        Assert.Empty(Lines(await Ok(await toWarehouse.PostAsJsonAsync(proposals, new { }))));
+
+        // The source picks and ships it; the receiving centre receives it; nothing to propose and the stock conserved.
+        string[] picked = [f.Serials[0], f.Serials[1]];
+        await SendAsync(f.Warehouse, $"/api/v1/transfers/{transferId}:pick", new { serials = picked }, $"pick-{f.Id}");
+        await SendAsync(f.Warehouse, $"/api/v1/transfers/{transferId}:ship", new { carrier = "SF", trackingNumber = $"SF-{f.Id}", esdPackaging = true }, $"ship-{f.Id}");
+        Assert.Empty(Lines(await Ok(await toWarehouse.PostAsJsonAsync(proposals, new { }))));
+        var received = await SendAsync(toWarehouse, $"/api/v1/transfers/{transferId}:receive", new { serials = picked, bin = "B-01", final = true }, $"rcv-{f.Id}");
+        Assert.Equal("Received", Text(received, "state"));
+        Assert.Equal(2, await AvailableAsync(toWarehouse, to, f.Part));
+        Assert.Empty(Lines(await Ok(await toWarehouse.PostAsJsonAsync(proposals, new { }))));
+        await stack.AssertInvariantsAsync(centres: [f.Centre, to]);
+    }
+
     [Fact]
     public async Task Stock_below_min_is_proposed_accepted_as_a_purchase_expected_received_short_then_complete_and_closed()
     {

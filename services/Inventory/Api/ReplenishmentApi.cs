@@ -6,6 +6,7 @@ using Logistics.Hosting.Data;
 using Logistics.Inventory.Data;
 using Logistics.Inventory.Domain;
 using Logistics.Inventory.Domain.Replenishment;
+using Logistics.Inventory.Events;
 using Logistics.Inventory.V1;
 using Logistics.SharedKernel;
 using ExpectedGoodsInProto = Logistics.Inventory.V1.ExpectedGoodsIn;
@@ -94,10 +95,20 @@ public sealed class ReplenishmentApi(Commands commands, CatalogueCache catalogue
             caller.RequireCentre(proposal.CentreId);
             var at = clock.GetUtcNow();
             // One ASN per supplier of this proposal: its number names the proposal and the supplier.
+            // A transfer line asks for one transfer; its id names the proposal and the part, so it is made once.
             var (accepted, asns) = proposal.Accept(changes, caller.UserId, at,
-                supplier => $"ASN-{Fingerprint.Hex(proposal.ProposalId, supplier)[..12].ToUpperInvariant()}");
+                supplier => $"ASN-{Fingerprint.Hex(proposal.ProposalId, supplier)[..12].ToUpperInvariant()}",
+                part => $"TRF-{Fingerprint.Hex(proposal.ProposalId, part)[..16].ToUpperInvariant()}");
             await ReplenishmentStore.UpdateProposalAsync(tx, accepted, ct);
             foreach (var asn in asns) await ReplenishmentStore.InsertAsnAsync(tx, asn, ct);
+            var serialized = new Dictionary<string, bool>(StringComparer.Ordinal);
+            foreach (var d in accepted.Decisions.Where(d => d.Action == LineAction.Transfer))
+                serialized[d.PartNumber] = (await catalogue.PartAsync(d.PartNumber, ct))?.Serialized ?? true;
+            foreach (var transfer in accepted.TransfersToRequest(part => serialized[part]))
+            {
+                await TransferStore.InsertAsync(tx, transfer, ct);
+                await InventoryEvents.PublishTransferChangedAsync(tx, transfer, transfer.State, caller.UserId, at, ct);
+            }
             return new AcceptReplenishmentProposalResponse { Proposal = ToProto(accepted), ExpectedGoodsIn = { asns.Select(ToProto) } };
         });
     }
@@ -164,7 +175,7 @@ public sealed class ReplenishmentApi(Commands commands, CatalogueCache catalogue
             p.Decisions.Select(d => new ReplenishmentDecision
             {
                 PartNumber = d.PartNumber, Action = d.Action.ToString().ToLowerInvariant(), Quantity = d.Quantity, Supplier = d.Supplier,
-                SourceCentre = d.SourceCentre, AsnId = d.AsnId,
+                SourceCentre = d.SourceCentre, AsnId = d.AsnId, TransferId = d.TransferId,
             }),
         },
     };

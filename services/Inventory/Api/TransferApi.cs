@@ -37,12 +37,10 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         var partNumber = StockFields.PartNumber(request.PartNumber);
         var key = context.RequestHeaders.GetValue(Commands.IdempotencyKeyHeader);
         var id = "TRF-" + (key is null ? Guid.NewGuid().ToString("N")[..16] : Fingerprint.Hex(caller.UserId, key)[..16]).ToUpperInvariant();
-        var transfer = Domain.Transfers.Transfer.Request(id, request.FromCentreId, to.CentreId, partNumber, request.Quantity, request.Note,
-            caller.UserId, clock.GetUtcNow());
-        await RequireCentreAsync(transfer.FromCentreId, "from_centre_id", ct);
         var part = await catalogue.PartAsync(partNumber, ct) ?? throw new NotFoundException($"part {partNumber} is not in the catalogue");
-        if (!part.Serialized)
-            throw new InvalidFieldException("part_number", $"part {partNumber} is tracked by quantity; transfers move serialized parts");
+        var transfer = Domain.Transfers.Transfer.Request(id, request.FromCentreId, to.CentreId, partNumber, request.Quantity, request.Note,
+            caller.UserId, clock.GetUtcNow(), part.Serialized);
+        await RequireCentreAsync(transfer.FromCentreId, "from_centre_id", ct);
         return await commands.RunAsync(context, request, async tx =>
         {
             await TransferStore.InsertAsync(tx, transfer, ct);
@@ -85,6 +83,16 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
     public override Task<TransferProto> PickTransfer(PickTransferRequest request, ServerCallContext context) =>
         StepAsync(context, request, request.TransferId, sending: true, async (before, by, at, tx) =>
         {
+            if (!before.Serialized)
+            {
+                // Confirmed by count; the reserve script refuses (writing nothing) when fewer are available.
+                if (request.Serials.Count > 0)
+                    throw new InvalidFieldException("serials", $"part {before.PartNumber} is tracked by quantity; confirm the quantity picked, without serials");
+                var counted = before.PickQuantity(by, request.Quantity, at);
+                await stock.ReserveAsync(Command(before.FromCentreId, before.TransferId, "reserve", at), before.PartNumber, before.Quantity,
+                    before.TransferId, TransferMoves.ReservationId(before.TransferId), ServiceLevel.NextBusinessDay, before.RequestedAt, backorderIfShort: false);
+                return counted;
+            }
             var after = before.Pick(by, request.Serials, at);
             // The serials must be on hand at the sending centre now; the ship script checks again when they leave.
             var held = (await stock.ListSerialsAsync(before.FromCentreId, before.PartNumber)).ToDictionary(s => s.Serial, StringComparer.Ordinal);
@@ -104,7 +112,7 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         {
             var after = before.Ship(by, request.Carrier, request.TrackingNumber, request.EsdPackaging, at);
             await stock.TransferAsync(Command(before.FromCentreId, before.TransferId, "ship", at), MovementKind.TransferShipped, before.PartNumber,
-                TransferMoves.ReservationId(before.TransferId), after.Serials, null, before.TransferId, TransferMoves.Party(before.ToCentreId),
+                TransferMoves.ReservationId(before.TransferId), after.Serials, before.Quantity, null, before.TransferId, TransferMoves.Party(before.ToCentreId),
                 after.Shipment!.Carrier, after.Shipment.TrackingNumber);
             return after;
         });
@@ -113,31 +121,50 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         StepAsync(context, request, request.TransferId, sending: false, async (before, by, at, tx) =>
         {
             var to = await RequireCentreAsync(before.ToCentreId, "centre_id", context.CancellationToken);
-            var bin = request.Serials.Count > 0 ? to.RequireBin(request.Bin)
-                : string.IsNullOrEmpty(request.Bin) ? "" : throw new InvalidFieldException("bin", "no serials to put in a bin");
+            var arriving = before.Serialized ? request.Serials.Count : request.Quantity;
+            var bin = arriving > 0 ? to.RequireBin(request.Bin)
+                : string.IsNullOrEmpty(request.Bin) ? "" : throw new InvalidFieldException("bin", "nothing arrived to put in a bin");
+            if (!before.Serialized)
+            {
+                if (request.Serials.Count > 0)
+                    throw new InvalidFieldException("serials", $"part {before.PartNumber} is tracked by quantity; count what arrived, without serials");
+                var counted = before.ReceiveQuantity(by, request.Quantity, bin, request.Final, at);
+                var count = counted.Receipts[^1];
+                if (count.Quantity == 0) return counted;
+                await MoveArrivedAsync(before, count, [], count.Quantity, at);
+                return counted;
+            }
             var after = before.Receive(by, request.Serials, bin, request.Final, at);
             var receipt = after.Receipts[^1];
             if (receipt.Accepted.Count == 0) return after;
-            var step = "receipt-" + receipt.Number;
-            var intoReceiving = Command(before.ToCentreId, before.TransferId, step + "-in", at);
             // A serial the receiving centre already holds would be refused by its script after the sending side moved: check first.
             // Not on a retry of a receipt whose script already ran (the process died before the commit): the centre holds
             // the serials because of this very receipt, and the script replays its first result.
-            if (!await stock.IsRetryAsync(intoReceiving))
+            if (!await stock.IsRetryAsync(Command(before.ToCentreId, before.TransferId, $"receipt-{receipt.Number}-in", at)))
             {
                 var held = (await stock.ListSerialsAsync(before.ToCentreId, before.PartNumber)).ToDictionary(s => s.Serial, StringComparer.Ordinal);
                 if (receipt.Accepted.FirstOrDefault(held.ContainsKey) is { } twice)
                     throw new RuleViolationException($"serial {twice} of part {before.PartNumber} is already held at centre {before.ToCentreId} ({StockJson.PlaceName(held[twice].Place)})");
             }
-            // Into the receiving centre first (it serves its backorders), then out of the sending centre's transit.
-            var carrier = before.Shipment?.Carrier ?? "";
-            var tracking = before.Shipment?.TrackingNumber ?? "";
-            await stock.TransferAsync(intoReceiving, MovementKind.TransferReceived, before.PartNumber,
-                "", receipt.Accepted, bin, before.TransferId, TransferMoves.Party(before.FromCentreId), carrier, tracking);
-            await stock.TransferAsync(Command(before.FromCentreId, before.TransferId, step + "-out", at), MovementKind.TransferDelivered, before.PartNumber,
-                TransferMoves.ReservationId(before.TransferId), receipt.Accepted, null, before.TransferId, TransferMoves.Party(before.ToCentreId), carrier, tracking);
+            await MoveArrivedAsync(before, receipt, receipt.Accepted, receipt.Accepted.Count, at);
             return after;
         });
+
+    /// <summary>
+    /// A receipt's stock: into the receiving centre first (it serves its backorders), then out of the sending centre's
+    /// transit; the serials accepted, or (none) the units counted in.
+    /// </summary>
+    private async Task MoveArrivedAsync(Domain.Transfers.Transfer before, Domain.Transfers.TransferReceipt receipt, IReadOnlyList<string> serials,
+        int quantity, DateTimeOffset at)
+    {
+        var step = "receipt-" + receipt.Number;
+        var carrier = before.Shipment?.Carrier ?? "";
+        var tracking = before.Shipment?.TrackingNumber ?? "";
+        await stock.TransferAsync(Command(before.ToCentreId, before.TransferId, step + "-in", at), MovementKind.TransferReceived, before.PartNumber,
+            "", serials, quantity, receipt.Bin, before.TransferId, TransferMoves.Party(before.FromCentreId), carrier, tracking);
+        await stock.TransferAsync(Command(before.FromCentreId, before.TransferId, step + "-out", at), MovementKind.TransferDelivered, before.PartNumber,
+            TransferMoves.ReservationId(before.TransferId), serials, quantity, null, before.TransferId, TransferMoves.Party(before.ToCentreId), carrier, tracking);
+    }
 
     public override Task<TransferProto> CancelTransfer(CancelTransferRequest request, ServerCallContext context) =>
         StepAsync(context, request, request.TransferId, sending: null, async (before, by, at, tx) =>
@@ -196,12 +223,13 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         Serials = { t.Serials }, Carrier = t.Shipment?.Carrier ?? "", TrackingNumber = t.Shipment?.TrackingNumber ?? "",
         EsdPackaging = t.Shipment?.EsdPackaging ?? false, InTransitSerials = { t.InTransitSerials }, ReceivedSerials = { t.ReceivedSerials },
         MissingSerials = { t.MissingSerials }, UnexpectedSerials = { t.UnexpectedSerials }, CancelReason = t.CancelReason,
+        Serialized = t.Serialized, ReceivedQuantity = t.ReceivedQuantity, InTransitQuantity = t.InTransitQuantity, MissingQuantity = t.MissingQuantity,
         Receipts =
         {
             t.Receipts.Select(r => new Logistics.Inventory.V1.TransferReceipt
             {
                 Number = r.Number, By = r.By, At = Timestamp.FromDateTimeOffset(r.At), Bin = r.Bin,
-                Accepted = { r.Accepted }, Unexpected = { r.Unexpected }, Missing = { r.Missing },
+                Accepted = { r.Accepted }, Unexpected = { r.Unexpected }, Missing = { r.Missing }, Quantity = r.Quantity, MissingQuantity = r.MissingQuantity,
             }),
         },
         History =

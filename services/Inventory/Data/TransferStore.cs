@@ -86,5 +86,26 @@ public sealed class TransferStore(NpgsqlDataSource dataSource)
         return rows;
     }
 
+    /// <summary>
+    /// The open transfers (neither Received nor Cancelled) to or from the given centres (null: every centre), of the given
+    /// parts (null: every part): what replenishment counts as incoming and as promised.
+    /// </summary>
+    public async Task<IReadOnlyList<Transfer>> OpenAsync(IReadOnlyCollection<string>? centres, IReadOnlyCollection<string>? parts, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            SELECT document::text FROM transfers
+            WHERE state NOT IN ('Received', 'Cancelled')
+              AND ($1::text[] IS NULL OR to_centre_id = ANY($1) OR from_centre_id = ANY($1))
+              AND ($2::text[] IS NULL OR part_number = ANY($2))
+            """);
+        cmd.Parameters.Add(new() { Value = centres?.ToArray() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = parts?.ToArray() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var rows = new List<Transfer>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add(Parse(reader.GetString(0)));
+        return rows;
+    }
+
     private static Transfer Parse(string json) => JsonSerializer.Deserialize<Transfer>(json, Json)!;
 }

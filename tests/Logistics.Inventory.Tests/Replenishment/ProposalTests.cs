@@ -1,4 +1,5 @@
 using Logistics.Inventory.Domain.Replenishment;
+using Logistics.Inventory.Domain.Transfers;
 using Logistics.SharedKernel;
 
 namespace Logistics.Inventory.Tests.Replenishment;
@@ -18,6 +19,8 @@ public sealed class ProposalTests
 
     private static string AsnOf(string supplier) => "ASN-" + supplier;
 
+    private static string TransferOf(string part) => "TRF-" + part;
+
     [Fact]
     public void Accepting_with_changes_records_every_decision_and_makes_one_expected_goods_in_per_supplier()
     {
@@ -26,7 +29,7 @@ public sealed class ProposalTests
             new LineChange("P1", "", 12, ""),
             new LineChange("P2", "purchase", 0, ""),
             new LineChange("P4", "drop", 0, ""),
-        ], "w1", T0.AddHours(1), AsnOf);
+        ], "w1", T0.AddHours(1), AsnOf, TransferOf);
 
         Assert.Equal(ProposalState.Accepted, accepted.State);
         Assert.Equal("w1", accepted.DecidedBy);
@@ -43,13 +46,52 @@ public sealed class ProposalTests
     }
 
     [Fact]
-    public void A_transfer_kept_as_suggested_is_recorded_with_its_source_and_makes_no_expected_goods_in()
+    public void A_transfer_kept_as_suggested_is_recorded_with_its_source_and_transfer_and_makes_no_expected_goods_in()
     {
-        var (accepted, asns) = Proposed().Accept([new LineChange("P4", "purchase", 0, "ZETA")], "w1", T0, AsnOf);
+        var (accepted, asns) = Proposed().Accept([new LineChange("P4", "purchase", 0, "ZETA")], "w1", T0, AsnOf, TransferOf);
 
-        Assert.Equal(new LineDecision("P2", LineAction.Transfer, 5, "", "C2", ""), accepted.Decisions[1]);
+        Assert.Equal(new LineDecision("P2", LineAction.Transfer, 5, "", "C2", "") { TransferId = "TRF-P2" }, accepted.Decisions[1]);
+        Assert.All(accepted.Decisions.Where(d => d.Action != LineAction.Transfer), d => Assert.Equal("", d.TransferId));
         Assert.Equal(["ASN-ACME", "ASN-BOLT", "ASN-ZETA"], asns.Select(a => a.AsnId));
         Assert.DoesNotContain(asns.SelectMany(a => a.Lines), l => l.PartNumber == "P2");
+    }
+
+    [Fact]
+    public void An_accepted_transfer_line_requests_a_transfer_from_the_source_centre_for_the_accepted_quantity()
+    {
+        var (accepted, _) = Proposed().Accept(
+            [new LineChange("P2", "", 4, ""), new LineChange("P4", "drop", 0, "")], "w1", T0.AddHours(1), AsnOf, TransferOf);
+
+        var transfer = Assert.Single(accepted.TransfersToRequest(_ => true));
+        Assert.Equal(("TRF-P2", "C2", "C1", "P2", 4), (transfer.TransferId, transfer.FromCentreId, transfer.ToCentreId, transfer.PartNumber, transfer.Quantity));
+        Assert.Equal((TransferState.Requested, "w1", T0.AddHours(1)), (transfer.State, transfer.RequestedBy, transfer.RequestedAt));
+        Assert.Equal("replenishment proposal RP-1", transfer.Note);
+        Assert.Equal(4, transfer.Incoming);
+        Assert.Equal(4, transfer.Promised);
+        Assert.True(transfer.Serialized);
+        // A part tracked by quantity is transferred by count.
+        Assert.False(Assert.Single(accepted.TransfersToRequest(_ => false)).Serialized);
+        Assert.Empty(Proposed().TransfersToRequest(_ => true));
+    }
+
+    [Fact]
+    public void A_transfer_line_made_a_purchase_or_dropped_requests_no_transfer()
+    {
+        var (purchased, _) = Proposed().Accept(
+            [new LineChange("P2", "purchase", 0, ""), new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf, TransferOf);
+        var (dropped, _) = Proposed().Accept(
+            [new LineChange("P2", "drop", 0, ""), new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf, TransferOf);
+
+        Assert.Empty(purchased.TransfersToRequest(_ => true));
+        Assert.Empty(dropped.TransfersToRequest(_ => true));
+    }
+
+    [Fact]
+    public void A_transfer_for_more_than_a_transfer_moves_is_refused_naming_the_quantity()
+    {
+        var e = Assert.Throws<InvalidFieldException>(() => Proposed().Accept(
+            [new LineChange("P2", "", Transfer.MaxQuantity + 1, "")], "w1", T0, AsnOf, TransferOf));
+        Assert.Equal("lines[0].quantity", e.Field);
     }
 
     [Theory]
@@ -62,7 +104,7 @@ public sealed class ProposalTests
     [InlineData("P4", "purchase", 0, "", "lines[0].supplier")]
     public void A_change_that_does_not_fit_is_refused_naming_the_field(string part, string action, long quantity, string supplier, string field)
     {
-        var e = Assert.Throws<InvalidFieldException>(() => Proposed().Accept([new LineChange(part, action, quantity, supplier)], "w1", T0, AsnOf));
+        var e = Assert.Throws<InvalidFieldException>(() => Proposed().Accept([new LineChange(part, action, quantity, supplier)], "w1", T0, AsnOf, TransferOf));
         Assert.Equal(field, e.Field);
     }
 
@@ -70,19 +112,19 @@ public sealed class ProposalTests
     public void A_part_changed_twice_is_refused_and_a_purchase_without_any_supplier_must_be_named_or_dropped()
     {
         var twice = Assert.Throws<InvalidFieldException>(() => Proposed().Accept(
-            [new LineChange("P4", "drop", 0, ""), new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf));
+            [new LineChange("P4", "drop", 0, ""), new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf, TransferOf));
         Assert.Equal("lines[1].part_number", twice.Field);
 
-        Assert.Throws<RuleViolationException>(() => Proposed().Accept([], "w1", T0, AsnOf));
+        Assert.Throws<RuleViolationException>(() => Proposed().Accept([], "w1", T0, AsnOf, TransferOf));
     }
 
     [Fact]
     public void Only_an_open_proposal_is_accepted()
     {
-        var (accepted, _) = Proposed().Accept([new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf);
+        var (accepted, _) = Proposed().Accept([new LineChange("P4", "drop", 0, "")], "w1", T0, AsnOf, TransferOf);
 
-        Assert.Throws<RuleViolationException>(() => accepted.Accept([], "w1", T0, AsnOf));
-        Assert.Throws<RuleViolationException>(() => Proposed().Supersede().Accept([], "w1", T0, AsnOf));
+        Assert.Throws<RuleViolationException>(() => accepted.Accept([], "w1", T0, AsnOf, TransferOf));
+        Assert.Throws<RuleViolationException>(() => Proposed().Supersede().Accept([], "w1", T0, AsnOf, TransferOf));
         Assert.Equal(ProposalState.Accepted, accepted.Supersede().State);
     }
 }

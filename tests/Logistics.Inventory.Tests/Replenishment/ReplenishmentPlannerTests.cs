@@ -57,6 +57,16 @@ public sealed class ReplenishmentPlannerTests
     }
 
     [Fact]
+    public void A_line_larger_than_a_transfer_moves_is_a_purchase_even_from_a_large_surplus()
+    {
+        var others = new[] { new CentreSurplus("C2", "P1", 10_000, 20) };
+        var line = Assert.Single(ReplenishmentPlanner.Plan("C1", [Part("P1", 0, min: 100, max: 600)], others));
+
+        Assert.Equal(600, line.Quantity);
+        Assert.Equal(LineSource.Purchase, line.Source);
+    }
+
+    [Fact]
     public void Min_equal_to_max_proposes_nothing_when_exactly_at_it()
     {
         Assert.Empty(ReplenishmentPlanner.Plan("C1", [Part("P1", 5, min: 5, max: 5)], []));

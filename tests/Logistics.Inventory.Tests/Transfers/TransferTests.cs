@@ -52,6 +52,19 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public void The_receiving_centre_expects_the_units_until_they_arrive_and_the_sending_centre_promised_them_until_picked()
+    {
+        var requested = Requested();
+        var picked = requested.Pick("w-sz", ["SN1", "SN2", "SN3"], T0.AddHours(1));
+        var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
+        var closed = partly.Receive("w-gz", [], "", true, T0.AddDays(2));
+
+        Assert.Equal([3, 3, 3, 2, 0], new[] { requested, picked, Shipped(), partly, closed }.Select(t => t.Incoming));
+        Assert.Equal([3, 0, 0, 0, 0], new[] { requested, picked, Shipped(), partly, closed }.Select(t => t.Promised));
+        Assert.Equal(0, requested.Cancel("w-gz", "not needed", T0).Incoming);
+    }
+
+    [Fact]
     public void A_serial_received_twice_is_refused_naming_the_field()
     {
         var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
@@ -108,5 +121,49 @@ public sealed class TransferTests
         Assert.Equal("reason", Assert.Throws<InvalidFieldException>(() => Requested().Cancel("w", "", T0)).Field);
         Assert.Throws<RuleViolationException>(() => Shipped().Cancel("w", "too late", T0));
         Assert.Throws<RuleViolationException>(() => cancelled.Pick("w", ["SN1", "SN2", "SN3"], T0));
+    }
+
+    private static Transfer ByQuantity(int quantity = 10) =>
+        Transfer.Request("TRF-Q", "SZ-01", "GZ-01", "C1", quantity, null, "w-gz", T0, serialized: false);
+
+    [Fact]
+    public void A_part_tracked_by_quantity_is_picked_by_confirming_the_quantity_and_received_by_count_short_then_closed()
+    {
+        var picked = ByQuantity().PickQuantity("w-sz", 10, T0.AddHours(1));
+        var shipped = picked.Ship("w-sz", "SF", "SF9", true, T0.AddHours(2));
+        Assert.Equal((TransferState.Picked, false), (picked.State, picked.Serialized));
+        Assert.Empty(picked.Serials);
+        Assert.Equal((10, 10), (shipped.InTransitQuantity, shipped.Incoming));
+
+        var partly = shipped.ReceiveQuantity("w-gz", 6, "A-01", final: false, T0.AddDays(1));
+        Assert.Equal(TransferState.PartlyReceived, partly.State);
+        Assert.Equal((6, 4, 0), (partly.ReceivedQuantity, partly.InTransitQuantity, partly.MissingQuantity));
+        Assert.Equal(("A-01", 6), (partly.Receipts[^1].Bin, partly.Receipts[^1].Quantity));
+
+        var closed = partly.ReceiveQuantity("w-gz", 3, "A-02", final: true, T0.AddDays(2));
+        Assert.Equal(TransferState.Received, closed.State);
+        Assert.Equal((9, 0, 1), (closed.ReceivedQuantity, closed.InTransitQuantity, closed.MissingQuantity));
+        Assert.Equal(1, closed.Receipts[^1].MissingQuantity);
+        Assert.Equal(0, closed.Incoming);
+
+        // Everything arriving closes it without "final".
+        Assert.Equal(TransferState.Received, shipped.ReceiveQuantity("w-gz", 10, "A-01", false, T0).State);
+    }
+
+    [Fact]
+    public void By_quantity_a_wrong_count_serials_or_more_than_is_on_the_road_are_refused_naming_the_field()
+    {
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => ByQuantity().PickQuantity("w", 9, T0)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => ByQuantity().Pick("w", ["SN1"], T0)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Requested().PickQuantity("w", 3, T0)).Field);
+        var shipped = ByQuantity().PickQuantity("w", 10, T0).Ship("w", "SF", "1", true, T0);
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => shipped.ReceiveQuantity("w", 11, "A-01", false, T0)).Field);
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => shipped.ReceiveQuantity("w", 0, "A-01", false, T0)).Field);
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => shipped.ReceiveQuantity("w", -1, "A-01", true, T0)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => shipped.Receive("w", ["SN1"], "A-01", false, T0)).Field);
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => Shipped().ReceiveQuantity("w", 1, "A-01", false, T0)).Field);
+        Assert.Throws<RuleViolationException>(() => ByQuantity().PickQuantity("w", 10, T0).ReceiveQuantity("w", 1, "A-01", false, T0));
+        // A final receipt with nothing counted records everything missing.
+        Assert.Equal(10, shipped.ReceiveQuantity("w", 0, "", true, T0).MissingQuantity);
     }
 }

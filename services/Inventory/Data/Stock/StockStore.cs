@@ -169,16 +169,20 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     /// sending centre (the reservation's serials go in transit), delivered (they leave its transit) and received at the
     /// receiving centre (into <paramref name="bin"/>, serving its backorders).
     /// </summary>
+    /// <summary>
+    /// One centre's side of a transfer step: the serials of a serialized part, or (no serials) <paramref name="quantity"/>
+    /// units of a part tracked by quantity.
+    /// </summary>
     public async Task<StockChange> TransferAsync(StockCommand command, MovementKind kind, string partNumber, string reservationId,
-        IReadOnlyList<string> serials, string? bin, string reference, string counterparty, string carrier, string trackingNumber)
+        IReadOnlyList<string> serials, int quantity, string? bin, string reference, string counterparty, string carrier, string trackingNumber)
     {
         if (kind is not (MovementKind.TransferShipped or MovementKind.TransferDelivered or MovementKind.TransferReceived))
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a transfer movement");
         var list = StockFields.Serials(serials);
-        if (list.Count == 0) throw new InvalidFieldException("serials", "a transfer moves serials: list them");
+        var count = list.Count > 0 ? list.Count : Quantities.Check(quantity);
         var binCode = kind == MovementKind.TransferReceived ? StockFields.Bin(bin) : "";
         return await RunAsync(StockScript.Transfer, command, new TransferArgs(kind.WireName(), StockFields.PartNumber(partNumber),
-            kind == MovementKind.TransferReceived ? "" : StockFields.ReservationId(reservationId), list, binCode,
+            kind == MovementKind.TransferReceived ? "" : StockFields.ReservationId(reservationId), list, count, binCode,
             StockFields.Reference(reference), counterparty, carrier, trackingNumber));
     }
 
@@ -298,7 +302,7 @@ public sealed class StockStore(IConnectionMultiplexer redis)
     private sealed record ReceiveArgs(string Part, IReadOnlyList<string> Serials, int Quantity, string Reference, string Kind);
     private sealed record FaultyInArgs(string Part, string Serial, int Quantity, string Reference);
     private sealed record InspectArgs(string Part, string Serial, string Outcome, string Bin, string Reference);
-    private sealed record TransferArgs(string Kind, string Part, string ReservationId, IReadOnlyList<string> Serials, string Bin,
+    private sealed record TransferArgs(string Kind, string Part, string ReservationId, IReadOnlyList<string> Serials, int Quantity, string Bin,
         string Reference, string Counterparty, string Carrier, string TrackingNumber);
 
     private sealed record DisposeArgs(string Part, string Serial, string Kind, string Bin, string Reference, string ReasonCode,

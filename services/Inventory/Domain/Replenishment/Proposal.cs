@@ -1,3 +1,4 @@
+using Logistics.Inventory.Domain.Transfers;
 using Logistics.SharedKernel;
 
 namespace Logistics.Inventory.Domain.Replenishment;
@@ -15,10 +16,13 @@ public enum LineAction { Purchase, Transfer, Drop }
 public sealed record LineChange(string PartNumber, string Action, long Quantity, string Supplier);
 
 /// <summary>
-/// A line as decided. A purchase names its supplier and the expected goods-in (ASN) it went on; a transfer is recorded
-/// with its source centre and nothing more is done here (moving stock between centres is not this feature's).
+/// A line as decided. A purchase names its supplier and the expected goods-in (ASN) it went on; a transfer names its
+/// source centre and the transfer the acceptance requested from it.
 /// </summary>
-public sealed record LineDecision(string PartNumber, LineAction Action, int Quantity, string Supplier, string SourceCentre, string AsnId);
+public sealed record LineDecision(string PartNumber, LineAction Action, int Quantity, string Supplier, string SourceCentre, string AsnId)
+{
+    public string TransferId { get; init; } = "";
+}
 
 /// <summary>
 /// A replenishment proposal of one centre: lines computed by <see cref="ReplenishmentPlanner"/>, accepted once by the
@@ -38,12 +42,14 @@ public sealed record Proposal(
 
     /// <summary>
     /// Accepts the proposal with the warehouse's changes; lines not named keep their suggestion. Returns the accepted
-    /// proposal and the expected goods-in of its purchases, one per supplier (ids from <paramref name="asnIdOf"/>).
+    /// proposal and the expected goods-in of its purchases, one per supplier (ids from <paramref name="asnIdOf"/>); each
+    /// transfer line names the transfer it asks for (id from <paramref name="transferIdOf"/>, by part number, see
+    /// <see cref="TransfersToRequest"/>).
     /// INVALID_ARGUMENT naming the field (<c>lines[i].…</c>) for a change that does not fit; FAILED_PRECONDITION when
     /// the proposal is not open. Nothing is decided until every change is valid.
     /// </summary>
     public (Proposal Accepted, IReadOnlyList<ExpectedGoodsIn> Asns) Accept(
-        IReadOnlyList<LineChange> changes, string by, DateTimeOffset at, Func<string, string> asnIdOf)
+        IReadOnlyList<LineChange> changes, string by, DateTimeOffset at, Func<string, string> asnIdOf, Func<string, string> transferIdOf)
     {
         if (State != ProposalState.Open)
             throw new RuleViolationException($"proposal {ProposalId} is {State}; only an open proposal can be accepted");
@@ -66,6 +72,8 @@ public sealed record Proposal(
                 var other => throw new InvalidFieldException($"{field}.action", $"'{other}' is not an action (purchase, transfer, drop)"),
             };
             var quantity = c.Quantity == 0 ? line.Quantity : Quantities.Check(c.Quantity, $"{field}.quantity");
+            if (action == LineAction.Transfer && quantity > Transfer.MaxQuantity)
+                throw new InvalidFieldException($"{field}.quantity", $"a transfer moves at most {Transfer.MaxQuantity} units (was {quantity}); purchase the line or lower it");
             var supplier = string.IsNullOrWhiteSpace(c.Supplier) ? line.Supplier
                 : Require.Code(c.Supplier, $"{field}.supplier", CataloguePart.MaxSupplierLength);
             if (action == LineAction.Purchase && supplier == "")
@@ -79,7 +87,8 @@ public sealed record Proposal(
             if (action == LineAction.Purchase && supplier == "")
                 throw new RuleViolationException($"part {line.PartNumber} has no supplier in the catalogue; name one (purchase) or drop the line");
             return new LineDecision(line.PartNumber, action, quantity, action == LineAction.Purchase ? supplier : "",
-                action == LineAction.Transfer ? line.SourceCentre : "", action == LineAction.Purchase ? asnIdOf(supplier) : "");
+                action == LineAction.Transfer ? line.SourceCentre : "", action == LineAction.Purchase ? asnIdOf(supplier) : "")
+                { TransferId = action == LineAction.Transfer ? transferIdOf(line.PartNumber) : "" };
         }).ToList();
         var asns = decided.Where(d => d.Action == LineAction.Purchase)
             .GroupBy(d => d.Supplier, StringComparer.Ordinal)
@@ -89,6 +98,18 @@ public sealed record Proposal(
             .ToList();
         return (this with { State = ProposalState.Accepted, DecidedBy = by, DecidedAt = at, Decisions = decided }, asns);
     }
+
+    /// <summary>
+    /// The transfers an accepted proposal asks for, one per transfer line: Requested, from the source centre (above its
+    /// max when proposed) to this centre, for the accepted quantity, with a note naming the proposal; by serial or by
+    /// quantity as the catalogue tracks the part (<paramref name="serialized"/>).
+    /// </summary>
+    public IReadOnlyList<Transfer> TransfersToRequest(Func<string, bool> serialized) =>
+        State != ProposalState.Accepted ? []
+        : Decisions.Where(d => d.Action == LineAction.Transfer)
+            .Select(d => Transfer.Request(d.TransferId, d.SourceCentre, CentreId, d.PartNumber, d.Quantity,
+                $"replenishment proposal {ProposalId}", DecidedBy, DecidedAt ?? CreatedAt, serialized(d.PartNumber)))
+            .ToList();
 
     public Proposal Supersede() =>
         State == ProposalState.Open ? this with { State = ProposalState.Superseded } : this;

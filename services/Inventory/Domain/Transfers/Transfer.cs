@@ -27,12 +27,21 @@ public sealed record TransferStep(TransferState From, TransferState To, string B
 /// <summary>The shipment that took the units from the sending centre.</summary>
 public sealed record TransferShipment(string Carrier, string TrackingNumber, bool EsdPackaging);
 
-/// <summary>One receipt at the receiving centre: the serials accepted into the bin and those scanned that were not shipped.</summary>
+/// <summary>
+/// One receipt at the receiving centre: the serials accepted into the bin and those scanned that were not shipped; for a
+/// part tracked by quantity, the units counted in (<see cref="Quantity"/>) and, on the closing receipt, those missing.
+/// </summary>
 public sealed record TransferReceipt(int Number, string By, DateTimeOffset At, string Bin, IReadOnlyList<string> Accepted,
-    IReadOnlyList<string> Unexpected, IReadOnlyList<string> Missing);
+    IReadOnlyList<string> Unexpected, IReadOnlyList<string> Missing)
+{
+    public int Quantity { get; init; }
+    public int MissingQuantity { get; init; }
+}
 
 /// <summary>
-/// Units of one serialized part moving from one spare-part centre to another, as plain rules. The receiving centre asks;
+/// Units of one part moving from one spare-part centre to another, as plain rules. A serialized part moves by serial
+/// (scanned at the pick and at the receipt); a part tracked by quantity moves by count (the pick confirms the quantity,
+/// each receipt counts what arrived). The receiving centre asks;
 /// the sending centre picks (scans the serials, which are reserved) and ships them in ESD packaging; the receiving
 /// centre receives them, in one or more receipts, recording serials that did not come (missing, when it closes the
 /// receipt) and serials that came but were not shipped (unexpected, never put in stock). Every method returns the next
@@ -52,6 +61,8 @@ public sealed record Transfer
     public required TransferState State { get; init; }
     public required string RequestedBy { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
+    /// <summary>False for a part tracked by quantity (documents saved before such transfers existed are serialized).</summary>
+    public bool Serialized { get; init; } = true;
     public string Note { get; init; } = "";
     /// <summary>The serials picked at the sending centre (and shipped).</summary>
     public IReadOnlyList<string> Serials { get; init; } = [];
@@ -64,14 +75,40 @@ public sealed record Transfer
     public IReadOnlyList<string> MissingSerials => Receipts.SelectMany(r => r.Missing).ToList();
     public IReadOnlyList<string> UnexpectedSerials => Receipts.SelectMany(r => r.Unexpected).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>Units received so far (serials accepted, or units counted in).</summary>
+    public int ReceivedQuantity => Serialized ? ReceivedSerials.Count : Receipts.Sum(r => r.Quantity);
+
+    /// <summary>Units recorded missing when the receipt was closed.</summary>
+    public int MissingQuantity => Serialized ? MissingSerials.Count : Receipts.Sum(r => r.MissingQuantity);
+
+    /// <summary>Units shipped and neither received nor recorded missing: still on the road.</summary>
+    public int InTransitQuantity => State is TransferState.Shipped or TransferState.PartlyReceived ? Quantity - ReceivedQuantity : 0;
+
     /// <summary>Shipped and neither received nor recorded missing: still on the road.</summary>
     public IReadOnlyList<string> InTransitSerials => State is TransferState.Shipped or TransferState.PartlyReceived
         ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).ToList()
         : [];
 
+    /// <summary>
+    /// Units the receiving centre can still expect from this transfer: all of them until it ships, then those still on
+    /// the road; none once received (what is missing is the lost-in-transit investigation's) or cancelled.
+    /// </summary>
+    public int Incoming => State switch
+    {
+        TransferState.Requested or TransferState.Picked => Quantity,
+        TransferState.Shipped or TransferState.PartlyReceived => InTransitQuantity,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Units the sending centre promised and has not reserved yet (a picked transfer's units are reserved there, so
+    /// no longer available anyway).
+    /// </summary>
+    public int Promised => State == TransferState.Requested ? Quantity : 0;
+
     /// <summary>The receiving centre (or a supervisor of it) asks another centre for units of a part.</summary>
     public static Transfer Request(string transferId, string fromCentreId, string toCentreId, string partNumber, long quantity,
-        string? note, string requestedBy, DateTimeOffset at)
+        string? note, string requestedBy, DateTimeOffset at, bool serialized = true)
     {
         var from = Require.Code(fromCentreId, "from_centre_id");
         if (string.Equals(from, toCentreId, StringComparison.Ordinal))
@@ -81,7 +118,7 @@ public sealed record Transfer
         return new Transfer
         {
             TransferId = transferId, FromCentreId = from, ToCentreId = toCentreId, PartNumber = partNumber, Quantity = count,
-            State = TransferState.Requested, RequestedBy = requestedBy, RequestedAt = at,
+            State = TransferState.Requested, RequestedBy = requestedBy, RequestedAt = at, Serialized = serialized,
             Note = Require.OptionalText(note, "note", MaxNoteLength),
             History = [new TransferStep(TransferState.Requested, TransferState.Requested, requestedBy, at, "requested")],
         };
@@ -90,11 +127,22 @@ public sealed record Transfer
     /// <summary>The sending centre scans exactly the requested number of distinct serials.</summary>
     public Transfer Pick(string by, IEnumerable<string?>? serials, DateTimeOffset at)
     {
+        if (!Serialized) throw new InvalidFieldException("serials", $"part {PartNumber} is tracked by quantity; confirm the quantity picked, without serials");
         var list = SharedKernel.Serials.CheckDistinct(serials, "serials");
         if (list.Count != Quantity)
             throw new InvalidFieldException("serials", $"transfer {TransferId} is for {Quantity} of part {PartNumber}; {list.Count} serials scanned");
         Expect(TransferState.Requested, "picked");
         return Move(TransferState.Picked, by, at, string.Join(' ', list)) with { Serials = list };
+    }
+
+    /// <summary>The sending centre confirms it picked the requested quantity of a part tracked by quantity (no serials).</summary>
+    public Transfer PickQuantity(string by, long quantity, DateTimeOffset at)
+    {
+        if (Serialized) throw new InvalidFieldException("serials", $"part {PartNumber} is serialized; scan the {Quantity} serials picked");
+        if (quantity != Quantity)
+            throw new InvalidFieldException("quantity", $"transfer {TransferId} is for {Quantity} of part {PartNumber}; {quantity} confirmed");
+        Expect(TransferState.Requested, "picked");
+        return Move(TransferState.Picked, by, at, $"{quantity} picked");
     }
 
     /// <summary>The sending centre ships the picked units in sealed ESD packaging, with carrier and tracking number.</summary>
@@ -115,6 +163,7 @@ public sealed record Transfer
     /// </summary>
     public Transfer Receive(string by, IEnumerable<string?>? serials, string bin, bool final, DateTimeOffset at)
     {
+        if (!Serialized) throw new InvalidFieldException("serials", $"part {PartNumber} is tracked by quantity; count what arrived, without serials");
         var scanned = SharedKernel.Serials.CheckDistinct(serials, "serials");
         if (scanned.Count == 0 && !final)
             throw new InvalidFieldException("serials", "scan the serials that arrived (or close the receipt with what is missing)");
@@ -134,6 +183,30 @@ public sealed record Transfer
         var receipt = new TransferReceipt(Receipts.Count + 1, by, at, accepted.Count > 0 ? bin : "", accepted, unexpected, missing);
         var note = $"receipt {receipt.Number}: {accepted.Count} received" + (unexpected.Count > 0 ? $", {unexpected.Count} unexpected" : "")
             + (missing.Count > 0 ? $", {missing.Count} missing" : "");
+        return Move(next, by, at, note) with { Receipts = [.. Receipts, receipt] };
+    }
+
+    /// <summary>
+    /// The receiving centre counts units of a part tracked by quantity into a bin: at most what is still on the road.
+    /// With <paramref name="final"/> the receipt closes the transfer and the rest is recorded missing (it stays in transit
+    /// at the sending centre, for the lost-in-transit investigation); without it, the transfer waits for the rest.
+    /// </summary>
+    public Transfer ReceiveQuantity(string by, long quantity, string bin, bool final, DateTimeOffset at)
+    {
+        if (Serialized) throw new InvalidFieldException("quantity", $"part {PartNumber} is serialized; scan the serials that arrived");
+        if (quantity < 0) throw new InvalidFieldException("quantity", $"must be 0 or more (was {quantity})");
+        if (quantity == 0 && !final)
+            throw new InvalidFieldException("quantity", "count the units that arrived (or close the receipt with what is missing)");
+        if (State is not (TransferState.Shipped or TransferState.PartlyReceived))
+            throw new RuleViolationException($"transfer {TransferId} is {State}; only a shipped transfer can be received");
+        var onTheRoad = InTransitQuantity;
+        if (quantity > onTheRoad)
+            throw new InvalidFieldException("quantity", $"only {onTheRoad} of part {PartNumber} are still on the road on transfer {TransferId} ({quantity} counted)");
+        var count = (int)quantity;
+        var missing = final ? onTheRoad - count : 0;
+        var next = final || onTheRoad == count ? TransferState.Received : TransferState.PartlyReceived;
+        var receipt = new TransferReceipt(Receipts.Count + 1, by, at, count > 0 ? bin : "", [], [], []) { Quantity = count, MissingQuantity = missing };
+        var note = $"receipt {receipt.Number}: {count} received" + (missing > 0 ? $", {missing} missing" : "");
         return Move(next, by, at, note) with { Receipts = [.. Receipts, receipt] };
     }
 
