@@ -77,7 +77,7 @@ public sealed class TransferTransitTests(TestPostgres postgres) : IClassFixture<
     public void A_transfer_shipment_is_addressed_to_the_receiving_centre_and_due_after_the_allowance()
     {
         var s = Shipment.OfTransfer("TR-1", "C1", "C2", "P-100", 2, "wh-1", ShippedAt, TimeSpan.FromDays(3));
-        Assert.Equal(("transfer:TR-1", ReceiptKind.CentreToCentre, Addressee.Centre("C2"), "C1", ShippedAt.AddDays(3)),
+        Assert.Equal(("transfer-TR-1", ReceiptKind.CentreToCentre, Addressee.Centre("C2"), "C1", ShippedAt.AddDays(3)),
             (s.Reference, s.Kind, s.AddressedTo, s.CentreId, s.DeliverBy));
         Assert.False(TransitInvestigation.IsOverdue(s, false, ShippedAt.AddDays(5), Transit));
         Assert.True(TransitInvestigation.IsOverdue(s, false, ShippedAt.AddDays(5).AddMinutes(1), Transit));
@@ -102,21 +102,21 @@ public sealed class TransferTransitTests(TestPostgres postgres) : IClassFixture<
         Assert.Equal(1, await store.Watch.RunOnceAsync(CancellationToken.None));
         Assert.Equal(0, await store.Watch.RunOnceAsync(CancellationToken.None));
         var open = Assert.Single(await store.Investigations.ListAsync(true, ["C1"], 10, CancellationToken.None));
-        Assert.Equal(("TI-transfer:TR-1", DeliverBy, "C2"), (open.InvestigationId, open.DeliverBy, open.Shipment.AddressedTo.Party));
+        Assert.Equal(("TI-transfer-TR-1", DeliverBy, "C2"), (open.InvestigationId, open.DeliverBy, open.Shipment.AddressedTo.Party));
 
         // Nobody signs a transfer in receipts: inventory receives it.
         await Assert.ThrowsAsync<RuleViolationException>(async () =>
         {
             await using var conn = await store.Db.OpenConnectionAsync();
             await using var tx = await conn.BeginTransactionAsync();
-            await store.Book.SignAsync(tx, "RC-1", ReceiptKind.CentreToCentre, "transfer:TR-1", new Signer("wh-2", true, new HashSet<string> { "C2" }), Content([]), Overdue, CancellationToken.None);
+            await store.Book.SignAsync(tx, "RC-1", ReceiptKind.CentreToCentre, "transfer-TR-1", new Signer("wh-2", true, new HashSet<string> { "C2" }), Content([]), Overdue, CancellationToken.None);
         });
 
         await HandleAsync(store, Changed("PartlyReceived", Overdue.AddHours(1), "wh-2"), "e2");
         await HandleAsync(store, Changed("PartlyReceived", Overdue.AddHours(1), "wh-2"), "e2"); // redelivered
         await HandleAsync(store, Changed("Received", Overdue.AddHours(2), "wh-2"), "e3");
-        var found = await store.Investigations.FindAsync("TI-transfer:TR-1", CancellationToken.None);
-        Assert.Equal((InvestigationState.Found, "transfer:TR-1:PartlyReceived", Overdue.AddHours(1)), (found!.State, found.FoundReceiptId, found.ClosedAt));
+        var found = await store.Investigations.FindAsync("TI-transfer-TR-1", CancellationToken.None);
+        Assert.Equal((InvestigationState.Found, "transfer-TR-1:PartlyReceived", Overdue.AddHours(1)), (found!.State, found.FoundReceiptId, found.ClosedAt));
         Assert.Equal(1, await EventsAsync(store, "opened"));
         Assert.Equal(1, await EventsAsync(store, "found"));
     }
@@ -144,12 +144,12 @@ public sealed class TransferTransitTests(TestPostgres postgres) : IClassFixture<
         {
             await using var tx = await conn.BeginTransactionAsync();
             var transit = new TransitBook(new ShipmentsTable(store.Db), new ReceiptsTable(store.Db), store.Investigations, Transit);
-            await transit.ProposeLossAsync(tx, "TI-transfer:TR-1", _ => "wh-1", "CLM-1", "", Overdue, CancellationToken.None);
-            await transit.ApproveWriteOffAsync(tx, "TI-transfer:TR-1", _ => "sup-1", Overdue, CancellationToken.None);
+            await transit.ProposeLossAsync(tx, "TI-transfer-TR-1", _ => "wh-1", "CLM-1", "", Overdue, CancellationToken.None);
+            await transit.ApproveWriteOffAsync(tx, "TI-transfer-TR-1", _ => "sup-1", Overdue, CancellationToken.None);
             await tx.CommitAsync();
         }
         await HandleAsync(store, Changed("PartlyReceived", Overdue.AddDays(1), "wh-2"), "e2");
-        Assert.Equal(InvestigationState.WrittenOff, (await store.Investigations.FindAsync("TI-transfer:TR-1", CancellationToken.None))!.State);
+        Assert.Equal(InvestigationState.WrittenOff, (await store.Investigations.FindAsync("TI-transfer-TR-1", CancellationToken.None))!.State);
         Assert.Equal(0, await EventsAsync(store, "found"));
     }
 }

@@ -7,7 +7,7 @@ namespace Logistics.Receipts.Domain;
 /// back by an engineer): the handover that receipts on that reference are checked against. Written once, from the first
 /// event that announces it.
 /// </summary>
-/// <param name="Reference">The request id, the return id, or <c>transfer:&lt;transfer id&gt;</c>.</param>
+/// <param name="Reference">The request id, the return id, or <c>transfer-&lt;transfer id&gt;</c>.</param>
 /// <param name="HandedOverBy">Who handed the goods over: the shipping user, or <c>centre:&lt;id&gt;</c> when the event names none.</param>
 /// <param name="Serials">Serials shipped (none for parts tracked by quantity).</param>
 /// <param name="Faulty">The part comes back faulty (a faulty-part return).</param>
@@ -56,7 +56,7 @@ public sealed record Shipment(
     }
 
     /// <summary>The reference a transfer between centres is watched under.</summary>
-    public static string TransferReference(string transferId) => "transfer:" + transferId;
+    public static string TransferReference(string transferId) => "transfer-" + transferId;
 
     /// <summary>
     /// A transfer shipped by one centre to another (<c>centre-to-centre</c>): addressed to the receiving centre, its

@@ -7,7 +7,7 @@ namespace Logistics.Receipts.Events;
 
 /// <summary>
 /// transfer-changed: a transfer between centres is watched for loss in transit like a shipment to an engineer.
-/// <c>Shipped</c> records the shipment (<c>transfer:&lt;id&gt;</c>, to the receiving centre, deliver-by = shipped at +
+/// <c>Shipped</c> records the shipment (<c>transfer-&lt;id&gt;</c>, to the receiving centre, deliver-by = shipped at +
 /// the transfer transit allowance; the first announcement is kept). Any receipt step (<c>PartlyReceived</c>,
 /// <c>Received</c>) is kept as "someone looked at it" and closes an open investigation as found. Order-independent: a
 /// receipt step heard before the shipment still stops the watch; repeats change nothing. Other steps are not ours.

@@ -52,6 +52,32 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public void A_write_off_loses_only_the_serials_still_on_the_road_once_and_a_later_receipt_of_one_is_refused()
+    {
+        var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
+        var (lostOnce, lost) = partly.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(6));
+        Assert.Equal(["SN2", "SN3"], lost);
+        Assert.Equal(["SN2", "SN3"], lostOnce.LostSerials);
+        Assert.Equal(("TI-transfer-TRF-1", TransferState.PartlyReceived), (lostOnce.LostInvestigationId, lostOnce.State));
+        Assert.Empty(lostOnce.InTransitSerials);
+
+        var (again, none) = lostOnce.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(7));
+        Assert.Empty(none);
+        Assert.Same(lostOnce, again);
+
+        var refused = Assert.Throws<InvalidFieldException>(() => lostOnce.Receive("w-gz", ["SN2"], "A-01", false, T0.AddDays(8)));
+        Assert.Equal("serials", refused.Field);
+        Assert.Contains("lost in transit", refused.Message);
+        // Closing the receipt records nothing missing: the lost serials are not on the road.
+        var closed = lostOnce.Receive("w-gz", [], "", true, T0.AddDays(8));
+        Assert.Equal((TransferState.Received, 0), (closed.State, closed.MissingSerials.Count));
+
+        // Received in full before the write-off: nothing on the road, nothing lost.
+        var received = Shipped().Receive("w-gz", ["SN1", "SN2", "SN3"], "A-01", false, T0.AddDays(1));
+        Assert.Empty(received.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(6)).Lost);
+    }
+
+    [Fact]
     public void A_serial_received_twice_is_refused_naming_the_field()
     {
         var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));

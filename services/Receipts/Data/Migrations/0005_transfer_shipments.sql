@@ -3,7 +3,7 @@
 -- announces (transfer-changed PartlyReceived / Received) is kept here as "someone looked at it": the watch then opens no
 -- investigation and an open one closes as found. No foreign key to shipments: the receipt step may arrive first.
 CREATE TABLE transfer_receipt_steps (
-    reference   text        PRIMARY KEY,   -- transfer:<transfer id>
+    reference   text        PRIMARY KEY,   -- transfer-<transfer id>
     step        text        NOT NULL,      -- the first receipt step heard: PartlyReceived | Received
     received_by text        NOT NULL,
     received_at timestamptz NOT NULL
