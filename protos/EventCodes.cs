@@ -10,6 +10,8 @@ public static class ReceiptKinds
     public const string EngineerToCentre = "engineer-to-centre";
     public const string CarrierToSite = "carrier-to-site";
     public const string SupplierToCentre = "supplier-to-centre";
+    /// <summary>A transfer between centres (docs/transfers.md): watched for loss in transit; received in inventory, never signed here.</summary>
+    public const string CentreToCentre = "centre-to-centre";
 
     /// <summary>A spare reaching the engineer or the site: from the centre, or from the carrier for a DOA replacement.</summary>
     public static bool IsDelivery(string kind) => kind is CentreToEngineer or CarrierToSite;

@@ -2,7 +2,7 @@
 # Checks the invariants (docs/domain.md) against the running local stack: outboxes drained, stock never negative,
 # Redis equal to the ledger replay for every centre, each serial held at one centre at most (read from Redis) and
 # custody agreeing, a unit at a repairer or on its way to the supplier held by no centre, transfers between centres
-# conserving stock (a unit on the road in transit at the sending centre only), no unit leaving quarantine
+# conserving stock (a unit on the road in transit at the sending centre only, unless written off as lost), no unit leaving quarantine
 # twice, every swap with its return, every faulty or quarantined unit with its return, every Delivered
 # request with a current signed receipt, every approved DOA claim with its replacement, no event applied twice,
 # receipts unchanged. Prints each violation; exits 1 when any invariant is broken.

@@ -7,7 +7,7 @@ namespace Logistics.Receipts;
 /// <summary>
 /// Configuration section "Receipts": the numbers of <see cref="ReceiptPolicy"/> and <see cref="TransitPolicy"/> a
 /// deployment may change (Receipts__ProblemReportWindow, Receipts__MaxNoteLength, Receipts__TransitGracePeriod,
-/// Receipts__TransitScanInterval). Left out, the domain's defaults apply; a value out of range stops the service at start.
+/// Receipts__TransitScanInterval, Receipts__TransferTransitAllowance). Left out, the domain's defaults apply; a value out of range stops the service at start.
 /// </summary>
 public sealed class ReceiptsSettings : IServiceSettings, IValidatableObject
 {
@@ -22,9 +22,11 @@ public sealed class ReceiptsSettings : IServiceSettings, IValidatableObject
 
     public TimeSpan TransitScanInterval { get; set; } = TransitPolicy.Default.ScanInterval;
 
+    public TimeSpan TransferTransitAllowance { get; set; } = TransitPolicy.Default.TransferTransitAllowance;
+
     public ReceiptPolicy Policy => ReceiptPolicy.Default with { ProblemReportWindow = ProblemReportWindow, MaxNoteLength = MaxNoteLength };
 
-    public TransitPolicy Transit => TransitPolicy.Default with { GracePeriod = TransitGracePeriod, ScanInterval = TransitScanInterval };
+    public TransitPolicy Transit => TransitPolicy.Default with { GracePeriod = TransitGracePeriod, ScanInterval = TransitScanInterval, TransferTransitAllowance = TransferTransitAllowance };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -34,5 +36,7 @@ public sealed class ReceiptsSettings : IServiceSettings, IValidatableObject
             yield return new ValidationResult($"{Section}:{nameof(TransitGracePeriod)} must not be negative", [nameof(TransitGracePeriod)]);
         if (TransitScanInterval <= TimeSpan.Zero)
             yield return new ValidationResult($"{Section}:{nameof(TransitScanInterval)} must be more than zero", [nameof(TransitScanInterval)]);
+        if (TransferTransitAllowance <= TimeSpan.Zero)
+            yield return new ValidationResult($"{Section}:{nameof(TransferTransitAllowance)} must be more than zero", [nameof(TransferTransitAllowance)]);
     }
 }

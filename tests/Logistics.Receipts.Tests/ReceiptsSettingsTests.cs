@@ -28,16 +28,17 @@ public sealed class ReceiptsSettingsTests
         var settings = From(new()
         {
             ["Receipts:ProblemReportWindow"] = "5.00:00:00", ["Receipts:MaxNoteLength"] = "200",
-            ["Receipts:TransitGracePeriod"] = "1.00:00:00", ["Receipts:TransitScanInterval"] = "00:00:30",
+            ["Receipts:TransitGracePeriod"] = "1.00:00:00", ["Receipts:TransitScanInterval"] = "00:00:30", ["Receipts:TransferTransitAllowance"] = "5.00:00:00",
         });
         Assert.Equal(ReceiptPolicy.Default with { ProblemReportWindow = TimeSpan.FromDays(5), MaxNoteLength = 200 }, settings.Policy);
-        Assert.Equal(TransitPolicy.Default with { GracePeriod = TimeSpan.FromDays(1), ScanInterval = TimeSpan.FromSeconds(30) }, settings.Transit);
+        Assert.Equal(TransitPolicy.Default with { GracePeriod = TimeSpan.FromDays(1), ScanInterval = TimeSpan.FromSeconds(30), TransferTransitAllowance = TimeSpan.FromDays(5) }, settings.Transit);
     }
 
     [Theory]
     [InlineData("Receipts:MaxNoteLength", "0")]
     [InlineData("Receipts:ProblemReportWindow", "-1.00:00:00")]
     [InlineData("Receipts:TransitScanInterval", "00:00:00")]
+    [InlineData("Receipts:TransferTransitAllowance", "00:00:00")]
     public void A_value_out_of_range_stops_the_start_naming_the_key(string key, string value)
     {
         var e = Assert.Throws<OptionsValidationException>(() => From(new() { [key] = value }));

@@ -25,6 +25,8 @@ public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts
         await tx.LockAsync("reference:" + reference, ct);
         var shipment = await shipments.FindAsync(tx, reference, ct)
             ?? throw new NotFoundException($"no shipment known for reference {reference}; it may not have arrived yet");
+        if (shipment.IsTransfer)
+            throw new RuleViolationException($"{reference} is a transfer between centres; the receiving centre receives it in inventory, not here");
         var investigation = await investigations.FindByReferenceAsync(tx, reference, ct);
         investigation?.RequireNotWrittenOff();
         var onReference = await receipts.ListAsync(tx, reference, ct);

@@ -18,10 +18,27 @@ public sealed class TransitBook(ShipmentsTable shipments, ReceiptsTable receipts
         await tx.LockAsync("reference:" + reference, ct);
         var shipment = await shipments.FindAsync(tx, reference, ct);
         if (shipment is null || await investigations.FindByReferenceAsync(tx, reference, ct) is not null) return null;
-        var signed = (await receipts.ListAsync(tx, reference, ct)).Count > 0;
+        var signed = (await receipts.ListAsync(tx, reference, ct)).Count > 0 || await investigations.TransferReceivedAsync(tx, reference, ct);
         if (!TransitInvestigation.IsOverdue(shipment, signed, now, policy)) return null;
         var investigation = TransitInvestigation.Open(shipment, signed, now, policy);
         await investigations.InsertAsync(tx, investigation, ct);
+        return investigation;
+    }
+
+    /// <summary>
+    /// Inventory announced a receipt step on a transfer (PartlyReceived, Received): kept, so the watch opens nothing for
+    /// it; an open investigation (Open or LossProposed) closes as found, named after the step. Returns the investigation
+    /// it closed, null when there was none open (not opened yet, already closed, or a repeat of the step).
+    /// </summary>
+    public async Task<TransitInvestigation?> TransferReceivedAsync(
+        NpgsqlTransaction tx, string reference, string step, string by, DateTimeOffset at, CancellationToken ct)
+    {
+        await tx.LockAsync("reference:" + reference, ct);
+        await investigations.RecordTransferReceiptAsync(tx, reference, step, by, at, ct);
+        var investigation = await investigations.FindByReferenceAsync(tx, reference, ct);
+        if (investigation is not { IsOpen: true }) return null;
+        investigation.Found($"{reference}:{step}", at);
+        await investigations.UpdateAsync(tx, investigation, ct);
         return investigation;
     }
 

@@ -85,16 +85,40 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
         return await ReadAsync(cmd, ct);
     }
 
+    /// <summary>Keeps the first receipt step heard for a transfer (later ones change nothing); true when it was the first.</summary>
+    public async Task<bool> RecordTransferReceiptAsync(NpgsqlTransaction tx, string reference, string step, string by, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO transfer_receipt_steps (reference, step, received_by, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (reference) DO NOTHING",
+            tx.Connection, tx)
+        {
+            Parameters = { new() { Value = reference }, new() { Value = step }, new() { Value = by }, new() { Value = at } },
+        };
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Whether inventory announced any receipt step on a transfer (its reference).</summary>
+    public async Task<bool> TransferReceivedAsync(NpgsqlTransaction tx, string reference, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM transfer_receipt_steps WHERE reference = $1)", tx.Connection, tx)
+        {
+            Parameters = { new() { Value = reference } },
+        };
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
-    /// References of shipments to engineers past deliver-by + grace with nothing signed on them and no investigation yet.
+    /// References of shipments to engineers, and of transfers between centres, past deliver-by + grace with nothing signed
+    /// (no receipt step) on them and no investigation yet.
     /// </summary>
     public async Task<IReadOnlyList<string>> OverdueAsync(DateTimeOffset deliverByBefore, int limit, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
             """
             SELECT s.reference FROM shipments s
-            WHERE NOT s.addressed_to_centre AND s.deliver_by IS NOT NULL AND s.deliver_by < $1
+            WHERE (NOT s.addressed_to_centre OR s.kind = 'centre-to-centre') AND s.deliver_by IS NOT NULL AND s.deliver_by < $1
               AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.reference = s.reference)
+              AND NOT EXISTS (SELECT 1 FROM transfer_receipt_steps t WHERE t.reference = s.reference)
               AND NOT EXISTS (SELECT 1 FROM transit_investigations i WHERE i.reference = s.reference)
             ORDER BY s.deliver_by LIMIT $2
             """);

@@ -14,6 +14,8 @@ public enum ReceiptKind
     CarrierToSite,
     /// <summary><c>supplier-to-centre</c>: goods in.</summary>
     SupplierToCentre,
+    /// <summary><c>centre-to-centre</c>: a transfer between centres; inventory receives it, nobody signs for it here.</summary>
+    CentreToCentre,
 }
 
 /// <summary>The condition of the goods found on unboxing.</summary>
@@ -34,6 +36,7 @@ public static class ReceiptCodes
         [ReceiptKinds.EngineerToCentre] = ReceiptKind.EngineerToCentre,
         [ReceiptKinds.CarrierToSite] = ReceiptKind.CarrierToSite,
         [ReceiptKinds.SupplierToCentre] = ReceiptKind.SupplierToCentre,
+        [ReceiptKinds.CentreToCentre] = ReceiptKind.CentreToCentre,
     };
 
     private static readonly Dictionary<string, GoodsCondition> Conditions = new(StringComparer.OrdinalIgnoreCase)

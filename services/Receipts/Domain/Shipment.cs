@@ -7,7 +7,7 @@ namespace Logistics.Receipts.Domain;
 /// back by an engineer): the handover that receipts on that reference are checked against. Written once, from the first
 /// event that announces it.
 /// </summary>
-/// <param name="Reference">The request id or the return id.</param>
+/// <param name="Reference">The request id, the return id, or <c>transfer-&lt;transfer id&gt;</c>.</param>
 /// <param name="HandedOverBy">Who handed the goods over: the shipping user, or <c>centre:&lt;id&gt;</c> when the event names none.</param>
 /// <param name="Serials">Serials shipped (none for parts tracked by quantity).</param>
 /// <param name="Faulty">The part comes back faulty (a faulty-part return).</param>
@@ -54,6 +54,29 @@ public sealed record Shipment(
             reference, ReceiptKind.EngineerToCentre, Addressee.Centre(centre), engineer, centre, partNumber?.Trim() ?? "", siteId?.Trim() ?? "",
             shipped, 1, true, doaClaimId?.Trim() ?? "", shippedAt);
     }
+
+    /// <summary>The reference a transfer between centres is watched under.</summary>
+    public static string TransferReference(string transferId) => "transfer-" + transferId;
+
+    /// <summary>
+    /// A transfer shipped by one centre to another (<c>centre-to-centre</c>): addressed to the receiving centre, its
+    /// <see cref="CentreId"/> the sending centre (whose staff act on a loss, whose transit the units sit in). The event
+    /// names no serials (inventory keeps them); deliver-by is the shipping time plus the transfer transit allowance.
+    /// </summary>
+    public static Shipment OfTransfer(
+        string? transferId, string? fromCentreId, string? toCentreId, string? partNumber, int quantity, string? shippedBy, DateTimeOffset shippedAt,
+        TimeSpan allowance)
+    {
+        var id = Require.Code(transferId, "transfer_id", 64);
+        var from = Require.Code(fromCentreId, "from_centre_id", 64);
+        var to = Require.Code(toCentreId, "to_centre_id", 64);
+        return new Shipment(
+            TransferReference(id), ReceiptKind.CentreToCentre, Addressee.Centre(to), string.IsNullOrWhiteSpace(shippedBy) ? "centre:" + from : shippedBy.Trim(),
+            from, partNumber?.Trim() ?? "", "", [], Math.Max(quantity, 0), false, "", shippedAt) { DeliverBy = shippedAt + allowance };
+    }
+
+    /// <summary>A transfer between centres: inventory receives it (a transfer receipt), so nobody signs for it here.</summary>
+    public bool IsTransfer => Kind == ReceiptKind.CentreToCentre;
 
     /// <summary>What a receipt on this reference is checked against, given what is already signed for on it.</summary>
     /// <param name="deliveredAt">When the goods arrived: the first receipt's signing time (or now, for the first receipt).</param>

@@ -25,6 +25,10 @@ public enum InvestigationState
 /// <param name="MaxNoteLength">The longest note (and carrier claim reference: 64 characters at most).</param>
 public sealed record TransitPolicy(TimeSpan GracePeriod, TimeSpan ScanInterval, int MaxNoteLength)
 {
+    /// <summary>How long a transfer between centres may take on the road: its deliver-by is the shipping time plus this
+    /// (the event carries no service level). Three days: centres ship to each other by road freight, not by courier.</summary>
+    public TimeSpan TransferTransitAllowance { get; init; } = TimeSpan.FromDays(3);
+
     public static TransitPolicy Default { get; } = new(TimeSpan.FromDays(2), TimeSpan.FromMinutes(1), 1000);
 
     public const int MaxClaimReferenceLength = 64;
@@ -68,10 +72,11 @@ public sealed class TransitInvestigation
 
     /// <summary>
     /// Whether a shipment is overdue enough to investigate: addressed to an engineer (a part sent out; returns have their
-    /// own deadlines), with a deliver-by, nothing signed on it, and more than the grace period past its deliver-by.
+    /// own deadlines) or a transfer between centres, with a deliver-by, nothing signed on it (for a transfer: no receipt
+    /// step on it), and more than the grace period past its deliver-by.
     /// </summary>
     public static bool IsOverdue(Shipment shipment, bool anythingSigned, DateTimeOffset now, TransitPolicy policy) =>
-        !shipment.AddressedTo.IsCentre && shipment.DeliverBy is { } deliverBy && !anythingSigned && now > deliverBy + policy.GracePeriod;
+        (!shipment.AddressedTo.IsCentre || shipment.IsTransfer) && shipment.DeliverBy is { } deliverBy && !anythingSigned && now > deliverBy + policy.GracePeriod;
 
     public static TransitInvestigation Open(Shipment shipment, bool anythingSigned, DateTimeOffset now, TransitPolicy policy)
     {

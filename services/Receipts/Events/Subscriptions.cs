@@ -10,6 +10,7 @@ public static class Subscriptions
     {
         app.MapIntegrationEvent<PartRequestShipped, PartRequestShippedHandler>(EventTopics.PartRequestShipped);
         app.MapIntegrationEvent<ReturnChanged, ReturnChangedHandler>(EventTopics.ReturnChanged);
+        app.MapIntegrationEvent<TransferChanged, TransferChangedHandler>(EventTopics.TransferChanged);
         return app;
     }
 }

@@ -65,6 +65,33 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public void A_write_off_loses_only_the_serials_still_on_the_road_once_and_a_later_receipt_of_one_is_refused()
+    {
+        var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
+        var (lostOnce, lost, count) = partly.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(6));
+        Assert.Equal(["SN2", "SN3"], lost);
+        Assert.Equal(2, count);
+        Assert.Equal(["SN2", "SN3"], lostOnce.LostSerials);
+        Assert.Equal(("TI-transfer-TRF-1", TransferState.PartlyReceived), (lostOnce.LostInvestigationId, lostOnce.State));
+        Assert.Empty(lostOnce.InTransitSerials);
+
+        var (again, none, _) = lostOnce.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(7));
+        Assert.Empty(none);
+        Assert.Same(lostOnce, again);
+
+        var refused = Assert.Throws<InvalidFieldException>(() => lostOnce.Receive("w-gz", ["SN2"], "A-01", false, T0.AddDays(8)));
+        Assert.Equal("serials", refused.Field);
+        Assert.Contains("lost in transit", refused.Message);
+        // Closing the receipt records nothing missing: the lost serials are not on the road.
+        var closed = lostOnce.Receive("w-gz", [], "", true, T0.AddDays(8));
+        Assert.Equal((TransferState.Received, 0), (closed.State, closed.MissingSerials.Count));
+
+        // Received in full before the write-off: nothing on the road, nothing lost.
+        var received = Shipped().Receive("w-gz", ["SN1", "SN2", "SN3"], "A-01", false, T0.AddDays(1));
+        Assert.Empty(received.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(6)).Lost);
+    }
+
+    [Fact]
     public void A_serial_received_twice_is_refused_naming_the_field()
     {
         var partly = Shipped().Receive("w-gz", ["SN1"], "A-01", false, T0.AddDays(1));
@@ -165,5 +192,20 @@ public sealed class TransferTests
         Assert.Throws<RuleViolationException>(() => ByQuantity().PickQuantity("w", 10, T0).ReceiveQuantity("w", 1, "A-01", false, T0));
         // A final receipt with nothing counted records everything missing.
         Assert.Equal(10, shipped.ReceiveQuantity("w", 0, "", true, T0).MissingQuantity);
+    }
+
+    [Fact]
+    public void By_quantity_a_write_off_loses_the_count_still_on_the_road_once_and_a_later_receipt_of_more_is_refused()
+    {
+        var partly = ByQuantity().PickQuantity("w", 10, T0).Ship("w", "SF", "1", true, T0).ReceiveQuantity("w-gz", 6, "A-01", false, T0.AddDays(1));
+        var (lost, serials, count) = partly.WriteOffLost("TI-transfer-TRF-Q", "sup-2", T0.AddDays(6));
+        Assert.Empty(serials);
+        Assert.Equal((4, 4, 0), (count, lost.LostQuantity, lost.InTransitQuantity));
+        Assert.Equal(0, lost.Incoming);
+
+        Assert.Equal(0, lost.WriteOffLost("TI-transfer-TRF-Q", "sup-2", T0.AddDays(7)).LostCount);
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => lost.ReceiveQuantity("w-gz", 1, "A-01", false, T0.AddDays(8))).Field);
+        var closed = lost.ReceiveQuantity("w-gz", 0, "", true, T0.AddDays(8));
+        Assert.Equal((TransferState.Received, 0), (closed.State, closed.MissingQuantity));
     }
 }

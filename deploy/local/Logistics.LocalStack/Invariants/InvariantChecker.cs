@@ -124,25 +124,29 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
             GROUP BY d.disposition_id, d.kind, d.state, d.serial
             HAVING count(m.movement_id) <> CASE WHEN d.state IN ('Proposed', 'Approved', 'Rejected') THEN 0 ELSE 1 END
             """),
-        ("transfers conserve stock (per transfer: the serials or units shipped leave the sending centre once, each received one enters the receiving centre once and leaves the sending centre's transit once)",
+        ("transfers conserve stock (per transfer: the serials or units shipped leave the sending centre once, each received one enters the receiving centre once and leaves the sending centre's transit once, the ones written off as lost leave it once as lost-in-transit)",
             """
             SELECT t.transfer_id || ' (' || t.state || ', ' || t.from_centre_id || ' -> ' || t.to_centre_id || '): shipped '
                    || coalesce(sh.n, 0) || ' (expected ' || x.shipped || '), received in ' || coalesce(rc.n, 0) || ', out of transit '
-                   || coalesce(dl.n, 0) || ' (expected ' || x.received || ')'
+                   || coalesce(dl.n, 0) || ' (expected ' || x.received || '), lost ' || coalesce(lo.n, 0) || ' (expected ' || x.lost || ')'
             FROM inventory.transfers t
             CROSS JOIN LATERAL (SELECT coalesce((t.document->>'serialized')::boolean, true) AS serialized) k
             CROSS JOIN LATERAL (SELECT CASE WHEN t.state NOT IN ('Shipped', 'PartlyReceived', 'Received') THEN 0
                                             WHEN k.serialized THEN jsonb_array_length(t.document->'serials')
                                             ELSE (t.document->>'quantity')::int END AS shipped,
                                        CASE WHEN k.serialized THEN jsonb_array_length(t.document->'receivedSerials')
-                                            ELSE (t.document->>'receivedQuantity')::int END AS received) x
+                                            ELSE (t.document->>'receivedQuantity')::int END AS received,
+                                       CASE WHEN k.serialized THEN jsonb_array_length(coalesce(t.document->'lostSerials', '[]'::jsonb))
+                                            ELSE coalesce((t.document->>'lostUnits')::int, 0) END AS lost) x
             LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
                                WHERE m.centre_id = t.from_centre_id AND m.reference = t.transfer_id AND m.kind = 'transfer-shipped') sh ON true
             LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
                                WHERE m.centre_id = t.to_centre_id AND m.reference = t.transfer_id AND m.kind = 'transfer-received') rc ON true
             LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
                                WHERE m.centre_id = t.from_centre_id AND m.reference = t.transfer_id AND m.kind = 'transfer-delivered') dl ON true
-            WHERE coalesce(sh.n, 0) <> x.shipped OR coalesce(rc.n, 0) <> x.received OR coalesce(dl.n, 0) <> x.received
+            LEFT JOIN LATERAL (SELECT sum(m.quantity) AS n FROM inventory.movements m
+                               WHERE m.centre_id = t.from_centre_id AND m.reference = t.transfer_id AND m.kind = 'lost-in-transit') lo ON true
+            WHERE coalesce(sh.n, 0) <> x.shipped OR coalesce(rc.n, 0) <> x.received OR coalesce(dl.n, 0) <> x.received OR coalesce(lo.n, 0) <> x.lost
             """),
         ("every swap has a return received or flagged",
             """
@@ -225,10 +229,12 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
         }
 
         // A unit on the road between two centres is in one place too: in transit at the sending centre, and held nowhere else.
+        // One written off as lost in transit is not on the road any more (the lost check below has it).
         var travelling = await ListAsync(db, """
             SELECT t.part_number || E'\t' || s || E'\t' || t.from_centre_id || E'\t' || t.transfer_id
             FROM inventory.transfers t, jsonb_array_elements_text(t.document->'serials') AS s
             WHERE t.state IN ('Shipped', 'PartlyReceived') AND NOT (t.document->'receivedSerials' ? s)
+              AND NOT (coalesce(t.document->'lostSerials', '[]'::jsonb) ? s)
             """, ct);
         foreach (var row in travelling)
         {
@@ -242,10 +248,10 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
         }
 
         // Units of a part tracked by quantity on the road between two centres are in transit at the sending centre: its
-        // in-transit level holds at least the units its open transfers have shipped and not delivered (engineers'
+        // in-transit level holds at least the units its open transfers have shipped and neither delivered nor written off as lost (engineers'
         // shipments are in it too, so at least, not equal).
         var onTheRoad = await ListAsync(db, """
-            SELECT from_centre_id || E'\t' || part_number || E'\t' || sum((document->>'quantity')::int - (document->>'receivedQuantity')::int)
+            SELECT from_centre_id || E'\t' || part_number || E'\t' || sum((document->>'quantity')::int - (document->>'receivedQuantity')::int - coalesce((document->>'lostUnits')::int, 0))
                    || E'\t' || string_agg(transfer_id, ' ' ORDER BY transfer_id)
             FROM inventory.transfers
             WHERE state IN ('Shipped', 'PartlyReceived', 'Received') AND (document->>'serialized')::boolean IS FALSE

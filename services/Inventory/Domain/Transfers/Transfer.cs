@@ -70,6 +70,12 @@ public sealed record Transfer
     public IReadOnlyList<TransferReceipt> Receipts { get; init; } = [];
     public string CancelReason { get; init; } = "";
     public IReadOnlyList<TransferStep> History { get; init; } = [];
+    /// <summary>Serials written off as lost in transit (a lost-in-transit investigation approved); a receipt of one is refused.</summary>
+    public IReadOnlyList<string> LostSerials { get; init; } = [];
+    /// <summary>Units of a part tracked by quantity written off as lost in transit.</summary>
+    public int LostUnits { get; init; }
+    /// <summary>The investigation that wrote them off; "" until then (a transfer is written off at most once).</summary>
+    public string LostInvestigationId { get; init; } = "";
 
     public IReadOnlyList<string> ReceivedSerials => Receipts.SelectMany(r => r.Accepted).ToList();
     public IReadOnlyList<string> MissingSerials => Receipts.SelectMany(r => r.Missing).ToList();
@@ -81,12 +87,15 @@ public sealed record Transfer
     /// <summary>Units recorded missing when the receipt was closed.</summary>
     public int MissingQuantity => Serialized ? MissingSerials.Count : Receipts.Sum(r => r.MissingQuantity);
 
-    /// <summary>Units shipped and neither received nor recorded missing: still on the road.</summary>
-    public int InTransitQuantity => State is TransferState.Shipped or TransferState.PartlyReceived ? Quantity - ReceivedQuantity : 0;
+    /// <summary>Units shipped and neither received, recorded missing nor written off as lost: still on the road.</summary>
+    public int InTransitQuantity => State is TransferState.Shipped or TransferState.PartlyReceived ? Quantity - ReceivedQuantity - LostQuantity : 0;
 
-    /// <summary>Shipped and neither received nor recorded missing: still on the road.</summary>
+    /// <summary>Units written off as lost in transit (the lost serials, or the count of a part tracked by quantity).</summary>
+    public int LostQuantity => Serialized ? LostSerials.Count : LostUnits;
+
+    /// <summary>Shipped and neither received, recorded missing nor written off as lost: still on the road.</summary>
     public IReadOnlyList<string> InTransitSerials => State is TransferState.Shipped or TransferState.PartlyReceived
-        ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).ToList()
+        ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).Except(LostSerials, StringComparer.Ordinal).ToList()
         : [];
 
     /// <summary>
@@ -174,10 +183,14 @@ public sealed record Transfer
         var received = ReceivedSerials.ToHashSet(StringComparer.Ordinal);
         if (scanned.FirstOrDefault(received.Contains) is { } again)
             throw new InvalidFieldException("serials", $"serial {again} of transfer {TransferId} was received already");
+        if (scanned.FirstOrDefault(s => LostSerials.Contains(s, StringComparer.Ordinal)) is { } lost)
+            throw new InvalidFieldException("serials",
+                $"serial {lost} of transfer {TransferId} was written off as lost in transit ({LostInvestigationId}); goods-in books a unit found later");
         var shipped = Serials.ToHashSet(StringComparer.Ordinal);
         var accepted = scanned.Where(shipped.Contains).ToList();
         var unexpected = scanned.Where(s => !shipped.Contains(s)).ToList();
-        var stillOnTheRoad = Serials.Where(s => !received.Contains(s) && !accepted.Contains(s, StringComparer.Ordinal)).ToList();
+        var stillOnTheRoad = Serials.Where(s => !received.Contains(s) && !accepted.Contains(s, StringComparer.Ordinal)
+            && !LostSerials.Contains(s, StringComparer.Ordinal)).ToList();
         var missing = final ? stillOnTheRoad : [];
         var next = final || stillOnTheRoad.Count == 0 ? TransferState.Received : TransferState.PartlyReceived;
         var receipt = new TransferReceipt(Receipts.Count + 1, by, at, accepted.Count > 0 ? bin : "", accepted, unexpected, missing);
@@ -208,6 +221,29 @@ public sealed record Transfer
         var receipt = new TransferReceipt(Receipts.Count + 1, by, at, count > 0 ? bin : "", [], [], []) { Quantity = count, MissingQuantity = missing };
         var note = $"receipt {receipt.Number}: {count} received" + (missing > 0 ? $", {missing} missing" : "");
         return Move(next, by, at, note) with { Receipts = [.. Receipts, receipt] };
+    }
+
+    /// <summary>
+    /// A lost-in-transit investigation of this transfer was approved: the units still on the road are lost (a receipt of
+    /// one of the serials, or of more units than remain, is refused from now on). Exactly once: a transfer already written
+    /// off, or with nothing left on the road (received meanwhile), returns itself and nothing lost, so a replayed write-off
+    /// moves nothing.
+    /// </summary>
+    public (Transfer After, IReadOnlyList<string> Lost, int LostCount) WriteOffLost(string investigationId, string by, DateTimeOffset at)
+    {
+        var id = Require.Text(investigationId, "investigation_id");
+        if (LostInvestigationId.Length > 0) return (this, [], 0);
+        if (!Serialized)
+        {
+            var units = InTransitQuantity;
+            if (units == 0) return (this, [], 0);
+            return (Move(State, by, at, $"written off as lost in transit ({id}): {units} units") with { LostUnits = units, LostInvestigationId = id }, [], units);
+        }
+        var lost = InTransitSerials;
+        if (lost.Count == 0) return (this, [], 0);
+        var after = Move(State, by, at, $"written off as lost in transit ({id}): {string.Join(' ', lost)}")
+            with { LostSerials = lost, LostInvestigationId = id };
+        return (after, lost, lost.Count);
     }
 
     /// <summary>Either centre cancels before the units ship; picked units go back to available at the sending centre.</summary>
