@@ -44,10 +44,10 @@ public sealed class TransferWriteOffTests(TestPostgres postgres, TestRedis redis
         await stock.GoodsInAsync(Command(from, "gi"), "P-100", serialized: true, "A-01", ["S1", "S2", "S3"], 0, "PO-1");
         var transfer = Transfer.Request("TR-1", from, to, "P-100", 3, "", "wh-to", T0).Pick("wh-from", ["S1", "S2", "S3"], T0).Ship("wh-from", "SF", "SF1", true, T0);
         await stock.ReserveAsync(Command(from, "reserve"), "P-100", 3, "TR-1", TransferMoves.ReservationId("TR-1"), ServiceLevel.NextBusinessDay, T0, false);
-        await stock.TransferAsync(Command(from, "ship"), MovementKind.TransferShipped, "P-100", TransferMoves.ReservationId("TR-1"), transfer.Serials, null,
+        await stock.TransferAsync(Command(from, "ship"), MovementKind.TransferShipped, "P-100", TransferMoves.ReservationId("TR-1"), transfer.Serials, transfer.Serials.Count, null,
             "TR-1", TransferMoves.Party(to), "SF", "SF1");
         transfer = transfer.Receive("wh-to", ["S1"], "B-01", false, T0.AddDays(1));
-        await stock.TransferAsync(Command(from, "out-1"), MovementKind.TransferDelivered, "P-100", TransferMoves.ReservationId("TR-1"), ["S1"], null,
+        await stock.TransferAsync(Command(from, "out-1"), MovementKind.TransferDelivered, "P-100", TransferMoves.ReservationId("TR-1"), ["S1"], 1, null,
             "TR-1", TransferMoves.Party(to), "SF", "SF1");
         await using (var conn = await db.OpenConnectionAsync())
         {
