@@ -86,4 +86,55 @@ public sealed class TransferWriteOffTests(TestPostgres postgres, TestRedis redis
         await using var count = db.CreateCommand("SELECT count(*) FROM outbox WHERE topic = 'transfer-changed'");
         Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task By_quantity_the_count_still_on_the_road_leaves_the_senders_transit_once()
+    {
+        await using var db = await InventoryDatabase.CreateAsync(postgres);
+        var stock = new StockStore(_redis);
+        var from = "C-" + Guid.NewGuid().ToString("N")[..10];
+        var to = "D-" + Guid.NewGuid().ToString("N")[..10];
+        StockCommand Command(string centre, string key) => new(centre, key, Guid.NewGuid(), T0);
+
+        // Shipped ten, six received: four still on the road.
+        await stock.GoodsInAsync(Command(from, "gi"), "C-100", serialized: false, "A-01", [], 10, "PO-1");
+        var transfer = Transfer.Request("TR-Q", from, to, "C-100", 10, "", "wh-to", T0, serialized: false)
+            .PickQuantity("wh-from", 10, T0).Ship("wh-from", "SF", "SF1", true, T0);
+        await stock.ReserveAsync(Command(from, "reserve"), "C-100", 10, "TR-Q", TransferMoves.ReservationId("TR-Q"), ServiceLevel.NextBusinessDay, T0, false);
+        await stock.TransferAsync(Command(from, "ship"), MovementKind.TransferShipped, "C-100", TransferMoves.ReservationId("TR-Q"), [], 10, null,
+            "TR-Q", TransferMoves.Party(to), "SF", "SF1");
+        transfer = transfer.ReceiveQuantity("wh-to", 6, "B-01", false, T0.AddDays(1));
+        await stock.TransferAsync(Command(from, "out-1"), MovementKind.TransferDelivered, "C-100", TransferMoves.ReservationId("TR-Q"), [], 6, null,
+            "TR-Q", TransferMoves.Party(to), "SF", "SF1");
+        await using (var conn = await db.OpenConnectionAsync())
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            await TransferStore.InsertAsync(tx, transfer, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        Assert.Equal(4, (await stock.GetLevelAsync(from, "C-100")).InTransit);
+
+        var services = new ServiceCollection().AddSingleton(stock).AddSingleton(TimeProvider.System).BuildServiceProvider();
+        var writtenOff = new TransitInvestigationChanged
+        {
+            InvestigationId = "TI-transfer-TR-Q", Step = TransitInvestigationSteps.WrittenOff, Reference = "transfer-TR-Q", CentreId = from,
+            PartNumber = "C-100", Quantity = 10, EngineerId = to, CarrierClaimReference = "CLM-2", By = "sup-2",
+            OccurredAt = Timestamp.FromDateTimeOffset(T0.AddDays(6)),
+        };
+        foreach (var eventId in new[] { "q1", "q1", "q1-republished" })
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            await new TransitInvestigationChangedHandler(stock, TimeProvider.System).HandleAsync(writtenOff, new InboxContext(eventId, tx, services), CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        var level = await stock.GetLevelAsync(from, "C-100");
+        Assert.Equal((0L, 0L, 0L), (level.InTransit, level.OnHand, level.Reserved));
+        var stored = await new TransferStore(db).ReadAsync("TR-Q", CancellationToken.None);
+        Assert.Equal((4, 0, "TI-transfer-TR-Q"), (stored.LostQuantity, stored.InTransitQuantity, stored.LostInvestigationId));
+        Assert.Equal("quantity", Assert.Throws<InvalidFieldException>(() => stored.ReceiveQuantity("wh-to", 1, "B-01", false, T0.AddDays(7))).Field);
+        await using var count = db.CreateCommand("SELECT count(*) FROM outbox WHERE topic = 'transfer-changed'");
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
 }
