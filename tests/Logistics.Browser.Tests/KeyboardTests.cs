@@ -26,6 +26,9 @@ public sealed class KeyboardTests(BrowserStack browser)
         // Typed at a person's pace: the search-as-you-type pickers answer each keystroke over the circuit, and an
         // instant burst of keys can lose characters to a re-render (a known limit, written down in the console's README).
         await TabToAsync(engineer, "Spare-part centre");
+        // Reaching a picker opens no list: only typing searches (a scanner's field stays quiet until the scan).
+        await engineer.WaitForTimeoutAsync(700);
+        await Expect(engineer.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await TypeIntoPickerAsync(engineer, "Spare-part centre", centre);
         await TabToAsync(engineer, "Part number");
         await TypeIntoPickerAsync(engineer, "Part number", part);
