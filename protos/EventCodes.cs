@@ -30,6 +30,9 @@ public static class GoodsConditions
 public static class TransitInvestigationSteps
 {
     public const string Opened = "opened";
+
+    /// <summary>Some of the units under investigation arrived; the investigation goes on for the rest.</summary>
+    public const string PartlyFound = "partly-found";
     public const string Found = "found";
     public const string LossProposed = "loss-proposed";
     public const string WrittenOff = "written-off";

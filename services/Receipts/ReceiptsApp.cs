@@ -26,6 +26,7 @@ public static class ReceiptsApp
         builder.Services.AddSingleton<ReceiptsTable>();
         builder.Services.AddSingleton<ReceiptBook>();
         builder.Services.AddSingleton<TransitInvestigationsTable>();
+        builder.Services.AddSingleton<TransitWatchTable>();
         builder.Services.AddSingleton<TransitBook>();
         builder.Services.AddHostedService<TransitWatch>();
 

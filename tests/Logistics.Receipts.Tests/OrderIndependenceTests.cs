@@ -25,10 +25,14 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
     private sealed class Tables(NpgsqlDataSource db) : IReplayTarget
     {
         public NpgsqlDataSource Db => db;
-        public ShipmentsTable Shipments { get; } = new(db);
+        public TransitBook Transit { get; } =
+            new(new ShipmentsTable(db), new ReceiptsTable(db), new TransitInvestigationsTable(db), new TransitWatchTable(db), TransitPolicy.Default);
 
-        public Task<IReadOnlyList<string>> StateAsync() =>
-            EventReplay.RowsAsync(db, "shipment", "SELECT reference, kind, addressed_to, addressed_to_centre, handed_over_by, centre_id, part_number, site_id, serials, quantity, faulty, doa_claim_id, shipped_at FROM shipments");
+        public async Task<IReadOnlyList<string>> StateAsync() =>
+        [
+            .. await EventReplay.RowsAsync(db, "shipment", "SELECT reference, kind, addressed_to, addressed_to_centre, handed_over_by, centre_id, part_number, site_id, serials, quantity, faulty, doa_claim_id, shipped_at FROM shipments"),
+            .. await EventReplay.RowsAsync(db, "watched", "SELECT reference, deliver_by, units FROM transit_watch"),
+        ];
 
         public ValueTask DisposeAsync() => db.DisposeAsync();
     }
@@ -59,7 +63,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             DoaClaimId = doaClaim, ShippedAt = At(minutes),
         };
         return new(id, EventTopics.PartRequestShipped, $"{id} {request} shipped",
-            (t, tx) => new PartRequestShippedHandler(t.Shipments, Clock).HandleAsync(e, Inbox(id, tx), CancellationToken.None));
+            (t, tx) => new PartRequestShippedHandler(t.Transit, Clock).HandleAsync(e, Inbox(id, tx), CancellationToken.None));
     }
 
     private static Delivery<Tables> Return(string id, string returnId, string step, int minutes, string serial, string doaClaim = "")
@@ -71,7 +75,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             By = "eng-1", OccurredAt = At(minutes), SiteId = "SITE-eng-1", DueAt = At(60 * 24 * 10),
         };
         return new(id, EventTopics.ReturnChanged, $"{id} {returnId} {step}",
-            (t, tx) => new ReturnChangedHandler(t.Shipments, Clock).HandleAsync(e, Inbox(id, tx), CancellationToken.None));
+            (t, tx) => new ReturnChangedHandler(t.Transit, Clock).HandleAsync(e, Inbox(id, tx), CancellationToken.None));
     }
 
     [Fact]

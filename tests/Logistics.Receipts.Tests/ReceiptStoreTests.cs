@@ -25,7 +25,7 @@ public sealed class ReceiptStoreTests(TestPostgres postgres) : IClassFixture<Tes
             .ApplyAsync(MigrationRunner.Discover(typeof(MigrationRunner).Assembly, typeof(ReceiptBook).Assembly), CancellationToken.None);
         var shipments = new ShipmentsTable(db);
         var receipts = new ReceiptsTable(db);
-        return new Store(db, shipments, receipts, new ReceiptBook(shipments, receipts, new TransitInvestigationsTable(db), Policy));
+        return new Store(db, shipments, receipts, new ReceiptBook(shipments, receipts, new TransitInvestigationsTable(db), new TransitWatchTable(db), Policy));
     }
 
     private static readonly Shipment Delivery =

@@ -3,7 +3,7 @@ using Logistics.SharedKernel;
 
 namespace Logistics.Receipts.Tests;
 
-/// <summary>The rules of a lost-in-transit investigation, in plain C#: when one opens, found, proposed, written off, and the refusals.</summary>
+/// <summary>The rules of a lost-in-transit investigation, in plain C#: when one opens and for which units, found (partly or wholly), proposed, written off, and the refusals.</summary>
 public sealed class TransitInvestigationTests
 {
     private static readonly DateTimeOffset DeliverBy = new(2026, 3, 3, 18, 0, 0, TimeSpan.Zero);
@@ -13,25 +13,59 @@ public sealed class TransitInvestigationTests
     private static Shipment ToEngineer(DateTimeOffset? deliverBy) =>
         Shipment.OfPartRequest("PR-1", "eng-1", "C1", "P-100", "SITE-9", ["S1", "S2"], 2, "wh-7", "", DeliverBy.AddHours(-8), deliverBy);
 
-    private static TransitInvestigation Opened() => TransitInvestigation.Open(ToEngineer(DeliverBy), false, Late, Policy);
+    private static readonly OutstandingUnits Both = OutstandingUnits.OfSerials(["S1", "S2"], []);
+
+    private static TransitInvestigation Opened() => TransitInvestigation.Open(ToEngineer(DeliverBy), Both, Late, Policy);
 
     [Fact]
     public void The_default_grace_period_is_two_days_after_deliver_by()
     {
         Assert.Equal(TimeSpan.FromDays(2), TransitPolicy.Default.GracePeriod);
-        Assert.False(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), false, DeliverBy + TimeSpan.FromDays(2), Policy));
-        Assert.True(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), false, DeliverBy + TimeSpan.FromDays(2) + TimeSpan.FromTicks(10), Policy));
+        Assert.False(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), Both, DeliverBy + TimeSpan.FromDays(2), Policy));
+        Assert.True(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), Both, DeliverBy + TimeSpan.FromDays(2) + TimeSpan.FromTicks(10), Policy));
     }
 
     [Fact]
-    public void Only_an_unsigned_shipment_to_an_engineer_with_a_deliver_by_is_overdue()
+    public void A_shipment_to_an_engineer_with_a_deliver_by_and_units_outstanding_is_overdue()
     {
-        Assert.False(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), anythingSigned: true, Late, Policy));
-        Assert.False(TransitInvestigation.IsOverdue(ToEngineer(null), false, Late, Policy));
+        Assert.False(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), OutstandingUnits.OfSerials(["S1", "S2"], ["S2", "S1"]), Late, Policy));
+        Assert.True(TransitInvestigation.IsOverdue(ToEngineer(DeliverBy), OutstandingUnits.OfSerials(["S1", "S2"], ["S1"]), Late, Policy));
+        Assert.False(TransitInvestigation.IsOverdue(ToEngineer(null), Both, Late, Policy));
+        Assert.False(TransitInvestigation.IsWatched(ToEngineer(null)));
         var faultyReturn = Shipment.OfReturn("RT-1", "eng-1", "C1", "P-100", "SITE-9", "S9", "", DeliverBy.AddDays(-1)) with { DeliverBy = DeliverBy };
-        Assert.False(TransitInvestigation.IsOverdue(faultyReturn, false, Late, Policy));
-        var refused = Assert.Throws<RuleViolationException>(() => TransitInvestigation.Open(ToEngineer(DeliverBy), false, DeliverBy.AddHours(1), Policy));
+        Assert.False(TransitInvestigation.IsOverdue(faultyReturn, OutstandingUnits.OfSerials(["S9"], []), Late, Policy));
+        Assert.False(TransitInvestigation.IsWatched(faultyReturn));
+        var refused = Assert.Throws<RuleViolationException>(() => TransitInvestigation.Open(ToEngineer(DeliverBy), Both, DeliverBy.AddHours(1), Policy));
         Assert.Contains("not overdue", refused.Message);
+    }
+
+    [Fact]
+    public void An_investigation_covers_only_the_units_outstanding_when_it_opens()
+    {
+        var rest = TransitInvestigation.Open(ToEngineer(DeliverBy), OutstandingUnits.OfSerials(["S1", "S2"], ["S1"]), Late, Policy);
+        Assert.Equal(("S2", 1), (string.Join(" ", rest.Units.Serials), rest.Units.Quantity));
+
+        var transfer = Shipment.OfTransfer("TR-1", "C1", "C2", "P-200", 10, "wh-1", DeliverBy.AddDays(-3), TimeSpan.FromDays(3));
+        var missing = TransitInvestigation.Open(transfer, OutstandingUnits.OfQuantity(4), Late, Policy);
+        Assert.Equal((0, 4), (missing.Units.Serials.Count, missing.Units.Quantity));
+    }
+
+    [Fact]
+    public void Units_signed_for_late_leave_it_and_the_last_of_them_closes_it_as_found()
+    {
+        var i = Opened();
+        Assert.False(i.Arrived("RC-0", Both, Late)); // a receipt that signs none of them (a report of them missing) changes nothing
+        Assert.True(i.Arrived("RC-1", OutstandingUnits.OfSerials(["S1", "S2"], ["S1"]), Late.AddHours(1)));
+        Assert.Equal((InvestigationState.Open, "S2", (string?)null), (i.State, string.Join(" ", i.Units.Serials), i.FoundReceiptId));
+        Assert.True(i.Arrived("RC-2", OutstandingUnits.None, Late.AddHours(2)));
+        Assert.Equal((InvestigationState.Found, "RC-2", Late.AddHours(2)), (i.State, i.FoundReceiptId, i.ClosedAt));
+        Assert.False(i.Arrived("RC-3", OutstandingUnits.None, Late.AddHours(3)));
+
+        var transfer = Shipment.OfTransfer("TR-1", "C1", "C2", "P-200", 10, "wh-1", DeliverBy.AddDays(-3), TimeSpan.FromDays(3));
+        var counted = TransitInvestigation.Open(transfer, OutstandingUnits.OfQuantity(4), Late, Policy);
+        Assert.False(counted.Arrived("transfer-TR-1:Received", OutstandingUnits.OfQuantity(6), Late)); // an older, higher count
+        Assert.True(counted.Arrived("transfer-TR-1:Received", OutstandingUnits.OfQuantity(1), Late));
+        Assert.Equal((InvestigationState.Open, 1), (counted.State, counted.Units.Quantity));
     }
 
     [Fact]
@@ -49,15 +83,14 @@ public sealed class TransitInvestigationTests
     public void Signed_for_late_closes_it_as_found_even_after_a_proposed_loss()
     {
         var open = Opened();
-        open.Found("RC-1", Late.AddHours(1));
+        open.Arrived("RC-1", OutstandingUnits.None, Late.AddHours(1));
         Assert.Equal((InvestigationState.Found, "RC-1", Late.AddHours(1)), (open.State, open.FoundReceiptId, open.ClosedAt));
 
         var proposed = Opened();
         proposed.ProposeLoss("dm-1", "CLM-7", "", Late, Policy);
-        proposed.Found("RC-2", Late.AddHours(2));
+        proposed.Arrived("RC-2", OutstandingUnits.None, Late.AddHours(2));
         Assert.Equal(InvestigationState.Found, proposed.State);
         Assert.False(proposed.IsOpen);
-        Assert.Throws<RuleViolationException>(() => proposed.Found("RC-3", Late.AddHours(3)));
     }
 
     [Fact]
@@ -91,7 +124,7 @@ public sealed class TransitInvestigationTests
         Assert.Equal((InvestigationState.LossProposed, "CLM-1", "sup-1", (string?)null), (i.State, i.CarrierClaimReference, i.ProposedBy, i.ApprovedBy));
 
         var found = Opened();
-        found.Found("RC-1", Late);
+        found.Arrived("RC-1", OutstandingUnits.None, Late);
         Assert.Throws<RuleViolationException>(() => found.ProposeLoss("dm-1", "CLM-1", "", Late, Policy));
         Assert.Equal(InvestigationState.Found, found.State);
     }

@@ -35,10 +35,11 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
         var shipments = new ShipmentsTable(db);
         var receipts = new ReceiptsTable(db);
         var investigations = new TransitInvestigationsTable(db);
-        var transit = new TransitBook(shipments, receipts, investigations, TransitPolicy.Default);
+        var watched = new TransitWatchTable(db);
+        var transit = new TransitBook(shipments, receipts, investigations, watched, TransitPolicy.Default);
         var clock = new TestClock(DeliverBy);
-        var watch = new TransitWatch(db, investigations, transit, TransitPolicy.Default, clock, NullLogger<TransitWatch>.Instance);
-        return new Store(db, shipments, new ReceiptBook(shipments, receipts, investigations, Policy), transit, watch, investigations, clock);
+        var watch = new TransitWatch(db, watched, transit, TransitPolicy.Default, clock, NullLogger<TransitWatch>.Instance);
+        return new Store(db, shipments, new ReceiptBook(shipments, receipts, investigations, watched, Policy), transit, watch, investigations, clock);
     }
 
     private static Shipment Shipped(string reference, DateTimeOffset? deliverBy = null) =>
@@ -66,35 +67,61 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
     public async Task The_watch_opens_one_investigation_per_overdue_shipment_and_no_more()
     {
         await using var store = await NewStoreAsync();
-        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-1"), CancellationToken.None));
-        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-2", DeliverBy.AddDays(5)), CancellationToken.None));
-        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-3"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-2", DeliverBy.AddDays(5)), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-3"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-4"), CancellationToken.None));
         await InTransactionAsync(store, tx => store.Book.SignAsync(tx, "RC-3", ReceiptKind.CentreToEngineer, "PR-3", new Signer("eng-1"), Content(["S1"]), DeliverBy, CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Book.SignAsync(tx, "RC-4", ReceiptKind.CentreToEngineer, "PR-4", new Signer("eng-1"), Content(["S1", "S2"]), DeliverBy, CancellationToken.None));
+        Assert.Equal(3, await CountAsync(store, "SELECT count(*) FROM transit_watch")); // PR-4 is signed for in full: nothing to wait for
 
         store.Clock.Now = DeliverBy + TimeSpan.FromDays(2);
         Assert.Equal(0, await store.Watch.RunOnceAsync(CancellationToken.None));
         store.Clock.Now = DeliverBy + TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1);
-        Assert.Equal(1, await store.Watch.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(2, await store.Watch.RunOnceAsync(CancellationToken.None));
         Assert.Equal(0, await store.Watch.RunOnceAsync(CancellationToken.None));
 
         var open = await store.Investigations.ListAsync(true, null, 10, CancellationToken.None);
-        Assert.Equal(["PR-1"], open.Select(i => i.Reference));
-        Assert.Equal((InvestigationState.Open, DeliverBy, store.Clock.Now), (open[0].State, open[0].DeliverBy, open[0].OpenedAt));
-        Assert.Equal(1, await EventsAsync(store));
+        Assert.Equal(["PR-1", "PR-3"], open.Select(i => i.Reference).Order());
+        var whole = open.Single(i => i.Reference == "PR-1");
+        Assert.Equal((InvestigationState.Open, DeliverBy, store.Clock.Now, "S1 S2"), (whole.State, whole.DeliverBy, whole.OpenedAt, string.Join(" ", whole.Units.Serials)));
+        // PR-3 was signed for in part: only the serial nobody signed for is investigated.
+        Assert.Equal(["S2"], open.Single(i => i.Reference == "PR-3").Units.Serials);
+        Assert.Equal(2, await EventsAsync(store));
+        Assert.Equal(1, await CountAsync(store, "SELECT count(*) FROM transit_watch")); // PR-2, not due yet
         Assert.Empty(await store.Investigations.ListAsync(true, ["C2"], 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Serials_reported_missing_are_investigated_and_one_signed_late_leaves_the_investigation()
+    {
+        await using var store = await NewStoreAsync();
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Book.SignAsync(
+            tx, "RC-1", ReceiptKind.CentreToEngineer, "PR-1", new Signer("eng-1"), Content(["S1", "S2"], GoodsCondition.Missing), DeliverBy,
+            CancellationToken.None));
+        store.Clock.Now = DeliverBy.AddDays(3);
+        Assert.Equal(1, await store.Watch.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(["S1", "S2"], (await store.Investigations.FindAsync("TI-PR-1", CancellationToken.None))!.Units.Serials);
+
+        var signed = await InTransactionAsync(store, tx =>
+            store.Book.SignAsync(tx, "RC-2", ReceiptKind.CentreToEngineer, "PR-1", new Signer("eng-1"), Content(["S2"]), DeliverBy.AddDays(4), CancellationToken.None));
+        Assert.Equal((InvestigationState.Open, "S1"), (signed.Investigation!.State, string.Join(" ", signed.Investigation.Units.Serials)));
+        var stored = await store.Investigations.FindAsync("TI-PR-1", CancellationToken.None);
+        Assert.Equal((InvestigationState.Open, "S1"), (stored!.State, string.Join(" ", stored.Units.Serials)));
     }
 
     [Fact]
     public async Task A_late_receipt_closes_the_investigation_as_found_in_its_transaction()
     {
         await using var store = await NewStoreAsync();
-        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-1"), CancellationToken.None));
         store.Clock.Now = DeliverBy.AddDays(3);
         await store.Watch.RunOnceAsync(CancellationToken.None);
 
         var signed = await InTransactionAsync(store, tx =>
             store.Book.SignAsync(tx, "RC-1", ReceiptKind.CentreToEngineer, "PR-1", new Signer("eng-1"), Content(["S1", "S2"]), DeliverBy.AddDays(4), CancellationToken.None));
-        Assert.Equal(InvestigationState.Found, signed.Found!.State);
+        Assert.Equal(InvestigationState.Found, signed.Investigation!.State);
         var stored = await store.Investigations.FindAsync("TI-PR-1", CancellationToken.None);
         Assert.Equal((InvestigationState.Found, "RC-1", DeliverBy.AddDays(4)), (stored!.State, stored.FoundReceiptId, stored.ClosedAt));
         Assert.Empty(await store.Investigations.ListAsync(true, null, 10, CancellationToken.None));
@@ -104,7 +131,7 @@ public sealed class TransitStoreTests(TestPostgres postgres) : IClassFixture<Tes
     public async Task A_written_off_shipment_cannot_be_signed_for_and_refusals_write_nothing()
     {
         await using var store = await NewStoreAsync();
-        await InTransactionAsync(store, tx => store.Shipments.AddAsync(tx, Shipped("PR-1"), CancellationToken.None));
+        await InTransactionAsync(store, tx => store.Transit.RecordShipmentAsync(tx, Shipped("PR-1"), CancellationToken.None));
         store.Clock.Now = DeliverBy.AddDays(3);
         await store.Watch.RunOnceAsync(CancellationToken.None);
         var now = DeliverBy.AddDays(3);

@@ -24,7 +24,7 @@ public sealed class LostInTransitRequestTests
     private static PartRequest Lost()
     {
         var r = Shipped();
-        r.RecordLostInTransit("TI-r-1", "sup-2", Monday10.AddDays(3));
+        r.RecordLostInTransit("TI-r-1", ["S1"], "sup-2", Monday10.AddDays(3));
         return r;
     }
 
@@ -40,16 +40,58 @@ public sealed class LostInTransitRequestTests
         Assert.Equal((RequestState.Shipped, RequestState.LostInTransit, "sup-2", "TI-r-1"), (last.From, last.To, last.By, last.Note));
         Assert.Throws<RuleViolationException>(() => r.RecordDelivery(["S1"], "eng-1", Monday10.AddDays(4)));
         Assert.Throws<RuleViolationException>(() => r.Cancel("eng-1", false, Monday10.AddDays(4)));
-        Assert.Throws<RuleViolationException>(() => r.RecordLostInTransit("TI-r-1", "sup-2", Monday10.AddDays(4)));
+        Assert.Throws<RuleViolationException>(() => r.RecordLostInTransit("TI-r-1", ["S1"], "sup-2", Monday10.AddDays(4)));
+    }
+
+    private static PartRequest ShippedTwo()
+    {
+        var r = PartRequest.Submit("r-2", "t-1", "site-1", "c-1", "02312345", 2, "7x24x4", "eng-1", "F1", Monday10, new EngineerStanding(0, false),
+            RequestPolicy.Default, DeadlineClocks.Utc);
+        r.RecordReservation(ReservationOutcome.Reserved, Monday10);
+        r.Ship(["S1", "S2"], new EsdPackaging(true, "tape", true, "pkg-1"), "DHL", "TRK-1", "wh-1", Monday10.AddHours(1));
+        return r;
+    }
+
+    [Fact]
+    public void A_request_whose_every_serial_was_reported_missing_is_lost_in_transit_when_they_are_written_off()
+    {
+        var r = Shipped();
+        Assert.True(r.RecordDiscrepancy(["S1"], "reported missing on receipt RC-1", "eng-1", Monday10.AddHours(5)));
+        Assert.Equal(RequestState.Delivered, r.State);
+        Assert.True(r.RecordLostInTransit("TI-r-1", ["S1"], "sup-2", Monday10.AddDays(3)));
+        Assert.Equal((RequestState.LostInTransit, "TI-r-1"), (r.State, r.LostInTransitInvestigationId));
+    }
+
+    [Fact]
+    public void A_write_off_of_part_of_a_shipment_ends_the_same_whether_the_rest_was_signed_for_before_or_after()
+    {
+        var signedFirst = ShippedTwo();
+        signedFirst.RecordDelivery(["S1"], "eng-1", Monday10.AddHours(5));
+        Assert.True(signedFirst.RecordLostInTransit("TI-r-2", ["S2"], "sup-2", Monday10.AddDays(3)));
+
+        var lostFirst = ShippedTwo();
+        Assert.True(lostFirst.RecordLostInTransit("TI-r-2", ["S2"], "sup-2", Monday10.AddDays(3)));
+        Assert.Equal(RequestState.Shipped, lostFirst.State); // S1 is still on its way
+        lostFirst.RecordDelivery(["S1"], "eng-1", Monday10.AddDays(3).AddHours(1));
+
+        foreach (var r in new[] { signedFirst, lostFirst })
+        {
+            Assert.Equal(RequestState.Delivered, r.State);
+            Assert.Equal(("S1", "S2"), (string.Join(" ", r.DeliveredSerials), string.Join(" ", r.DiscrepancySerials)));
+            Assert.Null(r.LostInTransitInvestigationId);
+        }
+        // A Delivered request that had something signed for does not change again.
+        Assert.False(signedFirst.RecordLostInTransit("TI-r-2", ["S2"], "sup-2", Monday10.AddDays(4)));
     }
 
     [Fact]
     public void Only_a_shipped_request_can_be_lost_in_transit()
     {
         var approved = Submit();
-        Assert.Throws<RuleViolationException>(() => approved.RecordLostInTransit("TI-r-1", "sup-2", Monday10));
+        Assert.Throws<RuleViolationException>(() => approved.RecordLostInTransit("TI-r-1", ["S1"], "sup-2", Monday10));
         Assert.Equal(RequestState.Approved, approved.State);
-        Assert.Equal("investigation_id", Assert.Throws<InvalidFieldException>(() => Shipped().RecordLostInTransit(" ", "sup-2", Monday10)).Field);
+        Assert.Equal("investigation_id", Assert.Throws<InvalidFieldException>(() => Shipped().RecordLostInTransit(" ", ["S1"], "sup-2", Monday10)).Field);
+        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => Shipped().RecordLostInTransit("TI-r-1", ["S9"], "sup-2", Monday10)).Field);
     }
 
     [Fact]

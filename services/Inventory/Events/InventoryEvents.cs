@@ -86,6 +86,7 @@ public static class InventoryEvents
         TransferId = t.TransferId, FromCentreId = t.FromCentreId, ToCentreId = t.ToCentreId, PartNumber = t.PartNumber, Quantity = t.Quantity,
         State = t.State.ToString(), PreviousState = previous.ToString(), By = by, ChangedAt = Timestamp.FromDateTimeOffset(at),
         ReceivedSerials = { t.ReceivedSerials }, MissingSerials = { t.MissingSerials }, UnexpectedSerials = { t.UnexpectedSerials },
+        StillInTransit = t.StillInTransitQuantity,
     };
 
     private static StockCountChanged CountChanged(StockCount count, CountStep step) => new()

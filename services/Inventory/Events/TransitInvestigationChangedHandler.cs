@@ -10,9 +10,11 @@ namespace Logistics.Inventory.Events;
 /// transit-investigation-changed: a shipment written off as lost in transit (receipts' investigation, approved by a
 /// supervisor) leaves transit as lost, once (keyed by the investigation). The other steps move no stock. Before the
 /// shipment has reached inventory the script refuses (not in transit) and the event comes again after it, as a delivery does.
-/// A transfer between centres (reference <c>transfer-&lt;id&gt;</c>) is written off under the transfer's lock, as its
-/// receipt is: only the units still on the road (serials, or a count of a part tracked by quantity) leave the SENDING centre's transit, and the transfer keeps them as lost
-/// so a later receipt of one is refused; a replay finds the transfer written off and moves nothing.
+/// A shipment to an engineer loses exactly the serials the investigation names (those nobody signed for, a serial
+/// reported missing included). A transfer between centres (reference <c>transfer-&lt;id&gt;</c>) is written off under
+/// the transfer's lock, as its receipt is: only the units still in transit (on the road, or recorded missing by a final
+/// receipt; serials, or a count of a part tracked by quantity) leave the SENDING centre's transit, and the transfer keeps
+/// them as lost so a later receipt of one is refused; a replay finds the transfer written off and moves nothing.
 /// </summary>
 public sealed class TransitInvestigationChangedHandler(StockStore stock, TimeProvider clock) : IIntegrationEventHandler<TransitInvestigationChanged>
 {

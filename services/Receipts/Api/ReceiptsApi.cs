@@ -35,7 +35,7 @@ public sealed partial class ReceiptsApi(
             var ct = context.CancellationToken;
             var signed = await book.SignAsync(tx, receiptId, kind, reference, new Signer(caller.UserId, caller.IsIn(Roles.Warehouse), caller.ActsForEveryCentre ? null : caller.Centres), content, Now(), ct);
             await ReceiptEvents.PublishSignedAsync(tx, signed.Receipt, signed.Shipment, ct);
-            if (signed.Found is { } found) await ReceiptEvents.PublishInvestigationChangedAsync(tx, found, TransitInvestigationSteps.Found, caller.UserId, ct);
+            if (signed.Investigation is { } arrived) await ReceiptEvents.PublishArrivalAsync(tx, arrived, caller.UserId, signed.Receipt.SignedAt, ct);
             return ToProto(signed.Receipt, signed.Shipment);
         });
     }
@@ -95,6 +95,7 @@ public sealed partial class ReceiptsApi(
             var ct = context.CancellationToken;
             var corrected = await book.CorrectAsync(tx, receiptId, newReceiptId, caller.UserId, shipment => CorrectsAsSupervisor(caller, shipment), content, Now(), ct);
             await ReceiptEvents.PublishSignedAsync(tx, corrected.Receipt, corrected.Shipment, ct);
+            if (corrected.Investigation is { } arrived) await ReceiptEvents.PublishArrivalAsync(tx, arrived, caller.UserId, Now(), ct);
             return ToProto(corrected.Receipt, corrected.Shipment);
         });
     }

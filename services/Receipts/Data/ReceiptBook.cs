@@ -7,16 +7,17 @@ namespace Logistics.Receipts.Data;
 
 /// <summary>
 /// A receipt as signed, with the shipment it was checked against (where its centre, part and site come from), and the
-/// lost-in-transit investigation it closed as found (signed for late), if any.
+/// lost-in-transit investigation it changed (units under investigation signed for late: found, or partly found), if any.
 /// </summary>
-public sealed record SignedReceipt(Receipt Receipt, Shipment Shipment, TransitInvestigation? Found = null);
+public sealed record SignedReceipt(Receipt Receipt, Shipment Shipment, TransitInvestigation? Investigation = null);
 
 /// <summary>
 /// Signing and correcting inside a command's transaction. The reference is locked first, so two receipts on one
 /// reference are checked one after the other: the same serial cannot be signed for twice by two concurrent calls.
 /// Everything is checked by the domain before anything is written.
 /// </summary>
-public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts, TransitInvestigationsTable investigations, ReceiptPolicy policy)
+public sealed class ReceiptBook(
+    ShipmentsTable shipments, ReceiptsTable receipts, TransitInvestigationsTable investigations, TransitWatchTable watch, ReceiptPolicy policy)
 {
     public async Task<SignedReceipt> SignAsync(
         NpgsqlTransaction tx, string receiptId, ReceiptKind kind, string reference, Signer signer, ReceiptContent content, DateTimeOffset now,
@@ -32,12 +33,32 @@ public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts
         var onReference = await receipts.ListAsync(tx, reference, ct);
         var receipt = Receipt.Sign(receiptId, kind, signer, now, content, Expect(shipment, onReference, now), policy);
         await receipts.InsertAsync(tx, receipt, ct);
-        // Signed for late: an open investigation closes itself, in the same transaction as the receipt.
-        if (investigation is not { IsOpen: true }) return new SignedReceipt(receipt, shipment);
-        investigation.Found(receipt.ReceiptId, now);
-        await investigations.UpdateAsync(tx, investigation, ct);
-        return new SignedReceipt(receipt, shipment, investigation);
+        return new SignedReceipt(receipt, shipment, await ArrivedAsync(tx, shipment, investigation, [.. onReference, receipt], receipt.ReceiptId, now, ct));
     }
+
+    /// <summary>
+    /// What a receipt leaves outstanding, in its transaction: the watch waits for that many units (none: it stops), or,
+    /// once an investigation is open, units signed for late leave it (found when none is left). Returns the
+    /// investigation when it changed.
+    /// </summary>
+    private async Task<TransitInvestigation?> ArrivedAsync(
+        NpgsqlTransaction tx, Shipment shipment, TransitInvestigation? investigation, IReadOnlyList<Receipt> onReference, string receiptId,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var outstanding = Outstanding(shipment, onReference);
+        if (investigation is null)
+        {
+            if (TransitInvestigation.IsWatched(shipment)) await watch.SetAsync(tx, shipment, outstanding.Quantity, ct);
+            return null;
+        }
+        if (!investigation.Arrived(receiptId, outstanding, now)) return null;
+        await investigations.UpdateAsync(tx, investigation, ct);
+        return investigation;
+    }
+
+    /// <summary>The shipment's serials not signed for on a current (not superseded) receipt: a serial reported missing stays outstanding.</summary>
+    internal static OutstandingUnits Outstanding(Shipment shipment, IEnumerable<Receipt> onReference) =>
+        OutstandingUnits.OfSerials(shipment.Serials, onReference.Where(r => !r.IsSuperseded).SelectMany(r => r.AcceptedSerials));
 
     /// <summary>
     /// <paramref name="bySupervisor"/> says, from the shipment (its centre, its addressee), whether the corrector acts as a
@@ -56,7 +77,9 @@ public sealed class ReceiptBook(ShipmentsTable shipments, ReceiptsTable receipts
         var corrected = superseded.Correct(newReceiptId, correctedBy, bySupervisor(shipment), now, content, Expect(shipment, onReference, now), policy);
         await receipts.InsertAsync(tx, corrected, ct);
         await receipts.MarkSupersededAsync(tx, superseded, ct);
-        return new SignedReceipt(corrected, shipment);
+        var current = onReference.Where(r => r.ReceiptId != receiptId).Append(corrected).ToList();
+        var investigation = await investigations.FindByReferenceAsync(tx, reference, ct);
+        return new SignedReceipt(corrected, shipment, await ArrivedAsync(tx, shipment, investigation, current, corrected.ReceiptId, now, ct));
     }
 
     /// <summary>

@@ -6,40 +6,67 @@ using Npgsql;
 namespace Logistics.Receipts.Data;
 
 /// <summary>
-/// The changes of a lost-in-transit investigation, in the caller's transaction (which publishes the step through
-/// <c>Events/ReceiptEvents</c>). Each locks the shipment's reference first, as signing does, so a late receipt and a
-/// write-off of the same shipment never both pass.
+/// The changes of a lost-in-transit investigation, and of the watch that opens it, in the caller's transaction (which
+/// publishes the step through <c>Events/ReceiptEvents</c>). Each locks the shipment's reference first, as signing does,
+/// so a late receipt and a write-off of the same shipment never both pass.
 /// </summary>
-public sealed class TransitBook(ShipmentsTable shipments, ReceiptsTable receipts, TransitInvestigationsTable investigations, TransitPolicy policy)
+public sealed class TransitBook(
+    ShipmentsTable shipments, ReceiptsTable receipts, TransitInvestigationsTable investigations, TransitWatchTable watch, TransitPolicy policy)
 {
-    /// <summary>Opens the investigation of an overdue shipment; null when it is not overdue (any more) or already has one.</summary>
+    /// <summary>
+    /// Records a shipment announced by its sender and, when it is watched, starts watching its units (for a transfer, less
+    /// what a receipt step heard before the shipment already accounted for). Returns false when it was known already.
+    /// </summary>
+    public async Task<bool> RecordShipmentAsync(NpgsqlTransaction tx, Shipment shipment, CancellationToken ct)
+    {
+        await tx.LockAsync("reference:" + shipment.Reference, ct);
+        if (!await shipments.AddAsync(tx, shipment, ct)) return false;
+        if (TransitInvestigation.IsWatched(shipment)) await watch.SetAsync(tx, shipment, (await OutstandingAsync(tx, shipment, ct)).Quantity, ct);
+        return true;
+    }
+
+    /// <summary>Opens the investigation of an overdue shipment's outstanding units; null when none is overdue (any more) or it has one.</summary>
     public async Task<TransitInvestigation?> OpenAsync(NpgsqlTransaction tx, string reference, DateTimeOffset now, CancellationToken ct)
     {
         await tx.LockAsync("reference:" + reference, ct);
         var shipment = await shipments.FindAsync(tx, reference, ct);
         if (shipment is null || await investigations.FindByReferenceAsync(tx, reference, ct) is not null) return null;
-        var signed = (await receipts.ListAsync(tx, reference, ct)).Count > 0 || await investigations.TransferReceivedAsync(tx, reference, ct);
-        if (!TransitInvestigation.IsOverdue(shipment, signed, now, policy)) return null;
-        var investigation = TransitInvestigation.Open(shipment, signed, now, policy);
+        var outstanding = await OutstandingAsync(tx, shipment, ct);
+        if (!TransitInvestigation.IsOverdue(shipment, outstanding, now, policy)) return null;
+        var investigation = TransitInvestigation.Open(shipment, outstanding, now, policy);
         await investigations.InsertAsync(tx, investigation, ct);
+        await watch.StopAsync(tx, reference, ct); // the investigation follows its units from now on
         return investigation;
     }
 
     /// <summary>
-    /// Inventory announced a receipt step on a transfer (PartlyReceived, Received): kept, so the watch opens nothing for
-    /// it; an open investigation (Open or LossProposed) closes as found, named after the step. Returns the investigation
-    /// it closed, null when there was none open (not opened yet, already closed, or a repeat of the step).
+    /// Inventory announced a receipt step on a transfer (PartlyReceived, Received) with the units still in transit: kept
+    /// (the lowest count wins); units that arrived leave the watch, or an open investigation (found when none is left;
+    /// units a final receipt recorded missing stay). Returns the investigation when it changed.
     /// </summary>
     public async Task<TransitInvestigation?> TransferReceivedAsync(
-        NpgsqlTransaction tx, string reference, string step, string by, DateTimeOffset at, CancellationToken ct)
+        NpgsqlTransaction tx, string reference, string step, string by, DateTimeOffset at, int stillInTransit, CancellationToken ct)
     {
         await tx.LockAsync("reference:" + reference, ct);
-        await investigations.RecordTransferReceiptAsync(tx, reference, step, by, at, ct);
+        var lowest = await investigations.RecordTransferReceiptAsync(tx, reference, step, by, at, stillInTransit, ct);
         var investigation = await investigations.FindByReferenceAsync(tx, reference, ct);
-        if (investigation is not { IsOpen: true }) return null;
-        investigation.Found($"{reference}:{step}", at);
+        if (investigation is null)
+        {
+            // Before the shipment is heard of there is nothing to watch yet: recording it reads the count kept here.
+            if (await shipments.FindAsync(tx, reference, ct) is { } shipment) await watch.SetAsync(tx, shipment, Math.Min(lowest, shipment.Quantity), ct);
+            return null;
+        }
+        if (!investigation.Arrived($"{reference}:{step}", OutstandingUnits.OfQuantity(lowest), at)) return null;
         await investigations.UpdateAsync(tx, investigation, ct);
         return investigation;
+    }
+
+    /// <summary>A shipment's units not accounted for: serials nobody signed for, or a transfer's units still in transit.</summary>
+    private async Task<OutstandingUnits> OutstandingAsync(NpgsqlTransaction tx, Shipment shipment, CancellationToken ct)
+    {
+        if (!shipment.IsTransfer) return ReceiptBook.Outstanding(shipment, await receipts.ListAsync(tx, shipment.Reference, ct));
+        var stillInTransit = await investigations.StillInTransitAsync(tx, shipment.Reference, ct);
+        return OutstandingUnits.OfQuantity(Math.Min(stillInTransit ?? shipment.Quantity, shipment.Quantity));
     }
 
     public Task<TransitInvestigation> ProposeLossAsync(

@@ -8,7 +8,9 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "i.investigation_id, i.deliver_by, i.opened_at, i.state, i.found_receipt_id, i.closed_at, i.carrier_claim_reference, i.note, " +
-        "i.proposed_by, i.proposed_at, i.approved_by, i.approved_at";
+        "i.proposed_by, i.proposed_at, i.approved_by, i.approved_at, i.serials, i.quantity";
+
+    private const int ShipmentAt = 14; // where the shipment's columns start in a row of Select
 
     private static readonly string Select = $"SELECT {Columns}, {ShipmentsTable.ColumnsOf("s")} FROM transit_investigations i JOIN shipments s ON s.reference = i.reference";
 
@@ -17,14 +19,15 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
     {
         await using var cmd = new NpgsqlCommand(
             """
-            INSERT INTO transit_investigations (investigation_id, reference, state, centre_id, deliver_by, opened_at)
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+            INSERT INTO transit_investigations (investigation_id, reference, state, centre_id, deliver_by, opened_at, serials, quantity)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
             """, tx.Connection, tx)
         {
             Parameters =
             {
                 new() { Value = i.InvestigationId }, new() { Value = i.Reference }, new() { Value = i.State.ToString() },
                 new() { Value = i.Shipment.CentreId }, new() { Value = i.DeliverBy }, new() { Value = i.OpenedAt },
+                new() { Value = i.Units.Serials.ToArray() }, new() { Value = i.Units.Quantity },
             },
         };
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
@@ -35,7 +38,7 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
         await using var cmd = new NpgsqlCommand(
             """
             UPDATE transit_investigations SET state = $2, found_receipt_id = $3, closed_at = $4, carrier_claim_reference = $5, note = $6,
-                   proposed_by = $7, proposed_at = $8, approved_by = $9, approved_at = $10
+                   proposed_by = $7, proposed_at = $8, approved_by = $9, approved_at = $10, serials = $11, quantity = $12
             WHERE investigation_id = $1
             """, tx.Connection, tx)
         {
@@ -43,7 +46,7 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
             {
                 new() { Value = i.InvestigationId }, new() { Value = i.State.ToString() }, Nullable(i.FoundReceiptId), Nullable(i.ClosedAt),
                 Nullable(i.CarrierClaimReference), Nullable(i.Note), Nullable(i.ProposedBy), Nullable(i.ProposedAt), Nullable(i.ApprovedBy),
-                Nullable(i.ApprovedAt),
+                Nullable(i.ApprovedAt), new() { Value = i.Units.Serials.ToArray() }, new() { Value = i.Units.Quantity },
             },
         };
         if (await cmd.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"investigation {i.InvestigationId} is not stored");
@@ -85,49 +88,37 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
         return await ReadAsync(cmd, ct);
     }
 
-    /// <summary>Keeps the first receipt step heard for a transfer (later ones change nothing); true when it was the first.</summary>
-    public async Task<bool> RecordTransferReceiptAsync(NpgsqlTransaction tx, string reference, string step, string by, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Keeps a receipt step heard for a transfer: the first step's name, who and when (later ones change them not), and
+    /// the lowest count of units still in transit announced (it only falls, so any order of the steps ends the same).
+    /// Returns that lowest count.
+    /// </summary>
+    public async Task<int> RecordTransferReceiptAsync(
+        NpgsqlTransaction tx, string reference, string step, string by, DateTimeOffset at, int stillInTransit, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "INSERT INTO transfer_receipt_steps (reference, step, received_by, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (reference) DO NOTHING",
-            tx.Connection, tx)
+            """
+            INSERT INTO transfer_receipt_steps AS t (reference, step, received_by, received_at, still_in_transit) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (reference) DO UPDATE SET still_in_transit = LEAST(t.still_in_transit, EXCLUDED.still_in_transit)
+            RETURNING t.still_in_transit
+            """, tx.Connection, tx)
         {
-            Parameters = { new() { Value = reference }, new() { Value = step }, new() { Value = by }, new() { Value = at } },
+            Parameters =
+            {
+                new() { Value = reference }, new() { Value = step }, new() { Value = by }, new() { Value = at }, new() { Value = Math.Max(stillInTransit, 0) },
+            },
         };
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Whether inventory announced any receipt step on a transfer (its reference).</summary>
-    public async Task<bool> TransferReceivedAsync(NpgsqlTransaction tx, string reference, CancellationToken ct)
+    /// <summary>The lowest count of a transfer's units still in transit that inventory announced; null before any receipt step.</summary>
+    public async Task<int?> StillInTransitAsync(NpgsqlTransaction tx, string reference, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM transfer_receipt_steps WHERE reference = $1)", tx.Connection, tx)
+        await using var cmd = new NpgsqlCommand("SELECT still_in_transit FROM transfer_receipt_steps WHERE reference = $1", tx.Connection, tx)
         {
             Parameters = { new() { Value = reference } },
         };
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>
-    /// References of shipments to engineers, and of transfers between centres, past deliver-by + grace with nothing signed
-    /// (no receipt step) on them and no investigation yet.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> OverdueAsync(DateTimeOffset deliverByBefore, int limit, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            """
-            SELECT s.reference FROM shipments s
-            WHERE (NOT s.addressed_to_centre OR s.kind = 'centre-to-centre') AND s.deliver_by IS NOT NULL AND s.deliver_by < $1
-              AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.reference = s.reference)
-              AND NOT EXISTS (SELECT 1 FROM transfer_receipt_steps t WHERE t.reference = s.reference)
-              AND NOT EXISTS (SELECT 1 FROM transit_investigations i WHERE i.reference = s.reference)
-            ORDER BY s.deliver_by LIMIT $2
-            """);
-        cmd.Parameters.Add(new() { Value = deliverByBefore });
-        cmd.Parameters.Add(new() { Value = limit });
-        var references = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) references.Add(reader.GetString(0));
-        return references;
+        return await cmd.ExecuteScalarAsync(ct) as int?;
     }
 
     private static NpgsqlParameter Nullable(object? value) => new() { Value = value ?? DBNull.Value };
@@ -140,9 +131,11 @@ public sealed class TransitInvestigationsTable(NpgsqlDataSource dataSource)
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
+            var units = new OutstandingUnits(reader.GetFieldValue<string[]>(12), reader.GetInt32(13));
             found.Add(TransitInvestigation.Restore(
-                reader.GetString(0), ShipmentsTable.Read(reader, 12), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
-                Enum.Parse<InvestigationState>(reader.GetString(3)), Text(4), Time(5), Text(6), Text(7), Text(8), Time(9), Text(10), Time(11)));
+                reader.GetString(0), ShipmentsTable.Read(reader, ShipmentAt), units, reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetFieldValue<DateTimeOffset>(2), Enum.Parse<InvestigationState>(reader.GetString(3)), Text(4), Time(5), Text(6), Text(7), Text(8),
+                Time(9), Text(10), Time(11)));
         }
         return found;
     }

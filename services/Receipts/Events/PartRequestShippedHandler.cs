@@ -12,13 +12,13 @@ namespace Logistics.Receipts.Events;
 /// missing what a handover needs (reference, addressee, centre) throws an invalid-field error, so it goes straight to
 /// the dead-letter topic for someone to look at.
 /// </summary>
-public sealed class PartRequestShippedHandler(ShipmentsTable shipments, TimeProvider clock) : IIntegrationEventHandler<PartRequestShipped>
+public sealed class PartRequestShippedHandler(TransitBook transit, TimeProvider clock) : IIntegrationEventHandler<PartRequestShipped>
 {
     public Task HandleAsync(PartRequestShipped e, InboxContext inbox, CancellationToken ct)
     {
         var shipment = Shipment.OfPartRequest(
             e.RequestId, e.EngineerId, e.CentreId, e.PartNumber, e.SiteId, e.Serials, e.Quantity, e.ShippedBy, e.DoaClaimId, EventTime.Of(e.ShippedAt, clock),
             e.DeliverBy?.ToDateTimeOffset());
-        return shipments.AddAsync(inbox.Transaction, shipment, ct);
+        return transit.RecordShipmentAsync(inbox.Transaction, shipment, ct);
     }
 }

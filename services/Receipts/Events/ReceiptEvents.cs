@@ -13,6 +13,14 @@ public static class ReceiptEvents
     public static Task PublishSignedAsync(NpgsqlTransaction tx, Receipt r, Shipment s, CancellationToken ct) =>
         Outbox.EnqueueAsync(tx, EventTopics.ReceiptSigned, Signed(r, s), ct);
 
+    /// <summary>
+    /// Units under investigation arrived (<see cref="TransitInvestigation.Arrived"/>): publishes <c>found</c> when it
+    /// closed, <c>partly-found</c> (at <paramref name="at"/>) when it goes on for the rest.
+    /// </summary>
+    public static Task PublishArrivalAsync(NpgsqlTransaction tx, TransitInvestigation i, string by, DateTimeOffset at, CancellationToken ct) =>
+        Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged,
+            InvestigationChanged(i, i.State == InvestigationState.Found ? TransitInvestigationSteps.Found : TransitInvestigationSteps.PartlyFound, by, at), ct);
+
     /// <summary>Publishes <see cref="InvestigationChanged"/> in the transaction that changed the investigation.</summary>
     public static Task PublishInvestigationChangedAsync(NpgsqlTransaction tx, TransitInvestigation i, string step, string by, CancellationToken ct) =>
         Outbox.EnqueueAsync(tx, EventTopics.TransitInvestigationChanged, InvestigationChanged(i, step, by), ct);
@@ -49,16 +57,19 @@ public static class ReceiptEvents
         DoaClaimId = s.DoaClaimId,
     };
 
-    /// <summary>A step of a lost-in-transit investigation; <paramref name="by"/> is who acted ("" when the job opened it).</summary>
-    public static TransitInvestigationChanged InvestigationChanged(TransitInvestigation i, string step, string by) => new()
+    /// <summary>
+    /// A step of a lost-in-transit investigation; <paramref name="by"/> is who acted ("" when the job opened it). Serials
+    /// and quantity are the units under investigation (what a write-off takes), not the whole shipment.
+    /// </summary>
+    public static TransitInvestigationChanged InvestigationChanged(TransitInvestigation i, string step, string by, DateTimeOffset? at = null) => new()
     {
         InvestigationId = i.InvestigationId,
         Step = step,
         Reference = i.Reference,
         CentreId = i.Shipment.CentreId,
         PartNumber = i.Shipment.PartNumber,
-        Serials = { i.Shipment.Serials },
-        Quantity = i.Shipment.Quantity,
+        Serials = { i.Units.Serials },
+        Quantity = i.Units.Quantity,
         EngineerId = i.Shipment.AddressedTo.Party,
         CarrierClaimReference = i.CarrierClaimReference ?? "",
         By = by,
@@ -67,6 +78,7 @@ public static class ReceiptEvents
             TransitInvestigationSteps.Found => i.ClosedAt!.Value,
             TransitInvestigationSteps.LossProposed => i.ProposedAt!.Value,
             TransitInvestigationSteps.WrittenOff => i.ApprovedAt!.Value,
+            TransitInvestigationSteps.PartlyFound => at ?? throw new ArgumentNullException(nameof(at), "a partly-found step needs its time"),
             _ => i.OpenedAt,
         }),
         DeliverBy = Timestamp.FromDateTimeOffset(i.DeliverBy),

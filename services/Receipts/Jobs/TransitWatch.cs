@@ -9,13 +9,16 @@ using Npgsql;
 namespace Logistics.Receipts.Jobs;
 
 /// <summary>
-/// Every <see cref="TransitPolicy.ScanInterval"/>, opens a lost-in-transit investigation for each shipment to an engineer
-/// that nobody has signed for <see cref="TransitPolicy.GracePeriod"/> after its deliver-by; one transaction per shipment,
-/// re-checked under the shipment's lock (a receipt signed meanwhile wins, two replicas open one investigation).
+/// Every <see cref="TransitPolicy.ScanInterval"/>, opens a lost-in-transit investigation for each watched shipment (to an
+/// engineer, or between centres) with units still outstanding <see cref="TransitPolicy.GracePeriod"/> after its
+/// deliver-by: nothing signed, the rest of a partial delivery, units reported missing. It reads only the watch list
+/// (shipments with units outstanding and no investigation), so a scan costs what may still go astray, not every
+/// shipment ever made. One transaction per shipment, re-checked under the shipment's lock (a receipt signed meanwhile
+/// wins, two replicas open one investigation).
 /// "Now" is the injected <see cref="TimeProvider"/>'s (the tests move it).
 /// </summary>
 public sealed class TransitWatch(
-    NpgsqlDataSource dataSource, TransitInvestigationsTable investigations, TransitBook book, TransitPolicy policy, TimeProvider clock,
+    NpgsqlDataSource dataSource, TransitWatchTable watch, TransitBook book, TransitPolicy policy, TimeProvider clock,
     ILogger<TransitWatch> logger)
     : PeriodicJob(clock, logger)
 {
@@ -36,7 +39,7 @@ public sealed class TransitWatch(
     {
         var now = Clock.GetUtcNow();
         var opened = 0;
-        foreach (var reference in await investigations.OverdueAsync(now - policy.GracePeriod, BatchSize, ct))
+        foreach (var reference in await watch.OverdueAsync(now - policy.GracePeriod, BatchSize, ct))
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
@@ -44,8 +47,9 @@ public sealed class TransitWatch(
             if (investigation is null) continue;
             await ReceiptEvents.PublishInvestigationChangedAsync(tx, investigation, TransitInvestigationSteps.Opened, "", ct);
             await CommitSignal.CommitAsync(tx, ct);
-            logger.LogInformation("Shipment {Reference} to {Engineer} (deliver by {DeliverBy:u}) not signed for: investigation {Id} opened",
-                reference, investigation.Shipment.AddressedTo.Party, investigation.DeliverBy, investigation.InvestigationId);
+            logger.LogInformation("Shipment {Reference} to {Addressee} (deliver by {DeliverBy:u}): {Units} of {Shipped} units not accounted for; investigation {Id} opened",
+                reference, investigation.Shipment.AddressedTo.Party, investigation.DeliverBy, investigation.Units.Quantity, investigation.Shipment.Quantity,
+                investigation.InvestigationId);
             opened++;
         }
         return opened;

@@ -14,7 +14,7 @@ namespace Logistics.Requests.Domain;
 /// <item><term>Delivered → Installed</term><description><see cref="PartRequest.Install"/>.</description></item>
 /// <item><term>Installed → Closed</term><description><see cref="PartRequest.CloseOnReturnInspected"/>.</description></item>
 /// <item><term>Submitted | Approved | Backordered | Reserved → Cancelled</term><description><see cref="PartRequest.Cancel"/>.</description></item>
-/// <item><term>Shipped → LostInTransit</term><description><see cref="PartRequest.RecordLostInTransit"/>: receipts' investigation wrote the shipment off.</description></item>
+/// <item><term>Shipped | Delivered with nothing signed for → LostInTransit</term><description><see cref="PartRequest.RecordLostInTransit"/>: receipts' investigation wrote the whole shipment off (a write-off of part of it makes those serials discrepancies).</description></item>
 /// </list>
 /// Rejected, Cancelled, Closed and LostInTransit are final.
 /// </summary>
@@ -31,7 +31,7 @@ public enum RequestState
     Closed,
     Cancelled,
 
-    /// <summary>Nobody signed for the shipment and a supervisor wrote it off as lost (docs/lost-in-transit.md); final.</summary>
+    /// <summary>Nothing of the shipment was signed for and a supervisor wrote it off as lost (docs/lost-in-transit.md); final.</summary>
     LostInTransit,
 }
 
@@ -349,16 +349,37 @@ public sealed class PartRequest
     }
 
     /// <summary>
-    /// Receipts' lost-in-transit investigation <paramref name="investigationId"/> wrote the shipment off (nobody signed
-    /// for any of it): Shipped → LostInTransit, final. The engineer may ask again (<see cref="CanBeReplacedBy"/>).
+    /// Receipts' lost-in-transit investigation <paramref name="investigationId"/> wrote off <paramref name="serials"/> of
+    /// the shipment (none named: all of it). Receipts investigates only serials nobody signed for, so a write-off of every
+    /// shipped serial means nothing arrived: the request is LostInTransit, final (also when the engineer's report of them
+    /// missing had made it Delivered), and the engineer may ask again (<see cref="CanBeReplacedBy"/>). A write-off of some
+    /// serials makes them discrepancies of a Shipped request, which is Delivered once every serial is accounted for (the
+    /// others' receipt may come before or after: either order ends the same). Returns whether the request changed; a
+    /// Delivered one that had something signed for does not. Throws, changing nothing, in any other state or for a
+    /// serial not shipped on it.
     /// </summary>
-    public void RecordLostInTransit(string investigationId, string writtenOffBy, DateTimeOffset at)
+    public bool RecordLostInTransit(string investigationId, IReadOnlyCollection<string>? serials, string writtenOffBy, DateTimeOffset at)
     {
         var investigation = Require.Code(investigationId, "investigation_id", 80);
+        var named = Serials.CheckDistinct(serials, "serials");
         var by = Require.Text(writtenOffBy, "written_off_by");
-        ExpectState("lost in transit", RequestState.Shipped);
-        LostInTransitInvestigationId = investigation;
-        Move(RequestState.LostInTransit, by, at, investigation);
+        ExpectState("lost in transit", RequestState.Shipped, RequestState.Delivered);
+        if (named.FirstOrDefault(s => !Shipment!.Serials.Contains(s)) is { } stranger)
+            throw new InvalidFieldException("serials", $"serial {stranger} was not shipped on request {RequestId}");
+        var all = named.Count == 0 || Shipment!.Serials.All(named.Contains);
+        if (all && _delivered.Count == 0)
+        {
+            _discrepancies.UnionWith(Shipment!.Serials);
+            LostInTransitInvestigationId = investigation;
+            Move(RequestState.LostInTransit, by, at, investigation);
+            return true;
+        }
+        if (State != RequestState.Shipped) return false;
+        var lost = named.Where(s => !_delivered.Contains(s) && !_discrepancies.Contains(s)).ToList();
+        if (lost.Count == 0) return false;
+        _discrepancies.UnionWith(lost);
+        CompleteDeliveryIfAccounted(by, at);
+        return true;
     }
 
     /// <summary>

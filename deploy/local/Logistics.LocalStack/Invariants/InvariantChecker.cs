@@ -228,12 +228,12 @@ public sealed class InvariantChecker(string postgresConnectionString, string red
                     $"{fields[0]}/{fields[1]} is {fields[2]} but also {h.Place} at {h.CentreId}"));
         }
 
-        // A unit on the road between two centres is in one place too: in transit at the sending centre, and held nowhere else.
-        // One written off as lost in transit is not on the road any more (the lost check below has it).
+        // A unit on the road between two centres is in one place too: in transit at the sending centre, and held nowhere else;
+        // so is one a final receipt recorded missing, until it is written off as lost in transit (the lost check below has it).
         var travelling = await ListAsync(db, """
             SELECT t.part_number || E'\t' || s || E'\t' || t.from_centre_id || E'\t' || t.transfer_id
             FROM inventory.transfers t, jsonb_array_elements_text(t.document->'serials') AS s
-            WHERE t.state IN ('Shipped', 'PartlyReceived') AND NOT (t.document->'receivedSerials' ? s)
+            WHERE t.state IN ('Shipped', 'PartlyReceived', 'Received') AND NOT (t.document->'receivedSerials' ? s)
               AND NOT (coalesce(t.document->'lostSerials', '[]'::jsonb) ? s)
             """, ct);
         foreach (var row in travelling)

@@ -99,6 +99,19 @@ public sealed record Transfer
         : [];
 
     /// <summary>
+    /// Units shipped that have neither been received nor written off as lost: still in the sending centre's transit, on the
+    /// road or recorded missing by a final receipt. A lost-in-transit write-off takes these.
+    /// </summary>
+    public int StillInTransitQuantity => HasShipped ? Quantity - ReceivedQuantity - LostQuantity : 0;
+
+    /// <summary>The serials of <see cref="StillInTransitQuantity"/>.</summary>
+    public IReadOnlyList<string> StillInTransitSerials => HasShipped
+        ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).Except(LostSerials, StringComparer.Ordinal).ToList()
+        : [];
+
+    private bool HasShipped => State is TransferState.Shipped or TransferState.PartlyReceived or TransferState.Received;
+
+    /// <summary>
     /// Units the receiving centre can still expect from this transfer: all of them until it ships, then those still on
     /// the road; none once received (what is missing is the lost-in-transit investigation's) or cancelled.
     /// </summary>
@@ -224,10 +237,10 @@ public sealed record Transfer
     }
 
     /// <summary>
-    /// A lost-in-transit investigation of this transfer was approved: the units still on the road are lost (a receipt of
-    /// one of the serials, or of more units than remain, is refused from now on). Exactly once: a transfer already written
-    /// off, or with nothing left on the road (received meanwhile), returns itself and nothing lost, so a replayed write-off
-    /// moves nothing.
+    /// A lost-in-transit investigation of this transfer was approved: the units still in transit are lost, those on the
+    /// road and those a final receipt recorded missing (a receipt of one of the serials, or of more units than remain, is
+    /// refused from now on). Exactly once: a transfer already written off, or with nothing left in transit (received
+    /// meanwhile), returns itself and nothing lost, so a replayed write-off moves nothing.
     /// </summary>
     public (Transfer After, IReadOnlyList<string> Lost, int LostCount) WriteOffLost(string investigationId, string by, DateTimeOffset at)
     {
@@ -235,11 +248,11 @@ public sealed record Transfer
         if (LostInvestigationId.Length > 0) return (this, [], 0);
         if (!Serialized)
         {
-            var units = InTransitQuantity;
+            var units = StillInTransitQuantity;
             if (units == 0) return (this, [], 0);
             return (Move(State, by, at, $"written off as lost in transit ({id}): {units} units") with { LostUnits = units, LostInvestigationId = id }, [], units);
         }
-        var lost = InTransitSerials;
+        var lost = StillInTransitSerials;
         if (lost.Count == 0) return (this, [], 0);
         var after = Move(State, by, at, $"written off as lost in transit ({id}): {string.Join(' ', lost)}")
             with { LostSerials = lost, LostInvestigationId = id };
