@@ -7,8 +7,8 @@ using static Logistics.Testing.Flow;
 namespace Logistics.EndToEnd.Tests;
 
 /// <summary>
-/// Lost in transit, through the gateway (docs/lost-in-transit.md): a shipment nobody signs for two days after its
-/// deliver-by opens an investigation by itself; signed for late it closes as found; otherwise a carrier claim is filed,
+/// Lost in transit, through the gateway (docs/lost-in-transit.md): a shipment nobody signs for (or whose serial the
+/// engineer reported missing) two days after its deliver-by opens an investigation by itself; signed for late it closes as found; otherwise a carrier claim is filed,
 /// another supervisor approves the write-off, the unit leaves transit as lost and custody records it with nobody; the
 /// part request ends LostInTransit and the engineer asks again for it, once.
 /// </summary>
@@ -121,6 +121,50 @@ public sealed class LostInTransitFlowTests(TestStack stack)
             Assert.Equal(lost, Text(replacement, "replacesRequestId"));
             Assert.Equal(Text(replacement, "requestId"), Text(await f.RequestAsync(lost), "replacedByRequestId"));
             await Refused(await f.Eng.PostAsJsonAsync("/api/v1/part-requests", again), HttpStatusCode.BadRequest, "already replaced");
+            await stack.AssertInvariantsAsync(centres: [f.Centre]);
+        }
+        finally
+        {
+            stack.MoveClock(-moved);
+        }
+    }
+
+    [Fact]
+    public async Task A_serial_the_engineer_reported_missing_is_investigated_and_written_off_and_the_request_is_lost_in_transit()
+    {
+        var f = await StockedAsync(stack);
+        using var _ = f;
+        var id = await ShippedAsync(f);
+        var serial = await ShippedSerialAsync(id);
+        // The engineer opens the box and the part is not there: a receipt that reports it missing.
+        await Ok(await f.Eng.PostAsJsonAsync("/api/v1/receipts", new
+        {
+            kind = "centre-to-engineer", reference = id, serials = new[] { serial }, quantity = 0, packaging = new { outerIntact = true, esdBagSealed = true },
+            condition = "missing", note = "the box was empty",
+        }));
+        // Requests counts a serial reported missing as accounted for: Delivered, with nothing delivered.
+        await f.RequestInStateAsync(id, "Delivered");
+        await f.StockBecomesAsync((2, 0, 2, 1, 0, 0), "the missing unit is still in transit");
+
+        var moved = TimeSpan.Zero;
+        try
+        {
+            moved = stack.MoveClock(PastGrace);
+            // A receipt was made, yet the unit is not accounted for: the watch investigates it.
+            var opened = await InvestigationInStateAsync(f, id, "Open");
+            Assert.Equal([serial], Strings(opened, "serials"));
+            Assert.Equal((1, 1), (opened.GetProperty("quantity").GetInt32(), opened.GetProperty("shippedQuantity").GetInt32()));
+
+            await Ok(await f.Dm.SendAsync(Post($"/api/v1/transit-investigations/TI-{id}:propose-loss", new { carrierClaimReference = $"CLM-M-{f.Id}" }, $"pm-{f.Id}")));
+            await Ok(await f.Sup2.SendAsync(Post($"/api/v1/transit-investigations/TI-{id}:approve-write-off", new { }, $"am-{f.Id}")));
+
+            await f.StockBecomesAsync((2, 0, 2, 0, 0, 0), "the missing unit left transit as lost");
+            await Eventually.Until(async () => await Ok(await f.Auditor.GetAsync($"/api/v1/serials/{serial}")),
+                s => Text(s, "holder") == "lost", Settle, $"custody: {serial} lost");
+            var request = await f.RequestInStateAsync(id, "LostInTransit");
+            Assert.Equal($"TI-{id}", Text(request, "lostInTransitInvestigationId"));
+            var again = new { ticketId = "TCK-" + f.Id, siteId = "SITE-" + f.Id, centreId = f.Centre, partNumber = f.Part, quantity = 1, serviceLevel = "7x24x4", replacesRequestId = id };
+            Assert.Equal(id, Text(await Ok(await f.Eng.PostAsJsonAsync("/api/v1/part-requests", again)), "replacesRequestId"));
             await stack.AssertInvariantsAsync(centres: [f.Centre]);
         }
         finally

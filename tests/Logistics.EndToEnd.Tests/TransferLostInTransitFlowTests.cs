@@ -94,4 +94,59 @@ public sealed class TransferLostInTransitFlowTests(TestStack stack)
             stack.MoveClock(-moved);
         }
     }
+
+    [Fact]
+    public async Task A_transfer_closed_with_a_unit_missing_is_investigated_for_that_unit_and_it_alone_is_written_off()
+    {
+        var f = await StockedAsync(stack);
+        using var _ = f;
+        var to = "M-" + f.Id;
+        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/centres/{to}", new { name = "Receiving centre", bins = new[] { "B-01" } }));
+        using var toWarehouse = await stack.RestAsAsync($"whm-{f.Id}", ["warehouse"], [to]);
+
+        var id = Text(await SendAsync(toWarehouse, $"/api/v1/centres/{to}/transfers", new { fromCentreId = f.Centre, partNumber = f.Part, quantity = 2 }, "mreq-" + f.Id),
+            "transferId");
+        string[] picked = [f.Serials[0], f.Serials[1]];
+        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:pick", new { serials = picked }, "mpick-" + f.Id);
+        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:ship", new { carrier = "SF", trackingNumber = "SFM-" + f.Id, esdPackaging = true }, "mship-" + f.Id);
+        // One arrives; the receiving centre closes the receipt with the other missing. It stays in the sender's transit.
+        var closed = await SendAsync(toWarehouse, $"/api/v1/transfers/{id}:receive", new { serials = new[] { picked[0] }, bin = "B-01", final = true }, "mrcv-" + f.Id);
+        Assert.Equal("Received", Text(closed, "state"));
+        Assert.Equal([picked[1]], Strings(closed, "missingSerials"));
+        var reference = "transfer-" + id;
+        var investigation = "TI-" + reference;
+        await Eventually.Until(async () => await stack.ScalarAsync<long>("SELECT count(*) FROM receipts.transit_watch WHERE reference = $1 AND units = 1", reference) == 1,
+            Settle, $"receipts watches the one unit of transfer {id} not received");
+        await Eventually.Until(async () => Number(await Ok(await f.Auditor.GetAsync($"/api/v1/centres/{f.Centre}/stock/{f.Part}")), "inTransit"),
+            n => n == 1, Settle, "the missing unit is still in the sender's transit");
+
+        var moved = TimeSpan.Zero;
+        try
+        {
+            moved = stack.MoveClock(PastGrace);
+            var opened = await Eventually.Until(async () =>
+            {
+                var response = await f.Sup.GetAsync($"/api/v1/transit-investigations/{investigation}");
+                return response.IsSuccessStatusCode ? await Ok(response) : default;
+            }, i => i.ValueKind == JsonValueKind.Object && Text(i, "state") == "Open", Settle, $"investigation of transfer {id} open");
+            Assert.Equal((1, 2), (opened.GetProperty("quantity").GetInt32(), opened.GetProperty("shippedQuantity").GetInt32()));
+
+            await SendAsync(f.Warehouse, $"/api/v1/transit-investigations/{investigation}:propose-loss", new { carrierClaimReference = "SFM-CLM-" + f.Id }, "mp-" + f.Id);
+            await SendAsync(f.Sup2, $"/api/v1/transit-investigations/{investigation}:approve-write-off", new { }, "ma-" + f.Id);
+
+            await Eventually.Until(async () => Number(await Ok(await f.Auditor.GetAsync($"/api/v1/centres/{f.Centre}/stock/{f.Part}")), "inTransit"),
+                n => n == 0, Settle, "the missing unit left the sender's transit");
+            await Eventually.Until(async () => await Ok(await f.Auditor.GetAsync($"/api/v1/serials/{picked[1]}")),
+                s => Text(s, "holder") == "lost", Settle, $"custody: {picked[1]} lost");
+            var received = await Ok(await f.Auditor.GetAsync($"/api/v1/serials/{picked[0]}"));
+            Assert.NotEqual("lost", Text(received, "holder"));
+            var transfer = await Ok(await toWarehouse.GetAsync($"/api/v1/transfers/{id}"));
+            Assert.Equal([picked[1]], Strings(transfer, "lostSerials"));
+            await stack.AssertInvariantsAsync(centres: [f.Centre, to]);
+        }
+        finally
+        {
+            stack.MoveClock(-moved);
+        }
+    }
 }

@@ -224,6 +224,7 @@ public sealed class TransferApi(Commands commands, CatalogueCache catalogue, Sto
         EsdPackaging = t.Shipment?.EsdPackaging ?? false, InTransitSerials = { t.InTransitSerials }, ReceivedSerials = { t.ReceivedSerials },
         MissingSerials = { t.MissingSerials }, UnexpectedSerials = { t.UnexpectedSerials }, CancelReason = t.CancelReason,
         Serialized = t.Serialized, ReceivedQuantity = t.ReceivedQuantity, InTransitQuantity = t.InTransitQuantity, MissingQuantity = t.MissingQuantity,
+        LostSerials = { t.LostSerials }, LostQuantity = t.LostQuantity, LostInvestigationId = t.LostInvestigationId,
         Receipts =
         {
             t.Receipts.Select(r => new Logistics.Inventory.V1.TransferReceipt

@@ -17,8 +17,8 @@ namespace Logistics.Inventory.Tests.Events;
 
 /// <summary>
 /// A transfer between centres written off as lost in transit (transit-investigation-changed written-off, reference
-/// transfer-&lt;id&gt;), on a real Postgres and Redis: under the transfer's lock only the serials still on the road leave the
-/// sending centre's transit as lost-in-transit, the transfer keeps them lost (a receipt of one is refused), and the same
+/// transfer-&lt;id&gt;), on a real Postgres and Redis: under the transfer's lock only the serials still in transit (on the
+/// road, or recorded missing by a final receipt) leave the sending centre's transit as lost-in-transit, the transfer keeps them lost (a receipt of one is refused), and the same
 /// event redelivered, or republished under another id, moves nothing more.
 /// </summary>
 public sealed class TransferWriteOffTests(TestPostgres postgres, TestRedis redis)
@@ -31,8 +31,12 @@ public sealed class TransferWriteOffTests(TestPostgres postgres, TestRedis redis
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    [Fact]
-    public async Task Only_the_serials_still_on_the_road_leave_the_senders_transit_once()
+    /// <param name="final">The receipt closed the transfer: the two units it did not find are recorded missing and stay
+    /// in the sender's transit until the write-off, as units still on the road do.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Only_the_serials_still_in_transit_leave_the_senders_transit_once(bool final)
     {
         await using var db = await InventoryDatabase.CreateAsync(postgres);
         var stock = new StockStore(_redis);
@@ -46,7 +50,7 @@ public sealed class TransferWriteOffTests(TestPostgres postgres, TestRedis redis
         await stock.ReserveAsync(Command(from, "reserve"), "P-100", 3, "TR-1", TransferMoves.ReservationId("TR-1"), ServiceLevel.NextBusinessDay, T0, false);
         await stock.TransferAsync(Command(from, "ship"), MovementKind.TransferShipped, "P-100", TransferMoves.ReservationId("TR-1"), transfer.Serials, transfer.Serials.Count, null,
             "TR-1", TransferMoves.Party(to), "SF", "SF1");
-        transfer = transfer.Receive("wh-to", ["S1"], "B-01", false, T0.AddDays(1));
+        transfer = transfer.Receive("wh-to", ["S1"], "B-01", final, T0.AddDays(1));
         await stock.TransferAsync(Command(from, "out-1"), MovementKind.TransferDelivered, "P-100", TransferMoves.ReservationId("TR-1"), ["S1"], 1, null,
             "TR-1", TransferMoves.Party(to), "SF", "SF1");
         await using (var conn = await db.OpenConnectionAsync())
@@ -81,8 +85,9 @@ public sealed class TransferWriteOffTests(TestPostgres postgres, TestRedis redis
         var stored = await new TransferStore(db).ReadAsync("TR-1", CancellationToken.None);
         Assert.Equal(["S2", "S3"], stored.LostSerials);
         Assert.Equal("TI-transfer-TR-1", stored.LostInvestigationId);
+        Assert.Equal((final ? TransferState.Received : TransferState.PartlyReceived, 0), (stored.State, stored.StillInTransitQuantity));
         Assert.Empty(stored.InTransitSerials);
-        Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => stored.Receive("wh-to", ["S3"], "B-01", false, T0.AddDays(7))).Field);
+        if (!final) Assert.Equal("serials", Assert.Throws<InvalidFieldException>(() => stored.Receive("wh-to", ["S3"], "B-01", false, T0.AddDays(7))).Field);
         await using var count = db.CreateCommand("SELECT count(*) FROM outbox WHERE topic = 'transfer-changed'");
         Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
     }

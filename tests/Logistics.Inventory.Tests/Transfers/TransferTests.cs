@@ -195,6 +195,26 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public void Units_a_final_receipt_recorded_missing_stay_in_transit_until_a_write_off_takes_exactly_them()
+    {
+        var closed = Shipped().Receive("w-gz", ["SN1"], "A-01", final: true, T0.AddDays(1));
+        Assert.Equal((TransferState.Received, 0, 2), (closed.State, closed.Incoming, closed.StillInTransitQuantity));
+        Assert.Equal(["SN2", "SN3"], closed.StillInTransitSerials);
+        Assert.Equal(0, Requested().StillInTransitQuantity);
+        Assert.Equal(3, Shipped().StillInTransitQuantity);
+
+        var (lost, serials, count) = closed.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(6));
+        Assert.Equal((2, "SN2 SN3", TransferState.Received), (count, string.Join(" ", serials), lost.State));
+        Assert.Equal(0, lost.StillInTransitQuantity);
+        Assert.Equal(0, lost.WriteOffLost("TI-transfer-TRF-1", "sup-2", T0.AddDays(7)).LostCount);
+
+        var counted = ByQuantity().PickQuantity("w", 10, T0).Ship("w", "SF", "1", true, T0).ReceiveQuantity("w-gz", 7, "A-01", true, T0.AddDays(1));
+        Assert.Equal((3, 3), (counted.MissingQuantity, counted.StillInTransitQuantity));
+        var (lostCount, _, units) = counted.WriteOffLost("TI-transfer-TRF-Q", "sup-2", T0.AddDays(6));
+        Assert.Equal((3, 3, 0), (units, lostCount.LostQuantity, lostCount.StillInTransitQuantity));
+    }
+
+    [Fact]
     public void By_quantity_a_write_off_loses_the_count_still_on_the_road_once_and_a_later_receipt_of_more_is_refused()
     {
         var partly = ByQuantity().PickQuantity("w", 10, T0).Ship("w", "SF", "1", true, T0).ReceiveQuantity("w-gz", 6, "A-01", false, T0.AddDays(1));
