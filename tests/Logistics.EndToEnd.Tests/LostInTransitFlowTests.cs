@@ -142,8 +142,9 @@ public sealed class LostInTransitFlowTests(TestStack stack)
             kind = "centre-to-engineer", reference = id, serials = new[] { serial }, quantity = 0, packaging = new { outerIntact = true, esdBagSealed = true },
             condition = "missing", note = "the box was empty",
         }));
-        // Requests counts a serial reported missing as accounted for: Delivered, with nothing delivered.
-        await f.RequestInStateAsync(id, "Delivered");
+        // Requests records the serial as a discrepancy; nothing arrived, so the request is not Delivered: it stays Shipped.
+        var reported = await Eventually.Until(() => f.RequestAsync(id), r => Strings(r, "discrepancySerials").Contains(serial), Settle, "the serial a discrepancy");
+        Assert.Equal("Shipped", Text(reported, "state"));
         await f.StockBecomesAsync((2, 0, 2, 1, 0, 0), "the missing unit is still in transit");
 
         var moved = TimeSpan.Zero;

@@ -53,13 +53,19 @@ public sealed class LostInTransitRequestTests
     }
 
     [Fact]
-    public void A_request_whose_every_serial_was_reported_missing_is_lost_in_transit_when_they_are_written_off()
+    public void A_request_whose_every_serial_was_reported_missing_stays_shipped_until_they_are_written_off_or_turn_up()
     {
-        var r = Shipped();
-        Assert.True(r.RecordDiscrepancy(["S1"], "reported missing on receipt RC-1", "eng-1", Monday10.AddHours(5)));
-        Assert.Equal(RequestState.Delivered, r.State);
-        Assert.True(r.RecordLostInTransit("TI-r-1", ["S1"], "sup-2", Monday10.AddDays(3)));
-        Assert.Equal((RequestState.LostInTransit, "TI-r-1"), (r.State, r.LostInTransitInvestigationId));
+        var lost = Shipped();
+        Assert.False(lost.RecordDiscrepancy(["S1"], "reported missing on receipt RC-1", "eng-1", Monday10.AddHours(5)));
+        Assert.Equal(RequestState.Shipped, lost.State); // the engineer has no part: not Delivered
+        Assert.True(lost.IsLate(Monday10.AddDays(1)));
+        Assert.True(lost.RecordLostInTransit("TI-r-1", ["S1"], "sup-2", Monday10.AddDays(3)));
+        Assert.Equal((RequestState.LostInTransit, "TI-r-1"), (lost.State, lost.LostInTransitInvestigationId));
+
+        var found = Shipped();
+        found.RecordDiscrepancy(["S1"], "reported missing on receipt RC-1", "eng-1", Monday10.AddHours(5));
+        Assert.True(found.RecordDelivery(["S1"], "eng-1", Monday10.AddHours(30))); // it turned up after all
+        Assert.Equal((RequestState.Delivered, "S1", 0), (found.State, string.Join(" ", found.DeliveredSerials), found.DiscrepancySerials.Count));
     }
 
     [Fact]

@@ -141,9 +141,12 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
         }, after);
 
     private static Delivery<Tables> Transit(string id, string requestId, string step, double hours, params string[] after) =>
+        Transit(id, requestId, "S4", step, hours, after);
+
+    private static Delivery<Tables> Transit(string id, string requestId, string serial, string step, double hours, params string[] after) =>
         Event<TransitInvestigationChanged, TransitInvestigationChangedHandler>(id, EventTopics.TransitInvestigationChanged, $"TI-{requestId} {step}", new TransitInvestigationChanged
         {
-            InvestigationId = "TI-" + requestId, Step = step, Reference = requestId, CentreId = "C1", PartNumber = "P-100", Serials = { "S4" }, Quantity = 1,
+            InvestigationId = "TI-" + requestId, Step = step, Reference = requestId, CentreId = "C1", PartNumber = "P-100", Serials = { serial }, Quantity = 1,
             EngineerId = "eng-1", CarrierClaimReference = step == "opened" ? "" : "CLM-1", By = step == "opened" ? "" : "sup-1", OccurredAt = At(hours),
         }, after);
 
@@ -207,6 +210,23 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
             Transit("ev-24", "doa-D-2", "loss-proposed", 81, "cmd-5"),
             Transit("ev-25", "doa-D-2", "written-off", 82, "cmd-5"),
             Transit("ev-26", "PR-404", "written-off", 82),
+            // A third replacement whose box arrived empty: the engineer reports the serial missing (the request is
+            // Delivered with nothing delivered) and the investigation writes it off; either order ends LostInTransit.
+            Event<DoaClaimApproved, DoaClaimApprovedHandler>("ev-27", EventTopics.DoaClaimApproved, "D-3 approved", new DoaClaimApproved
+            {
+                ClaimId = "D-3", RequestId = "PR-3", Serial = "S-DEAD-3", CentreId = "C1", PartNumber = "P-100", SiteId = "SITE-1", TicketId = "T-3",
+                EngineerId = "eng-1", ApprovedBy = "dm-1", ApprovedAt = At(30), ReplacementRequestId = "doa-D-3",
+            }),
+            Command("cmd-6", "doa-D-3 reserved", "doa-D-3", r => r.RecordReservation(ReservationOutcome.Reserved, T0.AddHours(30.1)), "ev-27"),
+            Command("cmd-7", "doa-D-3 shipped", "doa-D-3",
+                r => r.Ship(["S5"], new EsdPackaging(true, "tape", true, "PKG-3"), "DHL", "TRK-3", "wh-1", T0.AddHours(31)), "cmd-6"),
+            Event<ReceiptSigned, ReceiptSignedHandler>("ev-28", EventTopics.ReceiptSigned, "doa-D-3 reported missing", new ReceiptSigned
+            {
+                ReceiptId = "RC-3", Kind = "carrier-to-site", Reference = "doa-D-3", CentreId = "C1", PartNumber = "P-100", Quantity = 0, SignedBy = "eng-1",
+                SignedAt = At(34), HandedOverBy = "wh-1", SiteId = "SITE-1", OuterIntact = true, EsdBagSealed = true, Condition = "missing",
+                DeclaredSerials = { "S5" }, MissingSerials = { "S5" },
+            }, "cmd-7"),
+            Transit("ev-29", "doa-D-3", "S5", "written-off", 90, "cmd-7"),
         ];
         var state = await EventReplay.AssertOrderIndependentAsync(flow, FreshAsync);
 
@@ -214,6 +234,7 @@ public sealed class OrderIndependenceTests(TestPostgres postgres) : IClassFixtur
         // the newest centre name and part description, eng-1's return settled and eng-2's still unreturned.
         Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-1 ", StringComparison.Ordinal) && l.Contains("state=Closed"));
         Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-2 ", StringComparison.Ordinal) && l.Contains("state=LostInTransit"));
+        Assert.Contains(state, l => l.StartsWith("request: request_id=doa-D-3 ", StringComparison.Ordinal) && l.Contains("state=LostInTransit"));
         Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S1 on_hand=True", StringComparison.Ordinal));
         Assert.Contains(state, l => l.StartsWith("shelf: centre_id=C1 part_number=P-100 serial=S2 on_hand=False", StringComparison.Ordinal));
         Assert.Contains(state, l => l.StartsWith("centre: centre_id=C1 name=Centre Nord (Hamburg) version=2", StringComparison.Ordinal));

@@ -10,7 +10,7 @@ namespace Logistics.Requests.Domain;
 /// <item><term>Submitted → Approved | Rejected</term><description><see cref="PartRequest.Approve"/>, <see cref="PartRequest.Reject"/>: a supervisor, never the requester.</description></item>
 /// <item><term>Approved → Reserved | Backordered, Backordered → Reserved</term><description><see cref="PartRequest.RecordReservation"/>.</description></item>
 /// <item><term>Reserved → Shipped</term><description><see cref="PartRequest.Ship"/>.</description></item>
-/// <item><term>Shipped → Delivered</term><description><see cref="PartRequest.RecordDelivery"/> / <see cref="PartRequest.RecordDiscrepancy"/> once every shipped serial is accounted for.</description></item>
+/// <item><term>Shipped → Delivered</term><description><see cref="PartRequest.RecordDelivery"/> / <see cref="PartRequest.RecordDiscrepancy"/> once every shipped serial is accounted for and one was signed for.</description></item>
 /// <item><term>Delivered → Installed</term><description><see cref="PartRequest.Install"/>.</description></item>
 /// <item><term>Installed → Closed</term><description><see cref="PartRequest.CloseOnReturnInspected"/>.</description></item>
 /// <item><term>Submitted | Approved | Backordered | Reserved → Cancelled</term><description><see cref="PartRequest.Cancel"/>.</description></item>
@@ -281,8 +281,9 @@ public sealed class PartRequest
     }
 
     /// <summary>
-    /// The engineer signed for some (or all) of the shipped serials. The request stays Shipped until every shipped serial
-    /// is signed for or recorded as a discrepancy, then becomes Delivered. Returns whether it is now Delivered.
+    /// The engineer signed for some (or all) of the shipped serials; one reported missing before may turn up and be
+    /// signed for (it stops being a discrepancy). The request stays Shipped until every shipped serial is signed for or
+    /// recorded as a discrepancy and at least one was signed for, then becomes Delivered. Returns whether it is now Delivered.
     /// </summary>
     public bool RecordDelivery(IReadOnlyCollection<string>? serials, string signedBy, DateTimeOffset at)
     {
@@ -292,14 +293,17 @@ public sealed class PartRequest
         ExpectState("delivered", RequestState.Shipped);
         if (signer != EngineerId)
             throw new NotAllowedException($"request {RequestId} was shipped to {EngineerId}; {signer} cannot sign for it");
-        CheckShippedAndUnaccounted(list);
+        CheckShippedAndNotSigned(list);
+        _discrepancies.ExceptWith(list);
         _delivered.UnionWith(list);
         return CompleteDeliveryIfAccounted(signer, at);
     }
 
     /// <summary>
-    /// Shipped serials that will not arrive (missing) are recorded as a discrepancy, so they no longer hold the request in
-    /// Shipped. Returns whether it is now Delivered.
+    /// Shipped serials reported missing are recorded as a discrepancy, so they no longer hold the request in Shipped once
+    /// something else was delivered. When nothing was (every serial missing), the request stays Shipped: the engineer
+    /// has no part, and receipts' lost-in-transit investigation (or the parts turning up) decides. Returns whether it is
+    /// now Delivered.
     /// </summary>
     public bool RecordDiscrepancy(IReadOnlyCollection<string>? serials, string? note, string recordedBy, DateTimeOffset at)
     {
@@ -459,20 +463,25 @@ public sealed class PartRequest
 
     private void CheckShippedAndUnaccounted(IReadOnlyList<string> serials)
     {
+        CheckShippedAndNotSigned(serials);
+        if (serials.FirstOrDefault(_discrepancies.Contains) is { } again)
+            throw new RuleViolationException($"serial {again} on request {RequestId} is already recorded as a discrepancy");
+    }
+
+    private void CheckShippedAndNotSigned(IReadOnlyList<string> serials)
+    {
         foreach (var serial in serials)
         {
             if (!Shipment!.Serials.Contains(serial))
                 throw new RuleViolationException($"serial {serial} was not shipped on request {RequestId}");
             if (_delivered.Contains(serial))
                 throw new RuleViolationException($"serial {serial} on request {RequestId} was already signed for");
-            if (_discrepancies.Contains(serial))
-                throw new RuleViolationException($"serial {serial} on request {RequestId} is already recorded as a discrepancy");
         }
     }
 
     private bool CompleteDeliveryIfAccounted(string by, DateTimeOffset at)
     {
-        if (OutstandingSerials.Count > 0) return false;
+        if (OutstandingSerials.Count > 0 || _delivered.Count == 0) return false;
         Move(RequestState.Delivered, by, at);
         return true;
     }

@@ -7,9 +7,11 @@ namespace Logistics.Requests.Events;
 
 /// <summary>
 /// Follows signed receipts of our shipments (centre-to-engineer, and carrier-to-site for a DOA replacement): the
-/// serials signed for are delivered, those reported missing become discrepancies, and once every shipped serial is
-/// accounted for the request is Delivered (PartRequestDelivered). Only serials still outstanding are applied, so a
-/// redelivered receipt or a correction naming serials already accounted for changes nothing instead of failing.
+/// serials signed for are delivered (one reported missing before included: it turned up), those reported missing become
+/// discrepancies, and once every shipped serial is accounted for and one was signed for the request is Delivered
+/// (PartRequestDelivered); with every serial missing it stays Shipped for the lost-in-transit investigation. Only serials
+/// not yet signed for are applied, so a redelivered receipt or a correction naming serials already accounted for
+/// changes nothing instead of failing.
 /// </summary>
 public sealed class ReceiptSignedHandler(PartRequestStore requests, TimeProvider clock, ILogger<ReceiptSignedHandler> logger)
     : IIntegrationEventHandler<ReceiptSigned>
@@ -29,7 +31,8 @@ public sealed class ReceiptSignedHandler(PartRequestStore requests, TimeProvider
         }
 
         var outstanding = request.OutstandingSerials.ToHashSet(StringComparer.Ordinal);
-        var signed = e.Serials.Where(outstanding.Contains).Distinct(StringComparer.Ordinal).ToList();
+        // A serial reported missing before may turn up and be signed for: it is delivered after all.
+        var signed = e.Serials.Where(s => outstanding.Contains(s) || request.DiscrepancySerials.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
         var missing = e.MissingSerials.Where(s => outstanding.Contains(s) && !signed.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
         if (signed.Count == 0 && missing.Count == 0) return;
 
