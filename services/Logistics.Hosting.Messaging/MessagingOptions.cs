@@ -17,6 +17,13 @@ public sealed class MessagingOptions
 
     public int OutboxBatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How many of a batch's rows the relay publishes at once. Subscribers do not depend on the order of events
+    /// (docs/messaging.md), and publishing one after another made every event of a busy service wait for the whole
+    /// batch before it: its lag grew with the batch. 1 publishes one at a time.
+    /// </summary>
+    public int OutboxPublishConcurrency { get; set; } = 8;
+
     /// <summary>Upper bound of the relay's back-off while the sidecar or broker is unreachable.</summary>
     public TimeSpan OutboxMaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -9,8 +9,8 @@ using Npgsql;
 namespace Logistics.Hosting.Messaging;
 
 /// <summary>
-/// Publishes outbox rows through the Dapr sidecar, oldest first, and marks them published.
-/// Rows survive any crash: a row published but not yet marked is published again after a restart
+/// Publishes outbox rows through the Dapr sidecar, a batch of the oldest at a time (its rows side by side, at most
+/// <see cref="MessagingOptions.OutboxPublishConcurrency"/> at once), and marks the published ones. Rows survive any crash: a row published but not yet marked is published again after a restart
 /// with the same CloudEvent id, and subscribers' inboxes drop the duplicate. Woken in process when a transaction
 /// that wrote rows commits (<see cref="CommitSignal.CommitAsync"/>); polls for rows written elsewhere (another replica, a
 /// job); backs off while the sidecar or broker is unreachable.
@@ -87,23 +87,30 @@ public sealed class OutboxRelay(
         }
         if (rows.Count == 0) return (0, false);
 
-        var published = new List<Guid>(rows.Count);
-        var failed = false;
-        foreach (var row in rows)
-        {
-            try
+        // Side by side: no subscriber depends on the order of events (docs/messaging.md). After a failure no further row
+        // is started (the sidecar or broker is likely down); whatever was not published stays for the next round.
+        var done = new bool[rows.Count];
+        string? firstError = null;
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.OutboxPublishConcurrency), CancellationToken = ct },
+            async (i, token) =>
             {
-                await PublishAsync(row.Id, row.Topic, row.Type, row.Payload, row.TraceParent, ct);
-                published.Add(row.Id);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                // Stop at the first failure so events leave in the order they were written.
-                logger.LogWarning("Publishing outbox event {EventId} to {Topic} failed ({Error}); it stays in the outbox", row.Id, row.Topic, e.Message);
-                failed = true;
-                break;
-            }
-        }
+                if (Volatile.Read(ref firstError) is not null) return;
+                var row = rows[i];
+                try
+                {
+                    await PublishAsync(row.Id, row.Topic, row.Type, row.Payload, row.TraceParent, token);
+                    done[i] = true;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    Interlocked.CompareExchange(ref firstError, $"event {row.Id} to {row.Topic}: {e.Message}", null);
+                }
+            });
+        var published = rows.Where((_, i) => done[i]).Select(r => r.Id).ToList();
+        var failed = published.Count < rows.Count;
+        if (failed)
+            logger.LogWarning("Publishing failed ({Error}); {Left} of {Count} outbox events stay in the outbox", firstError, rows.Count - published.Count, rows.Count);
         if (published.Count > 0)
         {
             await using var mark = new NpgsqlCommand("UPDATE outbox SET published_at = now() WHERE id = ANY($1)", conn, tx) { Parameters = { new() { Value = published.ToArray() } } };

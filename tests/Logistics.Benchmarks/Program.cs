@@ -20,6 +20,9 @@ stack.GatewaySettings["RateLimits__PerUser__TokensPerPeriod"] = "100000000";
 // --gateway Name=value,…: more gateway settings (environment variable names), to compare a gateway option on and off.
 foreach (var setting in args.SkipWhile(a => a != "--gateway").Skip(1).FirstOrDefault()?.Split(',') ?? [])
     stack.GatewaySettings[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
+// --services Name=value,…: settings for every service (environment variable names), to compare a service option on and off.
+foreach (var setting in args.SkipWhile(a => a != "--services").Skip(1).FirstOrDefault()?.Split(',') ?? [])
+    stack.ServiceSettings[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
 var sections = new List<Section>();
 // Every process of the run is stopped on the way out however the run ends: finished, a setup or a benchmark that throws
 // (a stack that does not start, seeding that fails), or Ctrl-C / SIGTERM, which end the program without its finally.

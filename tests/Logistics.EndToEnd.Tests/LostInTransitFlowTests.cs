@@ -21,12 +21,29 @@ public sealed class LostInTransitFlowTests(TestStack stack)
     private static async Task<JsonElement> InvestigationAsync(Flow f, string requestId) =>
         await Ok(await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}"));
 
-    private static Task<JsonElement> InvestigationInStateAsync(Flow f, string requestId, string state) =>
-        Eventually.Until(async () =>
+    private static async Task<JsonElement> InvestigationInStateAsync(Flow f, string requestId, string state)
+    {
+        try
         {
-            var response = await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}");
-            return response.IsSuccessStatusCode ? await Ok(response) : default;
-        }, i => i.ValueKind == JsonValueKind.Object && Text(i, "state") == state, Settle, $"investigation of {requestId} {state}");
+            return await Eventually.Until(async () =>
+            {
+                var response = await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}");
+                return response.IsSuccessStatusCode ? await Ok(response) : default;
+            }, i => i.ValueKind == JsonValueKind.Object && Text(i, "state") == state, Settle, $"investigation of {requestId} {state}");
+        }
+        catch (TimeoutException e)
+        {
+            // What the watch saw: the shipment's deliver-by, whether it is on the watch list, and the stack's clock offset.
+            var facts = await f.Stack.ScalarAsync<string>(
+                """
+                SELECT concat('deliver_by=', s.deliver_by, ' watched=', coalesce(w.units::text, 'no'), ' receipts=',
+                       (SELECT count(*) FROM receipts.receipts r WHERE r.reference = s.reference),
+                       ' request_deliver_by=', (SELECT p.deliver_by FROM requests.part_requests p WHERE p.request_id = s.reference), ' db_now=', now())
+                FROM receipts.shipments s LEFT JOIN receipts.transit_watch w ON w.reference = s.reference WHERE s.reference = $1
+                """, requestId);
+            throw new TimeoutException($"{e.Message} ({facts}; clock offset {f.Stack.ClockOffset})", e);
+        }
+    }
 
     private static async Task<string> ShippedAsync(Flow f)
     {

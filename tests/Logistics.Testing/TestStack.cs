@@ -60,6 +60,9 @@ public sealed partial class TestStack : IAsyncLifetime
         File.Move(next, FailEventsFile, overwrite: true); // services never read a half-written file
     }
 
+    /// <summary>How far the services' clocks are moved now.</summary>
+    public TimeSpan ClockOffset => TimeSpan.Parse(File.ReadAllText(ClockOffsetFile));
+
     /// <summary>Moves every service's clock forward by <paramref name="by"/> (on top of earlier moves).</summary>
     public TimeSpan MoveClock(TimeSpan by)
     {
