@@ -18,6 +18,20 @@ public sealed class LostInTransitFlowTests(TestStack stack)
     /// <summary>Past deliver-by (7x24x4: submit + 4 h) and the two days' grace.</summary>
     private static readonly TimeSpan PastGrace = TimeSpan.FromDays(2) + TimeSpan.FromHours(5);
 
+    /// <summary>
+    /// Moves the stack's clock past the latest deliver-by of <paramref name="references"/> plus the grace (at least
+    /// <see cref="PastGrace"/>), as receipts recorded them, and returns the offset to move back by. Read from the
+    /// shipments rather than assumed: once a request submitted just after a test moved the clock back got a deliver-by
+    /// a clock move later (a service still on the old offset for a moment), and a fixed move fell short of it.
+    /// </summary>
+    private async Task<TimeSpan> MovePastGraceAsync(params string[] references)
+    {
+        var latest = await stack.ScalarAsync<DateTime>("SELECT max(deliver_by) FROM receipts.shipments WHERE reference = ANY ($1)", new object[] { references });
+        var servicesNow = DateTimeOffset.UtcNow + stack.ClockOffset;
+        var needed = new DateTimeOffset(latest, TimeSpan.Zero) + TimeSpan.FromDays(2) + TimeSpan.FromMinutes(30) - servicesNow;
+        return stack.MoveClock(needed > PastGrace ? needed : PastGrace);
+    }
+
     private static async Task<JsonElement> InvestigationAsync(Flow f, string requestId) =>
         await Ok(await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}"));
 
@@ -38,7 +52,8 @@ public sealed class LostInTransitFlowTests(TestStack stack)
                 """
                 SELECT concat('deliver_by=', s.deliver_by, ' watched=', coalesce(w.units::text, 'no'), ' receipts=',
                        (SELECT count(*) FROM receipts.receipts r WHERE r.reference = s.reference),
-                       ' request_deliver_by=', (SELECT p.deliver_by FROM requests.part_requests p WHERE p.request_id = s.reference), ' db_now=', now())
+                       ' request_deliver_by=', (SELECT p.deliver_by FROM requests.part_requests p WHERE p.request_id = s.reference),
+                       ' submitted_at=', (SELECT p.submitted_at FROM requests.part_requests p WHERE p.request_id = s.reference), ' db_now=', now())
                 FROM receipts.shipments s LEFT JOIN receipts.transit_watch w ON w.reference = s.reference WHERE s.reference = $1
                 """, requestId);
             throw new TimeoutException($"{e.Message} ({facts}; clock offset {f.Stack.ClockOffset})", e);
@@ -73,7 +88,7 @@ public sealed class LostInTransitFlowTests(TestStack stack)
         var moved = TimeSpan.Zero;
         try
         {
-            moved = stack.MoveClock(PastGrace);
+            moved = await MovePastGraceAsync(found, lost);
             var opened = await InvestigationInStateAsync(f, found, "Open");
             await InvestigationInStateAsync(f, lost, "Open");
             Assert.Equal((f.Centre, f.Engineer), (Text(opened, "centreId"), Text(opened, "engineerId")));
@@ -167,7 +182,7 @@ public sealed class LostInTransitFlowTests(TestStack stack)
         var moved = TimeSpan.Zero;
         try
         {
-            moved = stack.MoveClock(PastGrace);
+            moved = await MovePastGraceAsync(id);
             // A receipt was made, yet the unit is not accounted for: the watch investigates it. (Once, in CI, this wait timed
             // out at 30 s and has not again in four runs; the wait is longer and says what the watch saw if it happens.)
             var opened = await InvestigationInStateAsync(f, id, "Open", Settle * 2);
