@@ -63,13 +63,19 @@ public sealed partial class TestStack : IAsyncLifetime
     /// <summary>How far the services' clocks are moved now.</summary>
     public TimeSpan ClockOffset => TimeSpan.Parse(File.ReadAllText(ClockOffsetFile));
 
-    /// <summary>Moves every service's clock forward by <paramref name="by"/> (on top of earlier moves).</summary>
+    /// <summary>
+    /// Moves every service's clock forward by <paramref name="by"/> (on top of earlier moves), and returns once every
+    /// service reads the new offset: a service reads the file at most every 200 ms (OffsetTimeProvider), so a call made
+    /// right after the move could still be stamped with the old time (a goods-in at the start of the next test stamped
+    /// five days ahead put custody's chain out of order; a request got its deliver-by a clock move later).
+    /// </summary>
     public TimeSpan MoveClock(TimeSpan by)
     {
         var offset = TimeSpan.Parse(File.ReadAllText(ClockOffsetFile)) + by;
         var next = ClockOffsetFile + ".next";
         File.WriteAllText(next, offset.ToString());
         File.Move(next, ClockOffsetFile, overwrite: true); // services never read a half-written file
+        Thread.Sleep(TimeSpan.FromMilliseconds(300));
         return offset;
     }
 
