@@ -18,24 +18,10 @@ public sealed class LostInTransitFlowTests(TestStack stack)
     /// <summary>Past deliver-by (7x24x4: submit + 4 h) and the two days' grace.</summary>
     private static readonly TimeSpan PastGrace = TimeSpan.FromDays(2) + TimeSpan.FromHours(5);
 
-    /// <summary>
-    /// Moves the stack's clock past the latest deliver-by of <paramref name="references"/> plus the grace (at least
-    /// <see cref="PastGrace"/>), as receipts recorded them, and returns the offset to move back by. Read from the
-    /// shipments rather than assumed: once a request submitted just after a test moved the clock back got a deliver-by
-    /// a clock move later (a service still on the old offset for a moment), and a fixed move fell short of it.
-    /// </summary>
-    private async Task<TimeSpan> MovePastGraceAsync(params string[] references)
-    {
-        var latest = await stack.ScalarAsync<DateTime>("SELECT max(deliver_by) FROM receipts.shipments WHERE reference = ANY ($1)", new object[] { references });
-        var servicesNow = DateTimeOffset.UtcNow + stack.ClockOffset;
-        var needed = new DateTimeOffset(latest, TimeSpan.Zero) + TimeSpan.FromDays(2) + TimeSpan.FromMinutes(30) - servicesNow;
-        return stack.MoveClock(needed > PastGrace ? needed : PastGrace);
-    }
-
     private static async Task<JsonElement> InvestigationAsync(Flow f, string requestId) =>
         await Ok(await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}"));
 
-    private static async Task<JsonElement> InvestigationInStateAsync(Flow f, string requestId, string state, TimeSpan? timeout = null)
+    private static async Task<JsonElement> InvestigationInStateAsync(Flow f, string requestId, string state)
     {
         try
         {
@@ -43,7 +29,7 @@ public sealed class LostInTransitFlowTests(TestStack stack)
             {
                 var response = await f.Dm.GetAsync($"/api/v1/transit-investigations/TI-{requestId}");
                 return response.IsSuccessStatusCode ? await Ok(response) : default;
-            }, i => i.ValueKind == JsonValueKind.Object && Text(i, "state") == state, timeout ?? Settle, $"investigation of {requestId} {state}");
+            }, i => i.ValueKind == JsonValueKind.Object && Text(i, "state") == state, Settle, $"investigation of {requestId} {state}");
         }
         catch (TimeoutException e)
         {
@@ -88,7 +74,7 @@ public sealed class LostInTransitFlowTests(TestStack stack)
         var moved = TimeSpan.Zero;
         try
         {
-            moved = await MovePastGraceAsync(found, lost);
+            moved = stack.MoveClock(PastGrace);
             var opened = await InvestigationInStateAsync(f, found, "Open");
             await InvestigationInStateAsync(f, lost, "Open");
             Assert.Equal((f.Centre, f.Engineer), (Text(opened, "centreId"), Text(opened, "engineerId")));
@@ -182,10 +168,9 @@ public sealed class LostInTransitFlowTests(TestStack stack)
         var moved = TimeSpan.Zero;
         try
         {
-            moved = await MovePastGraceAsync(id);
-            // A receipt was made, yet the unit is not accounted for: the watch investigates it. (Once, in CI, this wait timed
-            // out at 30 s and has not again in four runs; the wait is longer and says what the watch saw if it happens.)
-            var opened = await InvestigationInStateAsync(f, id, "Open", Settle * 2);
+            moved = stack.MoveClock(PastGrace);
+            // A receipt was made, yet the unit is not accounted for: the watch investigates it.
+            var opened = await InvestigationInStateAsync(f, id, "Open");
             Assert.Equal([serial], Strings(opened, "serials"));
             Assert.Equal((1, 1), (opened.GetProperty("quantity").GetInt32(), opened.GetProperty("shippedQuantity").GetInt32()));
 

@@ -33,20 +33,31 @@ public sealed class TransferLostInTransitFlowTests(TestStack stack)
         return await by.SendAsync(message);
     }
 
+    /// <summary>
+    /// A receiving centre (<paramref name="prefix"/>-id, one bin) with its warehouse user, and a transfer of two of the
+    /// flow's serials to it, requested, picked and shipped in ESD packaging.
+    /// </summary>
+    private async Task<(string To, HttpClient ToWarehouse, string TransferId, string[] Picked)> ShippedTransferAsync(Flow f, string prefix)
+    {
+        var to = $"{prefix}-{f.Id}";
+        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/centres/{to}", new { name = "Receiving centre", bins = new[] { "B-01" } }));
+        var toWarehouse = await stack.RestAsAsync($"wh{prefix.ToLowerInvariant()}-{f.Id}", ["warehouse"], [to]);
+        var id = Text(await SendAsync(toWarehouse, $"/api/v1/centres/{to}/transfers", new { fromCentreId = f.Centre, partNumber = f.Part, quantity = 2 },
+            $"{prefix}req-{f.Id}"), "transferId");
+        string[] picked = [f.Serials[0], f.Serials[1]];
+        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:pick", new { serials = picked }, $"{prefix}pick-{f.Id}");
+        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:ship", new { carrier = "SF", trackingNumber = $"SF{prefix}-{f.Id}", esdPackaging = true },
+            $"{prefix}ship-{f.Id}");
+        return (to, toWarehouse, id, picked);
+    }
+
     [Fact]
     public async Task A_transfer_never_received_is_investigated_and_written_off_out_of_the_senders_transit()
     {
         var f = await StockedAsync(stack);
         using var _ = f;
-        var to = "R-" + f.Id;
-        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/centres/{to}", new { name = "Receiving centre", bins = new[] { "B-01" } }));
-        using var toWarehouse = await stack.RestAsAsync($"whr-{f.Id}", ["warehouse"], [to]);
-
-        var id = Text(await SendAsync(toWarehouse, $"/api/v1/centres/{to}/transfers", new { fromCentreId = f.Centre, partNumber = f.Part, quantity = 2 }, "req-" + f.Id),
-            "transferId");
-        string[] picked = [f.Serials[0], f.Serials[1]];
-        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:pick", new { serials = picked }, "pick-" + f.Id);
-        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:ship", new { carrier = "SF", trackingNumber = "SF-" + f.Id, esdPackaging = true }, "ship-" + f.Id);
+        var (to, toWarehouse, id, picked) = await ShippedTransferAsync(f, "R");
+        using var _receiving = toWarehouse;
         var reference = "transfer-" + id;
         var investigation = "TI-" + reference;
         await Eventually.Until(async () => await stack.ScalarAsync<long>(
@@ -100,15 +111,8 @@ public sealed class TransferLostInTransitFlowTests(TestStack stack)
     {
         var f = await StockedAsync(stack);
         using var _ = f;
-        var to = "M-" + f.Id;
-        await Ok(await f.Admin.PutAsJsonAsync($"/api/v1/centres/{to}", new { name = "Receiving centre", bins = new[] { "B-01" } }));
-        using var toWarehouse = await stack.RestAsAsync($"whm-{f.Id}", ["warehouse"], [to]);
-
-        var id = Text(await SendAsync(toWarehouse, $"/api/v1/centres/{to}/transfers", new { fromCentreId = f.Centre, partNumber = f.Part, quantity = 2 }, "mreq-" + f.Id),
-            "transferId");
-        string[] picked = [f.Serials[0], f.Serials[1]];
-        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:pick", new { serials = picked }, "mpick-" + f.Id);
-        await SendAsync(f.Warehouse, $"/api/v1/transfers/{id}:ship", new { carrier = "SF", trackingNumber = "SFM-" + f.Id, esdPackaging = true }, "mship-" + f.Id);
+        var (to, toWarehouse, id, picked) = await ShippedTransferAsync(f, "M");
+        using var _receiving = toWarehouse;
         // One arrives; the receiving centre closes the receipt with the other missing. It stays in the sender's transit.
         var closed = await SendAsync(toWarehouse, $"/api/v1/transfers/{id}:receive", new { serials = new[] { picked[0] }, bin = "B-01", final = true }, "mrcv-" + f.Id);
         Assert.Equal("Received", Text(closed, "state"));

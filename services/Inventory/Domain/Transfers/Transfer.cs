@@ -88,15 +88,13 @@ public sealed record Transfer
     public int MissingQuantity => Serialized ? MissingSerials.Count : Receipts.Sum(r => r.MissingQuantity);
 
     /// <summary>Units shipped and neither received, recorded missing nor written off as lost: still on the road.</summary>
-    public int InTransitQuantity => State is TransferState.Shipped or TransferState.PartlyReceived ? Quantity - ReceivedQuantity - LostQuantity : 0;
+    public int InTransitQuantity => State == TransferState.Received ? 0 : StillInTransitQuantity;
 
     /// <summary>Units written off as lost in transit (the lost serials, or the count of a part tracked by quantity).</summary>
     public int LostQuantity => Serialized ? LostSerials.Count : LostUnits;
 
     /// <summary>Shipped and neither received, recorded missing nor written off as lost: still on the road.</summary>
-    public IReadOnlyList<string> InTransitSerials => State is TransferState.Shipped or TransferState.PartlyReceived
-        ? Serials.Except(ReceivedSerials, StringComparer.Ordinal).Except(LostSerials, StringComparer.Ordinal).ToList()
-        : [];
+    public IReadOnlyList<string> InTransitSerials => State == TransferState.Received ? [] : StillInTransitSerials;
 
     /// <summary>
     /// Units shipped that have neither been received nor written off as lost: still in the sending centre's transit, on the
