@@ -332,6 +332,15 @@ public sealed class CountStore(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Whether the centre has a count whose lines a movement could make stale (counting or recounting).</summary>
+    public static async Task<bool> AnyCountingAsync(NpgsqlTransaction tx, string centreId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM counts WHERE centre_id = $1 AND state IN ('Counting', 'Recounting'))", tx.Connection, tx)
+        { Parameters = { new() { Value = centreId } } };
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     private static async Task<List<string>> OpenCountIdsAsync(NpgsqlTransaction tx, string centreId, CancellationToken ct, string? partNumber = null, IReadOnlyList<string>? bins = null)
     {
         // With a part: only the counts whose scope could hold it (the part, or one of the bins, or any bin for a whole-centre move).

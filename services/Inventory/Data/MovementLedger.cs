@@ -35,66 +35,83 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Appends a movement; returns its ledger sequence, or null when the ledger has it already.</summary>
-    public static async Task<long?> AppendAsync(NpgsqlTransaction tx, Movement m, string document, string streamId, CancellationToken ct)
+    /// <summary>
+    /// Appends a batch of movements in one round trip; returns each one's ledger sequence, or null for one the ledger has
+    /// already (drained before).
+    /// </summary>
+    public static async Task<IReadOnlyList<long?>> AppendAllAsync(
+        NpgsqlTransaction tx, IReadOnlyList<(Movement Movement, string Document, string StreamId)> entries, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            """
-            INSERT INTO movements (movement_id, centre_id, part_number, kind, bin, serials, quantity,
-                d_on_hand, d_reserved, d_in_transit, d_faulty, d_quarantined, reference, reservation_id, reason_code, occurred_at, document, stream_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-            ON CONFLICT (movement_id) DO NOTHING
-            RETURNING sequence
-            """, tx.Connection, tx)
+        await using var batch = new NpgsqlBatch(tx.Connection, tx);
+        foreach (var (m, document, streamId) in entries)
         {
-            Parameters =
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                """
+                INSERT INTO movements (movement_id, centre_id, part_number, kind, bin, serials, quantity,
+                    d_on_hand, d_reserved, d_in_transit, d_faulty, d_quarantined, reference, reservation_id, reason_code, occurred_at, document, stream_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                ON CONFLICT (movement_id) DO NOTHING
+                RETURNING sequence
+                """)
             {
-                new() { Value = m.MovementId }, new() { Value = m.CentreId }, new() { Value = m.PartNumber }, new() { Value = m.Kind.WireName() },
-                new() { Value = m.Bin }, new() { Value = m.Serials.ToArray() }, new() { Value = m.Quantity },
-                new() { Value = (int)m.Deltas.OnHand }, new() { Value = (int)m.Deltas.Reserved }, new() { Value = (int)m.Deltas.InTransit },
-                new() { Value = (int)m.Deltas.Faulty }, new() { Value = (int)m.Deltas.Quarantined }, new() { Value = m.Reference },
-                new() { Value = m.ReservationId }, new() { Value = m.ReasonCode }, new() { Value = m.OccurredAt },
-                new() { Value = document, NpgsqlDbType = NpgsqlDbType.Jsonb }, new() { Value = streamId },
-            },
-        };
-        return await cmd.ExecuteScalarAsync(ct) as long?;
+                Parameters =
+                {
+                    new() { Value = m.MovementId }, new() { Value = m.CentreId }, new() { Value = m.PartNumber }, new() { Value = m.Kind.WireName() },
+                    new() { Value = m.Bin }, new() { Value = m.Serials.ToArray() }, new() { Value = m.Quantity },
+                    new() { Value = (int)m.Deltas.OnHand }, new() { Value = (int)m.Deltas.Reserved }, new() { Value = (int)m.Deltas.InTransit },
+                    new() { Value = (int)m.Deltas.Faulty }, new() { Value = (int)m.Deltas.Quarantined }, new() { Value = m.Reference },
+                    new() { Value = m.ReservationId }, new() { Value = m.ReasonCode }, new() { Value = m.OccurredAt },
+                    new() { Value = document, NpgsqlDbType = NpgsqlDbType.Jsonb }, new() { Value = streamId },
+                },
+            });
+        }
+        var sequences = new List<long?>(entries.Count);
+        if (entries.Count == 0) return sequences;
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do sequences.Add(await reader.ReadAsync(ct) ? reader.GetInt64(0) : null);
+        while (await reader.NextResultAsync(ct));
+        if (sequences.Count != entries.Count)
+            throw new InvalidOperationException($"the ledger answered {sequences.Count} results for {entries.Count} movements");
+        return sequences;
     }
 
     /// <summary>
-    /// Keeps <c>serial_holders</c> in step with a movement's serial moves: a serial the centre now holds is held there
-    /// (a goods-in's claim becomes its place); one received at its destination is in the field, shipped by this centre;
-    /// one sent to repair is at the repairer for its centre; one that otherwise leaves the books (scrapped, returned to the
-    /// supplier, written off, counted missing) has no holder.
+    /// Keeps <c>serial_holders</c> in step with the movements' serial moves, in their order and in one round trip: a
+    /// serial the centre now holds is held there (a goods-in's claim becomes its place); one received at its destination
+    /// is in the field, shipped by this centre; one sent to repair is at the repairer for its centre; one that otherwise
+    /// leaves the books (scrapped, returned to the supplier, written off, counted missing) has no holder.
     /// </summary>
-    public static async Task ApplySerialMovesAsync(NpgsqlTransaction tx, Movement m, CancellationToken ct)
+    public static async Task ApplySerialMovesAsync(NpgsqlTransaction tx, IEnumerable<Movement> movements, CancellationToken ct)
     {
-        foreach (var move in m.SerialMoves)
-        {
-            // A unit sent to repair stays claimed by its centre (it comes back there); one returned to the supplier or
-            // written off has left the business, as a scrapped one.
-            var place = move.To != SerialPlace.None ? StockJson.PlaceName(move.To) : m.Kind == MovementKind.SentToRepair ? "at-repairer" : "";
-            await using var cmd = place != ""
-                ? new NpgsqlCommand(
-                    """
-                    INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, $5)
-                    ON CONFLICT (part_number, serial) DO UPDATE SET centre_id = $3, reference = $4, place = $5, claimed_at = NULL
-                    """, tx.Connection, tx)
-                : m.Kind == MovementKind.Received
-                    ? new NpgsqlCommand(
+        await using var batch = new NpgsqlBatch(tx.Connection, tx);
+        foreach (var m in movements)
+            foreach (var move in m.SerialMoves)
+            {
+                // A unit sent to repair stays claimed by its centre (it comes back there); one returned to the supplier or
+                // written off has left the business, as a scrapped one.
+                var place = move.To != SerialPlace.None ? StockJson.PlaceName(move.To) : m.Kind == MovementKind.SentToRepair ? "at-repairer" : "";
+                var cmd = place != ""
+                    ? new NpgsqlBatchCommand(
                         """
-                        INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, 'field')
-                        ON CONFLICT (part_number, serial) DO UPDATE SET place = 'field', reference = $4, claimed_at = NULL
-                        WHERE serial_holders.centre_id = $3 AND serial_holders.place = 'in-transit'
-                        """, tx.Connection, tx)
-                    : new NpgsqlCommand(
-                        "DELETE FROM serial_holders WHERE part_number = $1 AND serial = $2 AND centre_id = $3 AND place <> 'claimed'", tx.Connection, tx);
-            cmd.Parameters.Add(new() { Value = m.PartNumber });
-            cmd.Parameters.Add(new() { Value = move.Serial });
-            cmd.Parameters.Add(new() { Value = m.CentreId });
-            if (place != "" || m.Kind == MovementKind.Received) cmd.Parameters.Add(new() { Value = m.Reference });
-            if (place != "") cmd.Parameters.Add(new() { Value = place });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+                        INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, $5)
+                        ON CONFLICT (part_number, serial) DO UPDATE SET centre_id = $3, reference = $4, place = $5, claimed_at = NULL
+                        """)
+                    : m.Kind == MovementKind.Received
+                        ? new NpgsqlBatchCommand(
+                            """
+                            INSERT INTO serial_holders (part_number, serial, centre_id, reference, place) VALUES ($1, $2, $3, $4, 'field')
+                            ON CONFLICT (part_number, serial) DO UPDATE SET place = 'field', reference = $4, claimed_at = NULL
+                            WHERE serial_holders.centre_id = $3 AND serial_holders.place = 'in-transit'
+                            """)
+                        : new NpgsqlBatchCommand("DELETE FROM serial_holders WHERE part_number = $1 AND serial = $2 AND centre_id = $3 AND place <> 'claimed'");
+                cmd.Parameters.Add(new() { Value = m.PartNumber });
+                cmd.Parameters.Add(new() { Value = move.Serial });
+                cmd.Parameters.Add(new() { Value = m.CentreId });
+                if (place != "" || m.Kind == MovementKind.Received) cmd.Parameters.Add(new() { Value = m.Reference });
+                if (place != "") cmd.Parameters.Add(new() { Value = place });
+                batch.BatchCommands.Add(cmd);
+            }
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Every movement of a centre in ledger order, for replay.</summary>

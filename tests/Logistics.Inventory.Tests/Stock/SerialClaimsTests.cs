@@ -209,7 +209,7 @@ public sealed class SerialClaimsTests(TestPostgres postgres, TestRedis redis) : 
     {
         await using var conn = await _db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        foreach (var m in movements) await MovementLedger.ApplySerialMovesAsync(tx, m, CancellationToken.None);
+        await MovementLedger.ApplySerialMovesAsync(tx, movements, CancellationToken.None);
         await tx.CommitAsync();
     }
 }
