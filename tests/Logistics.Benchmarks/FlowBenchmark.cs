@@ -105,6 +105,8 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
             rounds.Add((flows, Percentiles.Of(callMs, 0.5), await EventLag.InsideAsync(bench, end - options.Duration, end)));
         }
 
+        var idle = await IdleReservationsAsync(requests);
+
         var (busiest, _, lag) = rounds[^1];
         return new Markdown("2. Full flow: request → ship → sign → install",
                 $"Flows through the gateway's gRPC port, {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up at each concurrency; " +
@@ -116,6 +118,12 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
                     Markdown.Ms(r.CallsP50), Markdown.Ratio(r.Flows.Percentile(0.5) / r.CallsP50), $"{Markdown.Ms(r.Lag.P50Ms)} / {Markdown.Ms(r.Lag.P99Ms)}",
                     r.Flows.Errors.ToString(),
                 }))
+            .Table([$"idle: one request at a time, {IdlePause.TotalMilliseconds:0} ms apart ({idle.Submit.Count} requests)", "p50 ms", "p99 ms"],
+                [
+                    ["submit (call)", Markdown.Ms(Percentiles.Of(idle.Submit, 0.5)), Markdown.Ms(Percentiles.Of(idle.Submit, 0.99))],
+                    ["submitted → Reserved (event)", Markdown.Ms(Percentiles.Of(idle.Reserved, 0.5)), Markdown.Ms(Percentiles.Of(idle.Reserved, 0.99))],
+                    ["submit → Reserved, the engineer's whole wait", Markdown.Ms(Percentiles.Of(idle.Whole, 0.5)), Markdown.Ms(Percentiles.Of(idle.Whole, 0.99))],
+                ])
             .Table([$"step at {busiest.Concurrency} flows (warm-up included)", "p50 ms", "p99 ms"],
                 stepMs.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new[] { s.Key, Markdown.Ms(Percentiles.Of(s.Value, 0.5)), Markdown.Ms(Percentiles.Of(s.Value, 0.99)) }))
             .Table([$"event hop at {busiest.Concurrency} flows (topic → subscriber)", "events", "p50 ms", "p99 ms", "of which before the relay took it, p50 ms"],
@@ -123,8 +131,46 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
             .Done(new
             {
                 rounds = rounds.Select(r => new { flows = Report.Figures(r.Flows), callsP50Ms = r.CallsP50, eventLag = r.Lag }).ToList(),
+                idle = new
+                {
+                    submitP50Ms = Percentiles.Of(idle.Submit, 0.5), reservedP50Ms = Percentiles.Of(idle.Reserved, 0.5),
+                    wholeP50Ms = Percentiles.Of(idle.Whole, 0.5), wholeP99Ms = Percentiles.Of(idle.Whole, 0.99),
+                },
                 steps = stepMs.ToDictionary(s => s.Key, s => new { p50Ms = Percentiles.Of(s.Value, 0.5), p99Ms = Percentiles.Of(s.Value, 0.99) }),
             });
+    }
+
+    private const int IdleRequests = 40;
+    private static readonly TimeSpan IdlePause = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>
+    /// The wait of an engineer on a quiet stack (after the loaded rounds, so the code is warm): one request at a time, a
+    /// pause between them so the previous one's events are done, the state read every 2 ms (cheap with one caller; the
+    /// loaded rounds' doubling polls would round the wait up to their steps).
+    /// </summary>
+    private async Task<(List<double> Submit, List<double> Reserved, List<double> Whole)> IdleReservationsAsync(
+        PartRequestsService.PartRequestsServiceClient requests)
+    {
+        Console.Error.WriteLine($"  idle: {IdleRequests} requests one at a time, {IdlePause.TotalMilliseconds:0} ms apart");
+        var (submit, reserved, whole) = (new List<double>(), new List<double>(), new List<double>());
+        for (var i = 0; i < IdleRequests; i++)
+        {
+            await Task.Delay(IdlePause);
+            var id = Guid.NewGuid().ToString("N")[..12];
+            var engineer = bench.As("bench-eng-" + id, "engineer");
+            var start = Stopwatch.GetTimestamp();
+            var request = await requests.RequestPartsAsync(new RequestPartsRequest
+            {
+                TicketId = "TCK-" + id, SiteId = "SITE-" + id, CentreId = Centre, PartNumber = Part, Quantity = 1, ServiceLevel = "7x24x4",
+            }, engineer);
+            var submitted = Stopwatch.GetTimestamp();
+            await StateAsync(requests, request.RequestId, "Reserved", engineer, _ => TimeSpan.FromMilliseconds(2));
+            submit.Add(Stopwatch.GetElapsedTime(start, submitted).TotalMilliseconds);
+            reserved.Add(Stopwatch.GetElapsedTime(submitted).TotalMilliseconds);
+            whole.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        await bench.SettleAsync("the idle requests");
+        return (submit, reserved, whole);
     }
 
     /// <summary>A centre with a serialized part in stock, known to the requests service (catalogue, centre and shelf).</summary>
@@ -142,15 +188,17 @@ public sealed class FlowBenchmark(BenchmarkStack bench, BenchmarkOptions options
         return new ConcurrentQueue<string>(serials);
     }
 
-    private static async Task StateAsync(PartRequestsService.PartRequestsServiceClient requests, string requestId, string state, Metadata engineer)
+    private static async Task StateAsync(PartRequestsService.PartRequestsServiceClient requests, string requestId, string state, Metadata engineer,
+        Func<int, TimeSpan>? poll = null)
     {
+        poll ??= Poll;
         var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
         for (var attempt = 0; ; attempt++)
         {
             var request = await requests.GetPartRequestAsync(new GetPartRequestRequest { RequestId = requestId }, engineer);
             if (request.State == state) return;
             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"request {requestId} still {request.State}, not {state}, after 30 s");
-            await Task.Delay(Poll(attempt));
+            await Task.Delay(poll(attempt));
         }
     }
 }
