@@ -29,8 +29,11 @@ public sealed class ApprovalTests(BrowserStack browser)
         await engineer.GetByRole(AriaRole.Button, new() { Name = "Request the part" }).ClickAsync();
 
         // Refused: the message in the summary and under the quantity; everything typed is still there; nothing was made.
-        await Expect(engineer.GetByRole(AriaRole.Alert).First).ToContainTextAsync("quantity");
-        await Expect(engineer.Locator(".mud-input-control").Filter(new() { Has = engineer.GetByLabel("Quantity") })).ToContainTextAsync("quantity");
+        // The summary names the field in words; under the field, whose label names it, only what is wrong.
+        await Expect(engineer.GetByRole(AriaRole.Alert).First).ToContainTextAsync("Quantity: must be greater than zero (was 0)");
+        var quantityField = engineer.Locator(".mud-input-control").Filter(new() { Has = engineer.GetByLabel("Quantity") });
+        await Expect(quantityField).ToContainTextAsync("must be greater than zero (was 0)");
+        await Expect(quantityField).Not.ToContainTextAsync("quantity:");
         await Expect(engineer.GetByLabel("Spare-part centre")).ToHaveValueAsync(centre);
         await Expect(engineer.GetByLabel("Service ticket")).ToHaveValueAsync($"TCK-{run}");
         await Expect(engineer).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/requests/new$"));

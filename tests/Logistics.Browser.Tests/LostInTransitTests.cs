@@ -48,7 +48,7 @@ public sealed class LostInTransitTests(BrowserStack browser)
 
             // No claim reference: refused, the field named, nothing proposed.
             await dm.GetByRole(AriaRole.Button, new() { Name = "Propose write-off" }).ClickAsync();
-            await Expect(dm.GetByRole(AriaRole.Alert).Filter(new() { HasText = "carrier_claim_reference" }).First).ToBeVisibleAsync();
+            await Expect(dm.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Carrier claim reference:" }).First).ToBeVisibleAsync();
             Assert.Equal("Open", await browser.Stack.ScalarAsync<string>("SELECT state FROM receipts.transit_investigations WHERE investigation_id = $1", id));
             await dm.GetByLabel("Carrier claim reference").FillAsync("SF-CLM-" + f.Id);
             await dm.GetByRole(AriaRole.Button, new() { Name = "Propose write-off" }).ClickAsync();

@@ -72,7 +72,7 @@ public sealed class OpsDashboardTests(BrowserStack browser)
         await dm.Locator("#filter-from").FillAsync("2026-03-10");
         await dm.Locator("#filter-to").FillAsync("2026-03-01");
         await dm.Locator("#filter-apply").ClickAsync();
-        await Expect(dm.GetByRole(AriaRole.Alert)).ToContainTextAsync("from");
+        await Expect(dm.GetByRole(AriaRole.Alert)).ToContainTextAsync("From: ");
         await Expect(dm.Locator("#sl-rows")).ToHaveCountAsync(0);
 
         // Returns, by centre and by engineer.
@@ -113,7 +113,7 @@ public sealed class OpsDashboardTests(BrowserStack browser)
         await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync($"does not work for centre OTHER-{f.Id}");
 
         await supervisor.GotoAsync("/dashboards/returns?from=2026-13-01");
-        await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync("from");
+        await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync("From: ");
         await BrowserStack.ScreenshotAsync(supervisor, "dashboard-returns-refused-desktop");
     }
 

@@ -90,7 +90,7 @@ public sealed class QuarantineTests(BrowserStack browser)
         await card.GetByLabel("Carrier").FillAsync("DHL");
         await card.GetByLabel("Tracking number").FillAsync("RTV-" + f.Id);
         await card.GetByRole(AriaRole.Button, new() { Name = "Ship" }).ClickAsync();
-        await Expect(card.GetByRole(AriaRole.Alert).Filter(new() { HasText = "esd_packaging" })).ToBeVisibleAsync();
+        await Expect(card.GetByRole(AriaRole.Alert).Filter(new() { HasText = "ESD packaging" })).ToBeVisibleAsync();
         await Expect(card.GetByLabel("Tracking number")).ToHaveValueAsync("RTV-" + f.Id);
         await f.StockBecomesAsync((2, 0, 2, 0, 0, 1), "still quarantined after the refusal");
 

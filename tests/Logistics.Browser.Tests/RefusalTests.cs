@@ -164,7 +164,8 @@ public sealed class RefusalTests(BrowserStack browser)
 
         // The service's message under the tag's serial; everything typed stays; the return is still Open.
         var tagSerial = engineer.Locator(".mud-input-control").Filter(new() { Has = engineer.GetByLabel("Serial on the tag") });
-        await Expect(tagSerial).ToContainTextAsync("fault_tag.serial");
+        await Expect(tagSerial).ToContainTextAsync("does not match the serial of return");
+        await Expect(tagSerial).Not.ToContainTextAsync("fault_tag.serial"); // the label names the field, not its code name
         await Expect(engineer.GetByLabel("Serial on the tag")).ToHaveValueAsync($"WRONG{run}");
         await Expect(engineer.GetByLabel("Symptom")).ToHaveValueAsync("no output on 12 V rail");
         await Expect(engineer.GetByLabel("Customer data removed")).ToBeCheckedAsync();

@@ -32,7 +32,7 @@ public sealed class ReplenishmentTests(BrowserStack browser)
         await warehouse.GetByLabel("Reorder point").FillAsync("2");
         await warehouse.GetByLabel("Order up to").FillAsync("1");
         await warehouse.Locator("#limit-save").ClickAsync();
-        await Expect(warehouse.Locator("#limits")).ToContainTextAsync("order_up_to");
+        await Expect(warehouse.Locator("#limits")).ToContainTextAsync("must be at least the reorder point 2 (was 1)");
         await warehouse.GetByLabel("Order up to").FillAsync("5");
         await warehouse.Locator("#limit-save").ClickAsync();
         await Expect(warehouse.Locator($"#limits tr[data-part='{part}']")).ToContainTextAsync("5");

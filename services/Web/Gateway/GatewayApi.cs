@@ -73,6 +73,25 @@ public sealed partial record Refusal(string? Field, string Message)
         return match.Success ? new Refusal(match.Groups[1].Value, detail) : new Refusal(null, detail);
     }
 
+    /// <summary>The message without the field's code name in front: what shows next to the field, whose label names it.</summary>
+    public string Reason => Field is null ? Message : Message[(Field.Length + 2)..];
+
+    /// <summary>
+    /// The field's code name as words, for the summary above the form ("fault_tag.serial" → "Fault tag › serial",
+    /// "serials[0]" → "Serials 1"); null when the refusal names no field.
+    /// </summary>
+    public string? FieldWords => Field is null ? null : Capitalised(string.Join(" › ", Field.Split('.').Select(Words)));
+
+    private static readonly HashSet<string> Acronyms = ["esd", "id", "doa", "rtv"];
+
+    private static string Words(string segment) => string.Join(' ',
+        Index().Replace(segment, m => "_" + (int.Parse(m.Groups[1].Value) + 1)).Split('_').Select(w => Acronyms.Contains(w) ? w.ToUpperInvariant() : w));
+
+    private static string Capitalised(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+
+    [GeneratedRegex(@"\[(\d+)\]")]
+    private static partial Regex Index();
+
     // "fault_tag.serial: 'X' does not match ...", "packaging.sealed_with: ...", "serials[0]: ..."
     [GeneratedRegex(@"^([a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)*): ")]
     private static partial Regex FieldPrefix();

@@ -12,10 +12,13 @@ public sealed class FormErrors
 
     public void Refused(RpcException e) => Last = Refusal.From(e);
 
-    /// <summary>The message if the refusal names one of <paramref name="fields"/> (or a field under one of them).</summary>
+    /// <summary>
+    /// What is wrong, if the refusal names one of <paramref name="fields"/> (or a field under one of them): shown next to
+    /// that field, so without its code name (the field's label says which it is).
+    /// </summary>
     public string? For(params string[] fields) =>
         Last?.Field is { } field && fields.Any(f => field == f || field.StartsWith(f + ".", StringComparison.Ordinal) || field.StartsWith(f + "[", StringComparison.Ordinal))
-            ? Last.Message
+            ? Last.Reason
             : null;
 
     public bool Has(params string[] fields) => For(fields) is not null;
