@@ -42,6 +42,7 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
     public static async Task<IReadOnlyList<long?>> AppendAllAsync(
         NpgsqlTransaction tx, IReadOnlyList<(Movement Movement, string Document, string StreamId)> entries, CancellationToken ct)
     {
+        if (entries.Count == 0) return [];
         await using var batch = new NpgsqlBatch(tx.Connection, tx);
         foreach (var (m, document, streamId) in entries)
         {
@@ -66,7 +67,6 @@ public sealed class MovementLedger(NpgsqlDataSource dataSource)
             });
         }
         var sequences = new List<long?>(entries.Count);
-        if (entries.Count == 0) return sequences;
         await using var reader = await batch.ExecuteReaderAsync(ct);
         do sequences.Add(await reader.ReadAsync(ct) ? reader.GetInt64(0) : null);
         while (await reader.NextResultAsync(ct));

@@ -68,12 +68,12 @@ public sealed class MovementDrain(IConnectionMultiplexer redis, NpgsqlDataSource
             .ToList();
         var sequences = await MovementLedger.AppendAllAsync(tx, parsed, ct);
         // Those drained before are skipped: the ledger, holders and outbox have them.
-        var appended = parsed.Zip(sequences, (p, sequence) => (p.Movement, Sequence: sequence)).Where(a => a.Sequence is not null).ToList();
+        var appended = parsed.Zip(sequences).Where(a => a.Second is not null).Select(a => (a.First.Movement, Sequence: a.Second!.Value)).ToList();
         await MovementLedger.ApplySerialMovesAsync(tx, appended.Select(a => a.Movement), ct);
         // No count can open while this drain holds the centre's ledger lock, so one look covers the whole batch.
         if (await CountStore.AnyCountingAsync(tx, centreId, ct))
             foreach (var (movement, _) in appended) await MarkCountedLinesStaleAsync(tx, movement, ct);
-        foreach (var (movement, sequence) in appended) await InventoryEvents.PublishMovementAsync(tx, movement, sequence!.Value, ct);
+        foreach (var (movement, sequence) in appended) await InventoryEvents.PublishMovementAsync(tx, movement, sequence, ct);
         var last = (string)entries[^1].Id!;
         await MovementLedger.SaveCursorAsync(tx, centreId, last, ct);
         await CommitSignal.CommitAsync(tx, ct);
