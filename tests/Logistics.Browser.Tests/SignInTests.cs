@@ -20,6 +20,11 @@ public sealed class SignInTests(BrowserStack browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
         Assert.Equal(landing, new Uri(page.Url).AbsolutePath);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not for your role" })).ToHaveCountAsync(0);
+
+        // Opening "/" again (a bookmark) is sent on by the server's own answer, with the session's cookie, before any circuit.
+        var home = await page.APIRequest.GetAsync("/", new() { MaxRedirects = 0 });
+        Assert.Equal(302, home.Status);
+        Assert.Equal(landing, home.Headers["location"]);
         await page.Context.CloseAsync();
     }
 

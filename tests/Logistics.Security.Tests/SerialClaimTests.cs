@@ -72,7 +72,8 @@ public sealed class SerialClaimTests(TestStack stack)
         using var other = await Flow.StockedAsync(stack, units: 0);
         var (requestId, serial) = await flow.DeliveredRequestAsync();
         await flow.InstallAsync(requestId, serial, $"OLD-{flow.Id}");
-        var before = await flow.StockAsync();
+        // The delivery leaves transit when the ledger drains it: compare against the settled level, not a moment in between.
+        var before = await flow.StockBecomesAsync((1, 0, 1, 0, 0, 0), "one unit delivered, one on hand");
 
         foreach (var (client, centre) in new[] { (other.Warehouse, other.Centre), (flow.Warehouse, flow.Centre) })
         {

@@ -18,4 +18,14 @@ public sealed record Session(string UserId, IReadOnlySet<string> Roles, IReadOnl
     }
 
     public bool Is(string role) => Roles.Contains(role);
+
+    /// <summary>Each role's first page; someone with none of them gets the inbox, which every signed-in user may open.</summary>
+    public string LandingPage =>
+        Is("engineer") ? "/requests"
+        : Is("warehouse") ? "/warehouse"
+        : Is("supervisor") ? "/approvals"
+        : Is("delivery-manager") ? "/doa-claims"
+        : Is("auditor") ? "/anomalies"
+        : Is("admin") ? "/admin/dead-letters"
+        : "/inbox";
 }

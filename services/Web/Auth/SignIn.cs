@@ -39,6 +39,12 @@ public static class SignIn
     {
         if (settings.DevSignIn)
             app.MapGet("/dev/sign-in", DevSignInAsync).AllowAnonymous();
+        // A full load of "/" (right after signing in, a bookmark) is sent to the role's own page in the server's answer,
+        // before the browser starts a circuit: a hand-off made on a freshly started circuit was seen not to happen under
+        // load, leaving a signed-in person on an empty page. Ordered before the home page's component route.
+        app.MapGet("/", (HttpContext http) =>
+                Session.From(http.User) is { } session ? Results.LocalRedirect(session.LandingPage) : Results.Challenge())
+            .WithOrder(-1);
         app.MapPost("/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -65,8 +71,9 @@ public static class SignIn
         claims.AddRange(roleList.Select(r => new Claim(RoleClaim, r)));
         claims.AddRange(centreList.Select(c => new Claim(CentreClaim, c)));
         var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, RoleClaim);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.LocalRedirect("/");
+        var principal = new ClaimsPrincipal(identity);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        return Results.LocalRedirect(Session.From(principal)!.LandingPage);
     }
 
     private static string[] Split(string? list) =>
