@@ -47,6 +47,10 @@ public sealed class ApprovalTests(BrowserStack browser)
         await engineer.EvaluateAsync("() => { window.__sameDocument = true; }");
         await Expect(engineer.Locator("#request-state")).ToHaveTextAsync("Submitted");
         await Expect(engineer.GetByText("Waiting for a supervisor's approval")).ToBeVisibleAsync();
+        // The timeline starts with the submission, not with an empty list.
+        await Expect(engineer.Locator("#timeline > li")).ToHaveCountAsync(1);
+        await Expect(engineer.Locator("#timeline > li").Last).ToContainTextAsync($"Submitted · ");
+        await Expect(engineer.Locator("#timeline > li").Last).ToContainTextAsync($"by eng-{run}");
         await BrowserStack.ScreenshotAsync(engineer, "engineer-request-waiting-phone");
 
         // The supervisor, whose browser asks for Chinese.

@@ -32,7 +32,7 @@ public sealed class CustodyTests(BrowserStack browser)
             await timeline.EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.step)"));
         // Who held it, where, condition, packaging, the business step and the record it came from.
         await Expect(timeline.Nth(0)).ToContainTextAsync($"equipment:EQ-{f.Id} → engineer:{f.Engineer}");
-        await Expect(timeline.Nth(0)).ToContainTextAsync("needs_replacement");
+        await Expect(timeline.Nth(0)).ToContainTextAsync("Condition: needs replacement");
         await Expect(timeline.Nth(1)).ToContainTextAsync("in-good-part-packaging+esd-bag-sealed");
         await Expect(timeline.Nth(3)).ToContainTextAsync($"engineer:{f.Engineer} → centre:{f.Centre}");
         await Expect(timeline.Nth(4)).ToContainTextAsync("damaged");
@@ -54,7 +54,7 @@ public sealed class CustodyTests(BrowserStack browser)
         // Its anomalies: the return arrived outside a sealed ESD bag. An auditor reads them and cannot resolve them.
         await auditor.GetByRole(AriaRole.Link, new() { Name = "Anomalies of this serial" }).ClickAsync();
         var row = auditor.Locator($"#anomalies tr[data-serial='{p.Faulty}']");
-        await Expect(row).ToContainTextAsync("packaging-non-compliant");
+        await Expect(row).ToContainTextAsync("packaging not compliant");
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Resolve {p.Faulty}" })).ToHaveCountAsync(0);
         await BrowserStack.ScreenshotAsync(auditor, "auditor-anomalies-desktop");
     }
@@ -76,7 +76,7 @@ public sealed class CustodyTests(BrowserStack browser)
         await supervisor.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
         var row = supervisor.Locator($"#anomalies tr[data-serial='{p.Faulty}']");
         await Expect(row).ToHaveCountAsync(1);
-        await Expect(row).ToContainTextAsync("packaging-non-compliant");
+        await Expect(row).ToContainTextAsync("packaging not compliant");
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-anomalies-desktop");
 
         // An auditor has the serial's anomalies open meanwhile: the resolution reaches their page without a reload.

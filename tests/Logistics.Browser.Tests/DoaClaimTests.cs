@@ -151,7 +151,7 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await Expect(warehouse.GetByRole(AriaRole.Alert).Filter(new() { HasText = "is not an inspection result" })).ToBeVisibleAsync();
         Assert.Equal("UnitReturned", Text(await Ok(await f.Dm.GetAsync($"/api/v1/doa-claims/{claimId}")), "state"));
         await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("UnitReturned");
-        await inspect.GetByRole(AriaRole.Radio, new() { Name = "confirmed-doa" }).CheckAsync();
+        await inspect.GetByRole(AriaRole.Radio, new() { Name = "confirmed DOA" }).CheckAsync();
         await warehouse.GetByLabel("Note").FillAsync("PSU dead");
         await BrowserStack.ScreenshotAsync(warehouse, "warehouse-dead-unit-inspection-desktop");
         await inspect.GetByRole(AriaRole.Button, new() { Name = "Record the inspection" }).ClickAsync();
@@ -162,7 +162,7 @@ public sealed class DoaClaimTests(BrowserStack browser)
         // The filer's page followed every step without a reload, to Closed, with the whole story.
         await Expect(filer.Locator("#claim-state")).ToHaveTextAsync("Closed");
         Assert.True(await filer.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
-        await Expect(filer.Locator("#inspection")).ToContainTextAsync("confirmed-doa");
+        await Expect(filer.Locator("#inspection")).ToContainTextAsync("Inspection: confirmed DOA");
         await Expect(filer.Locator("#replacement").GetByRole(AriaRole.Link, new() { Name = replacementId })).ToHaveAttributeAsync("href", $"/requests/{replacementId}");
         await Expect(filer.Locator("#dead-unit").GetByRole(AriaRole.Link, new() { Name = returnId })).ToBeVisibleAsync();
         await Expect(filer.Locator("#history li")).ToHaveCountAsync(7); // filed, approved, shipped, received, returned, inspected, closed

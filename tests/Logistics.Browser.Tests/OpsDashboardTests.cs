@@ -113,7 +113,8 @@ public sealed class OpsDashboardTests(BrowserStack browser)
         await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync($"does not work for centre OTHER-{f.Id}");
 
         await supervisor.GotoAsync("/dashboards/returns?from=2026-13-01");
-        await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync("From: ");
+        // The summary names the field by its label on this form.
+        await Expect(supervisor.GetByRole(AriaRole.Alert)).ToContainTextAsync("Received from: ");
         await BrowserStack.ScreenshotAsync(supervisor, "dashboard-returns-refused-desktop");
     }
 

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Globalization;
+using System.Resources;
 using Logistics.Web.Resources;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,7 +10,8 @@ namespace Logistics.Web.Tests;
 
 /// <summary>
 /// Code words from the services in Chinese, read from the console's real resources: a word with a label of its own, a
-/// word whose capitalised form is the label (the resx cannot hold both), and an unknown word shown as sent.
+/// word whose capitalised form is the label (the resx cannot hold both), and an unknown word shown as sent; in English,
+/// a code word that is not English as written reads as words.
 /// </summary>
 public sealed class CodeWordsTests
 {
@@ -28,13 +31,28 @@ public sealed class CodeWordsTests
         finally { CultureInfo.CurrentUICulture = before; }
     }
 
-    [Fact]
-    public void In_english_a_code_word_is_shown_as_sent()
+    [Theory]
+    [InlineData("carrier", "carrier")]                                   // English as written: shown as sent
+    [InlineData("packaging-non-compliant", "packaging not compliant")]   // a code word: its English words
+    [InlineData("needs_replacement", "needs replacement")]
+    [InlineData("confirmed-doa", "confirmed DOA")]
+    public void In_english_a_code_word_reads_as_words(string code, string shown)
     {
         var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
-        try { Assert.Equal("carrier", L.Word("carrier").Value); }
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en-GB");
+        try { Assert.Equal(shown, L.Word(code).Value); }
         finally { CultureInfo.CurrentUICulture = before; }
+    }
+
+    [Fact]
+    public void Every_code_word_with_english_words_has_chinese_words_too()
+    {
+        var resources = new ResourceManager(typeof(Text).FullName!, typeof(Text).Assembly);
+        var english = resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false)!;
+        var chinese = resources.GetResourceSet(CultureInfo.GetCultureInfo("zh-Hans"), createIfNotExists: true, tryParents: false)!;
+        var codes = english.Cast<DictionaryEntry>().Select(e => (string)e.Key).ToList();
+        Assert.NotEmpty(codes);
+        Assert.DoesNotContain(codes, code => chinese.GetString(code) is null);
     }
 }
 
