@@ -46,7 +46,7 @@ public sealed class ApprovalTests(BrowserStack browser)
         var requestId = engineer.Url[(engineer.Url.LastIndexOf('/') + 1)..];
         await engineer.EvaluateAsync("() => { window.__sameDocument = true; }");
         await Expect(engineer.Locator("#request-state")).ToHaveTextAsync("Submitted");
-        await Expect(engineer.GetByText("Waiting for a supervisor's approval")).ToBeVisibleAsync();
+        await Expect(engineer.GetByText("Waiting for a supervisor's approval: quantity 3 is above 2 per line")).ToBeVisibleAsync();
         // The timeline starts with the submission, not with an empty list.
         await Expect(engineer.Locator("#timeline > li")).ToHaveCountAsync(1);
         await Expect(engineer.Locator("#timeline > li").Last).ToContainTextAsync($"Submitted · ");
@@ -58,6 +58,8 @@ public sealed class ApprovalTests(BrowserStack browser)
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "待审批的申请" })).ToBeVisibleAsync();
         var waiting = supervisor.Locator($"[data-request='{requestId}']");
         await Expect(waiting).ToBeVisibleAsync();
+        // Why it waits, in the supervisor's language, with the request's own figures.
+        await Expect(waiting).ToContainTextAsync("数量 3 超过每行自动批准的上限 2");
         await BrowserStack.ScreenshotAsync(supervisor, "supervisor-approvals-zh-desktop");
         await waiting.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(supervisor.Locator("#request-state")).ToHaveTextAsync("已提交");

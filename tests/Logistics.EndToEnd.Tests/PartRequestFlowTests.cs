@@ -103,6 +103,9 @@ public sealed class PartRequestFlowTests(TestStack stack)
         var id = Text(submitted, "requestId");
         Assert.Equal("Submitted", Text(submitted, "state"));
         Assert.Contains("quantity 3", Text(submitted, "awaitingApprovalBecause"));
+        // The same reason as data, for a client to say in its own language.
+        var hold = Assert.Single(submitted.GetProperty("approvalHolds").EnumerateArray());
+        Assert.Equal(("quantity-above-automatic", 3L, 2L), (Text(hold, "code"), Number(hold, "value"), Number(hold, "limit")));
 
         // A supervisor who is also the requester cannot approve their own request.
         using var engineerSupervisor = await stack.RestAsAsync(f.Engineer, ["engineer", "supervisor"], [f.Centre]);

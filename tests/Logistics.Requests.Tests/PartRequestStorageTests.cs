@@ -61,6 +61,7 @@ public sealed class PartRequestStorageTests
         Assert.Equal(original.History, restored.History);
         Assert.Equal(original.ShipBy, restored.ShipBy);
         Assert.Equal(original.DoaClaimId, restored.DoaClaimId);
+        Assert.Equal(original.ApprovalHolds, restored.ApprovalHolds);
     }
 
     [Theory]
@@ -75,7 +76,20 @@ public sealed class PartRequestStorageTests
         Assert.Equal(original.Shipment?.Serials, read.Shipment?.Serials);
         Assert.Equal(original.Shipment?.Packaging, read.Shipment?.Packaging);
         Assert.Equal(original.Installation, read.Installation);
+        Assert.Equal(original.ApprovalHolds, read.ApprovalHolds);
         Assert.Equal(original.IsLate(Monday10.AddDays(1)), read.IsLate(Monday10.AddDays(1)));
+    }
+
+    [Fact]
+    public void A_document_stored_before_approval_holds_were_kept_reads_with_none_and_keeps_its_english()
+    {
+        var waiting = Submitted(quantity: 3);
+        Assert.NotEmpty(waiting.ApprovalHolds);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(PartRequestDocument.Write(waiting))!.AsObject();
+        Assert.True(document.Remove("approvalHolds"));
+        var read = PartRequestDocument.Read(document.ToJsonString());
+        Assert.Empty(read.ApprovalHolds);
+        Assert.Equal("quantity 3 is above 2 per line", read.AwaitingApprovalBecause);
     }
 
     [Fact]

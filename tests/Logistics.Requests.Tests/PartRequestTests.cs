@@ -46,6 +46,19 @@ public sealed class PartRequestTests
         Assert.Contains("quota 5", sixth.AwaitingApprovalBecause);
     }
 
+    [Fact]
+    public void Each_reason_to_wait_is_kept_as_data_with_its_figures_and_said_in_english()
+    {
+        var r = Submit(quantity: 3, open: 5, overdue: true);
+        Assert.Equal(
+            [new ApprovalHold(ApprovalHold.OpenRequestQuota, 5, 5), new ApprovalHold(ApprovalHold.QuantityAboveAutomatic, 3, 2),
+                new ApprovalHold(ApprovalHold.FaultyPartOverdue)],
+            r.ApprovalHolds);
+        Assert.Equal("the engineer has 5 open requests (quota 5); quantity 3 is above 2 per line; "
+            + "the engineer holds a faulty part whose return is overdue", r.AwaitingApprovalBecause);
+        Assert.Empty(Submit(quantity: 2, open: 4).ApprovalHolds);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

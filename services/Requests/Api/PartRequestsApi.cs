@@ -7,6 +7,7 @@ using Logistics.Requests.Domain;
 using Logistics.Requests.Events;
 using Logistics.Requests.V1;
 using Logistics.SharedKernel;
+using ApprovalHoldProto = Logistics.Requests.V1.ApprovalHold;
 using EsdPackagingProto = Logistics.Requests.V1.EsdPackaging;
 using PartRequest = Logistics.Requests.Domain.PartRequest;
 using PartRequestProto = Logistics.Requests.V1.PartRequest;
@@ -279,6 +280,7 @@ public sealed partial class PartRequestsApi(
             DeliverBy = Timestamp.FromDateTimeOffset(r.DeliverBy),
             AutoApproved = r.AutoApproved,
             AwaitingApprovalBecause = r.AwaitingApprovalBecause,
+            ApprovalHolds = { r.ApprovalHolds.Select(h => new ApprovalHoldProto { Code = h.Code, Value = h.Value, Limit = h.Limit }) },
             ApprovedBy = r.ApprovedBy ?? "",
             RejectedBy = r.RejectedBy ?? "",
             RejectionReason = r.RejectionReason ?? "",

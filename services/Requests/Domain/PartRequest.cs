@@ -102,8 +102,12 @@ public sealed class PartRequest
     /// <summary>Approved without a supervisor, within the engineer's quota.</summary>
     public bool AutoApproved { get; private set; }
 
-    /// <summary>Why it was not approved automatically (empty when it was).</summary>
+    /// <summary>Why it was not approved automatically (empty when it was), in English: <see cref="ApprovalHolds"/> as sentences.</summary>
     public string AwaitingApprovalBecause { get; private set; } = "";
+
+    /// <summary>Why it was not approved automatically, as data (empty when it was, and for requests stored before holds were kept).</summary>
+    public IReadOnlyList<ApprovalHold> ApprovalHolds => _approvalHolds;
+    private readonly List<ApprovalHold> _approvalHolds = [];
     public string? ApprovedBy { get; private set; }
     public string? RejectedBy { get; private set; }
     public string? RejectionReason { get; private set; }
@@ -167,21 +171,21 @@ public sealed class PartRequest
             replacesRequestId: replaces?.RequestId);
         replaces?.CanBeReplacedBy(request);
 
-        var because = new List<string>();
+        var holds = request._approvalHolds;
         if (standing.OpenRequests >= policy.OpenRequestQuota)
-            because.Add($"the engineer has {standing.OpenRequests} open requests (quota {policy.OpenRequestQuota})");
+            holds.Add(new ApprovalHold(ApprovalHold.OpenRequestQuota, standing.OpenRequests, policy.OpenRequestQuota));
         if (quantity > policy.MaxAutoApprovedQuantity)
-            because.Add($"quantity {quantity} is above {policy.MaxAutoApprovedQuantity} per line");
+            holds.Add(new ApprovalHold(ApprovalHold.QuantityAboveAutomatic, quantity, policy.MaxAutoApprovedQuantity));
         if (standing.HoldsOverdueFaultyPart)
-            because.Add("the engineer holds a faulty part whose return is overdue");
+            holds.Add(new ApprovalHold(ApprovalHold.FaultyPartOverdue));
 
-        if (because.Count == 0)
+        if (holds.Count == 0)
         {
             request.AutoApproved = true;
             request.ApprovedBy = System;
             request.Move(RequestState.Approved, System, submittedAt, "within quota");
         }
-        else request.AwaitingApprovalBecause = string.Join("; ", because);
+        else request.AwaitingApprovalBecause = string.Join("; ", holds.Select(h => h.Sentence));
         return request;
     }
 
@@ -429,7 +433,7 @@ public sealed class PartRequest
         SubmittedAt, DoaClaimId, State, AutoApproved, AwaitingApprovalBecause, ApprovedBy, RejectedBy, RejectionReason, CancelledBy,
         Shipment, Installation, ReturnId,
         [.. _delivered.Order(StringComparer.Ordinal)], [.. _discrepancies.Order(StringComparer.Ordinal)], [.. _history],
-        ReplacesRequestId, LostInTransitInvestigationId);
+        ReplacesRequestId, LostInTransitInvestigationId, [.. _approvalHolds]);
 
     /// <summary>
     /// The request as it was stored. The snapshot was made by <see cref="ToSnapshot"/>, so it is taken as it is (the
@@ -458,6 +462,7 @@ public sealed class PartRequest
         request._delivered.UnionWith(snapshot.DeliveredSerials);
         request._discrepancies.UnionWith(snapshot.DiscrepancySerials);
         request._history.AddRange(snapshot.History);
+        request._approvalHolds.AddRange(snapshot.ApprovalHolds ?? []);
         return request;
     }
 

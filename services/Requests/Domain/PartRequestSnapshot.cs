@@ -32,4 +32,5 @@ public sealed record PartRequestSnapshot(
     IReadOnlyList<string> DiscrepancySerials,
     IReadOnlyList<RequestTransition> History,
     string? ReplacesRequestId = null,
-    string? LostInTransitInvestigationId = null);
+    string? LostInTransitInvestigationId = null,
+    IReadOnlyList<ApprovalHold>? ApprovalHolds = null); // null in documents stored before holds were kept

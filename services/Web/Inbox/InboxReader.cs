@@ -43,7 +43,7 @@ public sealed class InboxReader(GatewayApi api, InboxStore store, TimeProvider c
         var page = await api.Requests.ListPartRequestsAsync(new() { State = "Submitted", PageSize = PageSize }, await api.ReadAsync());
         return page.Requests.Where(r => InboxRules.AwaitsApproval(r.State, r.EngineerId, session.UserId))
             .Select(r => new InboxItem(InboxRules.KeyOf(InboxKind.Approval, r.RequestId), InboxKind.Approval,
-                $"{r.RequestId} · {r.PartNumber} × {r.Quantity} · {r.CentreId} · {r.EngineerId}", r.AwaitingApprovalBecause,
+                $"{r.RequestId} · {r.PartNumber} × {r.Quantity} · {r.CentreId} · {r.EngineerId}", L.WhyWaiting(r),
                 $"/requests/{r.RequestId}", r.ShipBy?.ToDateTimeOffset(), r.SubmittedAt?.ToDateTimeOffset()));
     }
 
