@@ -184,5 +184,12 @@ public sealed class DoaClaimTests(BrowserStack browser)
         await chinese.GetByRole(AriaRole.Button, new() { Name = "应用筛选" }).ClickAsync();
         await Expect(chinese.Locator($"#claims tr[data-claim='{claimId}']")).ToContainTextAsync("已关闭");
         await BrowserStack.ScreenshotAsync(chinese, "dm-claims-queue-zh-desktop");
+
+        // A refusal from the shared checks reads in Chinese too: the field by its label, the reason with its figures.
+        await chinese.GotoAsync("/dashboards/returns?from=2026-13-01");
+        await Expect(chinese.GetByRole(AriaRole.Alert)).ToContainTextAsync("收货起始日: “2026-13-01”不是日期（yyyy-MM-dd）");
+        await Expect(chinese.Locator(".mud-input-control").Filter(new() { Has = chinese.Locator("#filter-from") }))
+            .ToContainTextAsync("“2026-13-01”不是日期（yyyy-MM-dd）");
+        await BrowserStack.ScreenshotAsync(chinese, "dm-dashboard-refused-zh-desktop");
     }
 }
