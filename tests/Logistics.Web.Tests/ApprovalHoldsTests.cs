@@ -1,28 +1,15 @@
-using System.Globalization;
 using Logistics.Requests.V1;
 using Logistics.Web.Resources;
-using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Logistics.Web.Tests;
 
 /// <summary>Why a request waits for a supervisor, said from the service's codes in the reader's language (real resources).</summary>
 public sealed class ApprovalHoldsTests
 {
-    private static readonly IStringLocalizer L =
-        new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(Text));
-
     private static PartRequest Waiting(params ApprovalHold[] holds) =>
         new() { AwaitingApprovalBecause = "as the service said it", ApprovalHolds = { holds } };
 
-    private static string In(string culture, PartRequest request)
-    {
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
-        try { return L.WhyWaiting(request); }
-        finally { CultureInfo.CurrentUICulture = before; }
-    }
+    private static string In(string culture, PartRequest request) => ConsoleText.In(culture, l => l.WhyWaiting(request));
 
     private static readonly PartRequest AllThree = Waiting(
         new ApprovalHold { Code = "open-request-quota", Value = 6, Limit = 5 },

@@ -2,9 +2,6 @@ using System.Collections;
 using System.Globalization;
 using System.Resources;
 using Logistics.Web.Resources;
-using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Logistics.Web.Tests;
 
@@ -15,9 +12,6 @@ namespace Logistics.Web.Tests;
 /// </summary>
 public sealed class CodeWordsTests
 {
-    private static readonly IStringLocalizer L =
-        new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(Text));
-
     [Theory]
     [InlineData("carrier", "承运商")]       // the holder kind; the label "Carrier" carries the translation
     [InlineData("available", "可用")]
@@ -25,10 +19,7 @@ public sealed class CodeWordsTests
     [InlineData("no-such-word", "no-such-word")]
     public void A_code_word_is_shown_in_chinese_when_a_label_translates_it(string code, string shown)
     {
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-Hans");
-        try { Assert.Equal(shown, L.Word(code).Value); }
-        finally { CultureInfo.CurrentUICulture = before; }
+        Assert.Equal(shown, ConsoleText.In("zh-Hans", l => l.Word(code)));
     }
 
     [Theory]
@@ -38,10 +29,7 @@ public sealed class CodeWordsTests
     [InlineData("confirmed-doa", "confirmed DOA")]
     public void In_english_a_code_word_reads_as_words(string code, string shown)
     {
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en-GB");
-        try { Assert.Equal(shown, L.Word(code).Value); }
-        finally { CultureInfo.CurrentUICulture = before; }
+        Assert.Equal(shown, ConsoleText.In("en-GB", l => l.Word(code)));
     }
 
     [Fact]
@@ -59,9 +47,6 @@ public sealed class CodeWordsTests
 /// <summary>A step the system took reads "automatically", a person's step names the person, in both languages.</summary>
 public sealed class ActorsTests
 {
-    private static readonly IStringLocalizer L =
-        new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(Text));
-
     [Theory]
     [InlineData("en", "inventory", "automatically")]
     [InlineData("en", "system", "automatically")]
@@ -70,9 +55,6 @@ public sealed class ActorsTests
     [InlineData("zh-Hans", "eng-7", "操作人 eng-7")]
     public void Who_did_a_step_is_said_in_the_reader_s_words(string culture, string by, string shown)
     {
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
-        try { Assert.Equal(shown, L.By(by).Value); }
-        finally { CultureInfo.CurrentUICulture = before; }
+        Assert.Equal(shown, ConsoleText.In(culture, l => l.By(by)));
     }
 }

@@ -1,11 +1,7 @@
-using System.Globalization;
 using Grpc.Core;
 using Logistics.SharedKernel;
 using Logistics.Web.Gateway;
 using Logistics.Web.Resources;
-using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Logistics.Web.Tests;
 
@@ -15,9 +11,6 @@ namespace Logistics.Web.Tests;
 /// </summary>
 public sealed class RefusalWordsTests
 {
-    private static readonly IStringLocalizer L =
-        new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(Text));
-
     private static readonly DateOnly Today = new(2026, 12, 3);
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
 
@@ -74,13 +67,7 @@ public sealed class RefusalWordsTests
         return Refusal.From(new RpcException(new Status(StatusCode.InvalidArgument, e.Message)));
     }
 
-    private static string In(string culture, string reason)
-    {
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
-        try { return L.Say(reason); }
-        finally { CultureInfo.CurrentUICulture = before; }
-    }
+    private static string In(string culture, string reason) => ConsoleText.In(culture, l => l.Say(reason));
 
     [Theory]
     [MemberData(nameof(Checks))]
