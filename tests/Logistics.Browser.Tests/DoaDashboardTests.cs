@@ -108,7 +108,7 @@ public sealed class DoaDashboardTests(BrowserStack browser)
         var causes = dm.Locator("#doa-causes");
         await causes.GetByRole(AriaRole.Button, new() { Name = "Show numbers" }).ClickAsync();
         await Expect(causes.Locator("tbody tr")).ToHaveCountAsync(2);
-        await Expect(causes.Locator("tr[data-label='doa'] td")).ToHaveTextAsync("2");
+        await Expect(causes.Locator("tr[data-label='DOA'] td")).ToHaveTextAsync("2");
         await Expect(causes.Locator("tr[data-label='carrier'] td")).ToHaveTextAsync("1");
         // The charts are drawn by the library (SVG from MudBlazor), one per panel.
         await Expect(dm.Locator(".chart-picture svg").First).ToBeVisibleAsync();

@@ -16,7 +16,8 @@ public sealed class SignInTests(BrowserStack browser)
     [InlineData("admin", "/admin/dead-letters", "Dead letters")]
     public async Task Each_role_lands_on_its_own_page_and_stays_there(string role, string landing, string heading)
     {
-        var page = await browser.SignInAsync($"landing-{role}", role, role == "warehouse" ? "SH-LANDING" : "");
+        // Warehouse staff and supervisors act for the centres their token names.
+        var page = await browser.SignInAsync($"landing-{role}", role, role is "warehouse" or "supervisor" ? "SH-LANDING" : "");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
         Assert.Equal(landing, new Uri(page.Url).AbsolutePath);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not for your role" })).ToHaveCountAsync(0);
@@ -25,6 +26,21 @@ public sealed class SignInTests(BrowserStack browser)
         var home = await page.APIRequest.GetAsync("/", new() { MaxRedirects = 0 });
         Assert.Equal(302, home.Status);
         Assert.Equal(landing, home.Headers["location"]);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_supervisor_whose_token_names_no_centre_is_told_why_on_a_page_that_stays_alive()
+    {
+        // The approvals are refused for a supervisor who acts for no centre: said on the page, which keeps working.
+        var page = await browser.SignInAsync("landing-supervisor-no-centre", "supervisor");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Requests waiting for approval", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "carries no centres" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        await Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+        // Still connected: a link within the app renders the next page (a dead page could not).
+        await page.EvaluateAsync("() => Blazor.navigateTo('/anomalies')");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Anomalies", Exact = true })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 

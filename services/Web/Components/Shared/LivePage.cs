@@ -20,6 +20,23 @@ public abstract class LivePage : ComponentBase, IDisposable
     /// <summary>Reads what the page shows; called at start and on every notification.</summary>
     protected abstract Task LoadAsync();
 
+    /// <summary>Why the first read was refused (a token without centres, a centre not the user's), shown on the page.</summary>
+    protected FormErrors LoadErrors { get; } = new();
+
+    /// <summary>
+    /// The first read: a refusal is said on the page (<see cref="LoadErrors"/>) instead of escaping, which would end the
+    /// page's connection and leave the person an empty, frozen page.
+    /// </summary>
+    protected async Task FirstLoadAsync()
+    {
+        try
+        {
+            await LoadAsync();
+            LoadErrors.Clear();
+        }
+        catch (Grpc.Core.RpcException e) { LoadErrors.Refused(e); }
+    }
+
     protected void Watch(params string[] keys)
     {
         _watch?.Dispose();
@@ -33,7 +50,7 @@ public abstract class LivePage : ComponentBase, IDisposable
         foreach (var delay in new[] { 0, 400, 1200 })
         {
             if (delay > 0) await Task.Delay(delay);
-            try { await LoadAsync(); } catch (Grpc.Core.RpcException) { continue; }
+            try { await LoadAsync(); LoadErrors.Clear(); } catch (Grpc.Core.RpcException) { continue; }
             StateHasChanged();
         }
     }
