@@ -39,9 +39,8 @@ public static class SignIn
     {
         if (settings.DevSignIn)
             app.MapGet("/dev/sign-in", DevSignInAsync).AllowAnonymous();
-        // A full load of "/" (right after signing in, a bookmark) is sent to the role's own page in the server's answer,
-        // before the browser starts a circuit: a hand-off made on a freshly started circuit was seen not to happen under
-        // load, leaving a signed-in person on an empty page. Ordered before the home page's component route.
+        // A full load of "/" (a bookmark) is sent to the role's own page in the server's answer, before the browser
+        // starts a circuit only to be sent on by the home page. Ordered before the home page's component route.
         app.MapGet("/", (HttpContext http) =>
                 Session.From(http.User) is { } session ? Results.LocalRedirect(session.LandingPage) : Results.Challenge())
             .WithOrder(-1);
